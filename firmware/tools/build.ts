@@ -1,0 +1,41 @@
+// Bundles the firmware (and, alone, the protocol package) for Espruino, then runs the gate.
+// Usage: tsx tools/build.ts   ->  dist/firmware.js, dist/protocol.js
+
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundle, FIRMWARE_SIZE_LIMIT } from './bundler';
+import { checkBundle, formatViolations } from './espruino-gate';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const firmwareDir = join(here, '..');
+const dist = join(firmwareDir, 'dist');
+
+async function main(): Promise<void> {
+  mkdirSync(dist, { recursive: true });
+  const targets = [
+    { entry: join(firmwareDir, 'src/main.ts'), out: join(dist, 'firmware.js'), limit: FIRMWARE_SIZE_LIMIT },
+    { entry: join(firmwareDir, '../protocol/src/index.ts'), out: join(dist, 'protocol.js'), globalName: 'Protocol' },
+  ];
+  let failed = false;
+  for (const t of targets) {
+    const source = await bundle(t.entry, t.out, t.globalName);
+    const violations = checkBundle(source);
+    const size = statSync(t.out).size;
+    console.log(`${t.out.slice(firmwareDir.length + 1)}: ${size} bytes, ${violations.length} gate violations`);
+    if (violations.length) {
+      console.error(formatViolations(source, violations));
+      failed = true;
+    }
+    if (t.limit && size > t.limit) {
+      console.error(`  bundle exceeds its ${t.limit}-byte budget`);
+      failed = true;
+    }
+  }
+  if (failed) process.exit(1);
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

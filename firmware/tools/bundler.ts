@@ -1,0 +1,33 @@
+// esbuild settings for Espruino bundles, shared by the build and the gate's tests.
+
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ESPRUINO_SUPPORTED } from './espruino-target';
+
+const firmwareDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The bundle is uploaded as source text and saved to flash; this keeps room for the board's
+ * own code and the heap (see firmware/README.md, "Memory budget"). */
+export const FIRMWARE_SIZE_LIMIT = 64 * 1024;
+
+export async function bundle(entry: string, outfile: string, globalName?: string): Promise<string> {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: 'iife',
+    globalName,
+    minify: true,
+    platform: 'neutral',
+    target: 'es2020',
+    supported: ESPRUINO_SUPPORTED,
+    charset: 'ascii',
+    legalComments: 'none',
+    logLevel: 'warning',
+    tsconfig: join(firmwareDir, 'tsconfig.json'),
+  });
+  return readFileSync(outfile, 'utf8');
+}
+

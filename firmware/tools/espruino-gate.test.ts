@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkBundle } from './espruino-gate';
+import { bundle } from './bundler';
+
+const rules = (src: string) => checkBundle(src).map((v) => v.message);
+
+describe('Espruino gate: each forbidden construct is rejected', () => {
+  const forbidden: Record<string, string> = {
+    'async function': 'async function f(){ return 1 }',
+    'async arrow': 'var f = async () => 1;',
+    await: 'async function f(p){ await p }',
+    generator: 'function* g(){ yield 1 }',
+    'for-of': 'var a=[1]; for (var x of a) {}',
+    'object destructuring': 'var o={a:1}; var {a} = o;',
+    'array destructuring': 'var [a, b] = [1, 2];',
+    'default parameter': 'function f(a = 1){ return a }',
+    'rest parameter': 'function f(...a){ return a }',
+    spread: 'var a=[1]; var b=[...a];',
+    'call spread': 'function f(){} var a=[1]; f(...a);',
+    'object spread': 'var o={}; var p={...o};',
+    Map: 'var m = new Map();',
+    Set: 'var s = new Set();',
+    WeakMap: 'var w = new WeakMap();',
+    Symbol: 'var s = Symbol("x");',
+    'BigInt global': 'var b = BigInt(1);',
+    'BigInt literal': 'var b = 1n;',
+    'exponent operator': 'var x = 2 ** 3;',
+    'logical assignment &&=': 'var a = 1; a &&= 2;',
+    'logical assignment ||=': 'var a = 0; a ||= 2;',
+    'logical assignment ??=': 'var a = null; a ??= 2;',
+    'nullish coalescing': 'var a = null; var b = a ?? 1;',
+    'optional chaining': 'var o = {}; var x = o?.a;',
+    'class field': 'class A { x = 1 }',
+    'private field': 'class A { #x = 1; get(){ return this.#x } }',
+    'static block': 'class A { static { } }',
+    'class extends expression': 'function m(){ return Object } class A extends m() {}',
+    Buffer: 'var b = Buffer.from("x");',
+    TextEncoder: 'var t = new TextEncoder();',
+    TextDecoder: 'var t = new TextDecoder();',
+    process: 'var e = process.env;',
+    globalThis: 'var g = globalThis;',
+    DataView: 'var d = new DataView(new ArrayBuffer(4));',
+    'Node require': 'var fs = require("fs");',
+    'dynamic require': 'var n = "crypto"; var c = require(n);',
+    label: 'outer: for (var i = 0; i < 1; i++) { break outer; }',
+    with: 'with ({}) {}',
+    'strict mode': '"use strict"; var a = 1;',
+    'tagged template': 'function t(){} var x = t`a`;',
+    'new.target': 'function F(){ return new.target }',
+    'RegExp literal': 'var r = /a(?=b)/;',
+    'Number.isNaN': 'var x = Number.isNaN(1);',
+    'Math.trunc': 'var x = Math.trunc(1.5);',
+    lastIndexOf: 'var x = [1].lastIndexOf(1);',
+    'Array.flat': 'var x = [[1]].flat();',
+    'Promise.finally': 'Promise.resolve().finally(function(){});',
+    'Promise.allSettled': 'Promise.allSettled([]);',
+    replaceAll: 'var x = "a".replaceAll("a", "b");',
+    'Array.from': 'var x = Array.from([1]);',
+    'catch without binding': 'try {} catch {}',
+    'ES module syntax': 'export var a = 1;',
+    'hoisting: call before declaration': 'run(); function run(){ return 1 }',
+    'hoisting: indirect call before declaration': 'function a(){ return b() } a(); function b(){ return 1 }',
+  };
+  for (const [name, src] of Object.entries(forbidden)) {
+    it(`rejects ${name}`, () => {
+      expect(checkBundle(src).length, src).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe('Espruino gate: accepts what Espruino runs', () => {
+  it('passes classes, arrows, typed arrays, templates and Espruino globals', () => {
+    const src = `
+      var T = new Uint8Array(16);
+      class A extends Object { constructor(){ super(); this.x = 1 } get y(){ return this.x } static z(){ return 2 } }
+      function f(a, b){ return a + b }
+      var g = (x) => x * 2;
+      var s = \`v\${f(1, 2)}\`;
+      try { g(1) } catch (e) { console.log(e) }
+      Serial1.setup(115200, { rx: B7, tx: B6 }); USB.on("data", function(d){ E.toUint8Array(d) });
+      setTimeout(function(){ later() }, 10);
+      function later(){ return getTime() }
+      var c = require("crypto");
+    `;
+    expect(rules(src)).toEqual([]);
+  });
+
+  it('names the construct and its place', () => {
+    const v = checkBundle('var a = 1;\nvar m = new Map();');
+    expect(v).toHaveLength(1);
+    expect(v[0].rule).toBe('global');
+    expect(v[0].message).toContain('Map');
+  });
+});
+
+describe('esbuild with the Espruino target', () => {
+  it('refuses to bundle a generator (cannot be lowered)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gate-'));
+    const entry = join(dir, 'entry.ts');
+    writeFileSync(entry, 'export function* g() { yield 1 }\n');
+    await expect(bundle(entry, join(dir, 'out.js'))).rejects.toThrow();
+  });
+
+  it('refuses default parameters and destructuring (esbuild cannot lower them with let/const kept)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gate-'));
+    const entry = join(dir, 'entry.ts');
+    writeFileSync(entry, 'export const f = (a: number, b = 2) => { const { x } = { x: a + b }; return x };\n');
+    await expect(bundle(entry, join(dir, 'out.js'))).rejects.toThrow(/default arguments|destructuring/);
+  });
+
+  it('lowers ??, ?., ** and class fields into code that passes the gate', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gate-'));
+    const entry = join(dir, 'entry.ts');
+    writeFileSync(entry, 'class A { n = 1; m: { k?: number } | null = null }\nconst a = new A();\nconsole.log((a.m?.k ?? 2) ** a.n);\n');
+    const out = await bundle(entry, join(dir, 'out.js'));
+    expect(rules(out)).toEqual([]);
+  });
+
+  it('the protocol package, bundled alone, passes the gate', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gate-'));
+    const out = await bundle(join(__dirname, '../../protocol/src/index.ts'), join(dir, 'protocol.js'), 'Protocol');
+    expect(rules(out)).toEqual([]);
+  });
+});

@@ -1,0 +1,173 @@
+// Message <-> payload bytes. Decoding is total: malformed payloads give null, never a throw.
+
+import { ByteReader, ByteWriter } from './bytes';
+import {
+  ERROR_CODES,
+  MSG,
+  PHASES,
+  VERDICTS,
+  errorCodeValue,
+  type Message,
+} from './catalogue';
+import { MAX_PAYLOAD } from './frame';
+
+/** Largest data slice that fits one file-chunk message (fileId + offset take 5 bytes). */
+export const MAX_CHUNK_DATA = MAX_PAYLOAD - 5;
+
+function groupsToMask(groups: number[]): number {
+  let mask = 0;
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i];
+    if (g >= 1 && g <= 31) mask = (mask | (1 << g)) >>> 0;
+  }
+  return mask;
+}
+
+function maskToGroups(mask: number): number[] {
+  const groups: number[] = [];
+  for (let g = 1; g <= 31; g++) if (mask & (1 << g)) groups.push(g);
+  return groups;
+}
+
+function indexIn(table: string[], name: string): number {
+  const i = table.indexOf(name);
+  return i < 0 ? 0 : i;
+}
+
+/** Wire code of a message. */
+export function messageCode(m: Message): number {
+  switch (m.type) {
+    case 'hello': return MSG.HELLO;
+    case 'read': return MSG.READ;
+    case 'cancel': return MSG.CANCEL;
+    case 'reset': return MSG.RESET;
+    case 'ack': return MSG.ACK;
+    case 'hello-reply': return MSG.HELLO_REPLY;
+    case 'progress': return MSG.PROGRESS;
+    case 'file-begin': return MSG.FILE_BEGIN;
+    case 'file-chunk': return MSG.FILE_CHUNK;
+    case 'file-end': return MSG.FILE_END;
+    case 'result': return MSG.RESULT;
+    case 'error': return MSG.ERROR;
+  }
+  return 0;
+}
+
+/** Writes a message's payload into `buf` (at least MAX_PAYLOAD long); returns the view written. */
+export function encodePayload(m: Message, buf: Uint8Array): Uint8Array {
+  const w = new ByteWriter(buf);
+  switch (m.type) {
+    case 'hello':
+      w.u8(m.protocolVersion);
+      break;
+    case 'read':
+      w.u32(groupsToMask(m.dataGroups)).u32(m.cardTimeoutMs).str(m.documentNumber);
+      w.str(m.dateOfBirth).str(m.dateOfExpiry).str(m.checkDigits);
+      break;
+    case 'cancel':
+      break;
+    case 'reset':
+      w.u8(m.toConsole ? 1 : 0);
+      break;
+    case 'ack':
+      w.u8(m.seq).u8(m.window);
+      break;
+    case 'hello-reply':
+      w.u8(m.protocolVersion).str(m.firmwareVersion).str(m.board).u32(m.capabilities);
+      w.u16(m.maxPayload).u32(m.nfcFirmware);
+      break;
+    case 'progress':
+      w.u8(indexIn(PHASES, m.phase)).u8(m.fileId).u32(m.done).u32(m.total);
+      break;
+    case 'file-begin':
+      w.u8(m.fileId).u32(m.length);
+      break;
+    case 'file-chunk':
+      if (m.data.length > MAX_CHUNK_DATA) throw new RangeError('chunk too large');
+      w.u8(m.fileId).u32(m.offset).bytes(m.data);
+      break;
+    case 'file-end':
+      w.u8(m.fileId).u32(m.length).u8(indexIn(VERDICTS, m.verdict)).u8(m.digest.length).bytes(m.digest);
+      break;
+    case 'result':
+      w.u8(m.ok ? 1 : 0).u32(groupsToMask(m.files)).u32(m.bytesRead).u32(m.apdus).u32(m.elapsedMs);
+      break;
+    case 'error':
+      w.u8(errorCodeValue(m.code)).u16(m.sw).u8(m.fileId).str(m.message);
+      break;
+  }
+  return w.result();
+}
+
+/** Decodes a payload of wire type `code`; null when the type is unknown or the layout is wrong. */
+export function decodePayload(code: number, payload: Uint8Array): Message | null {
+  const r = new ByteReader(payload);
+  let m: Message | null = null;
+  switch (code) {
+    case MSG.HELLO:
+      m = { type: 'hello', protocolVersion: r.u8() };
+      break;
+    case MSG.READ: {
+      const mask = r.u32();
+      const cardTimeoutMs = r.u32();
+      const documentNumber = r.str();
+      const dateOfBirth = r.str();
+      const dateOfExpiry = r.str();
+      const checkDigits = r.str();
+      m = { type: 'read', dataGroups: maskToGroups(mask), cardTimeoutMs, documentNumber, dateOfBirth, dateOfExpiry, checkDigits };
+      break;
+    }
+    case MSG.CANCEL:
+      m = { type: 'cancel' };
+      break;
+    case MSG.RESET:
+      m = { type: 'reset', toConsole: r.u8() === 1 };
+      break;
+    case MSG.ACK:
+      m = { type: 'ack', seq: r.u8(), window: r.u8() };
+      break;
+    case MSG.HELLO_REPLY:
+      m = {
+        type: 'hello-reply',
+        protocolVersion: r.u8(),
+        firmwareVersion: r.str(),
+        board: r.str(),
+        capabilities: r.u32(),
+        maxPayload: r.u16(),
+        nfcFirmware: r.u32(),
+      };
+      break;
+    case MSG.PROGRESS: {
+      const phase = r.u8();
+      if (phase >= PHASES.length) return null;
+      m = { type: 'progress', phase: PHASES[phase], fileId: r.u8(), done: r.u32(), total: r.u32() };
+      break;
+    }
+    case MSG.FILE_BEGIN:
+      m = { type: 'file-begin', fileId: r.u8(), length: r.u32() };
+      break;
+    case MSG.FILE_CHUNK:
+      m = { type: 'file-chunk', fileId: r.u8(), offset: r.u32(), data: r.rest() };
+      break;
+    case MSG.FILE_END: {
+      const fileId = r.u8();
+      const length = r.u32();
+      const verdict = r.u8();
+      if (verdict >= VERDICTS.length) return null;
+      m = { type: 'file-end', fileId, length, verdict: VERDICTS[verdict], digest: r.bytes(r.u8()) };
+      break;
+    }
+    case MSG.RESULT:
+      m = { type: 'result', ok: r.u8() === 1, files: maskToGroups(r.u32()), bytesRead: r.u32(), apdus: r.u32(), elapsedMs: r.u32() };
+      break;
+    case MSG.ERROR: {
+      const code = r.u8();
+      if (code >= ERROR_CODES.length) return null;
+      m = { type: 'error', code: ERROR_CODES[code], sw: r.u16(), fileId: r.u8(), message: r.str() };
+      break;
+    }
+    default:
+      return null;
+  }
+  return r.done() ? m : null;
+}
