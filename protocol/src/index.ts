@@ -5,3 +5,4 @@ export * from './crc16';
 export * from './frame';
 export * from './message-stream';
 export * from './bytes';
+export * from './reliable-link';
