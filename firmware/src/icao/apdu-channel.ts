@@ -1,0 +1,12 @@
+// The one primitive under BAC, secure messaging and file reading (JMRTD's APDU channel, Ledger's
+// `exchange`): send a command APDU, get the response APDU (data followed by SW1 SW2) or an error.
+// One exchange in flight at a time. A channel may answer synchronously (tests) or later (radio),
+// so callers never recurse per exchange without bound.
+
+import type { IcaoError } from './errors';
+
+export type ApduCallback = (err: IcaoError | null, response: Uint8Array | null) => void;
+
+export interface ApduChannel {
+  transceive(apdu: Uint8Array, callback: ApduCallback): void;
+}

@@ -1,0 +1,74 @@
+// The one error type of the ICAO layer. `code` is a string from ERROR_CODES in
+// protocol/src/catalogue.ts and is what callers match on; `sw` is the status word that caused it
+// (0 when none). Messages never carry MRZ data or key material.
+
+export class IcaoError extends Error {
+  code: string;
+  sw: number;
+
+  constructor(code: string, message: string, sw?: number) {
+    super(message);
+    // Set again explicitly: Espruino's built-in Error constructor may not initialise `this`.
+    this.message = message;
+    this.name = 'IcaoError';
+    this.code = code;
+    this.sw = sw || 0;
+  }
+}
+
+/** Status words named once (ISO/IEC 7816-4, ICAO 9303-10/11). */
+export const SW = {
+  OK: 0x9000,
+  END_OF_FILE: 0x6282, // end of file reached before reading Le bytes
+  VERIFICATION_FAILED: 0x6300,
+  WRONG_LENGTH: 0x6700,
+  SECURITY_STATUS: 0x6982, // security status not satisfied (BAC refused, EAC-protected file)
+  AUTH_BLOCKED: 0x6983,
+  REF_DATA_UNUSABLE: 0x6984,
+  CONDITIONS: 0x6985,
+  NO_CURRENT_EF: 0x6986,
+  SM_MISSING: 0x6987, // expected secure-messaging data objects missing
+  SM_INCORRECT: 0x6988, // secure-messaging data objects incorrect
+  FILE_NOT_FOUND: 0x6a82,
+  WRONG_P1P2: 0x6a86,
+  FUNC_NOT_SUPPORTED: 0x6a81,
+  WRONG_OFFSET: 0x6b00,
+  INS_NOT_SUPPORTED: 0x6d00,
+  CLA_NOT_SUPPORTED: 0x6e00,
+};
+
+export function hex4(sw: number): string {
+  const s = '000' + sw.toString(16).toUpperCase();
+  return s.substring(s.length - 4);
+}
+
+/** Status word of an R-APDU (last two bytes); 0 when the response is shorter than two bytes. */
+export function statusWord(response: Uint8Array): number {
+  const n = response.length;
+  return n < 2 ? 0 : (response[n - 2] << 8) | response[n - 1];
+}
+
+/**
+ * The error for an unexpected status word. `authenticating` is true during BAC, where the
+ * refusals 6300 / 6982 / 6988 (and their kin) mean the MRZ does not match this passport.
+ */
+export function errorForStatus(sw: number, what: string, authenticating?: boolean): IcaoError {
+  const text = what + ': status ' + hex4(sw);
+  if (authenticating && ((sw & 0xfff0) === 0x63c0 || sw === SW.VERIFICATION_FAILED || sw === SW.SECURITY_STATUS ||
+    sw === SW.AUTH_BLOCKED || sw === SW.REF_DATA_UNUSABLE || sw === SW.SM_INCORRECT || sw === SW.SM_MISSING || sw === SW.CONDITIONS)) {
+    return new IcaoError('access-denied', text, sw);
+  }
+  if (sw === SW.FILE_NOT_FOUND) return new IcaoError('file-not-found', text, sw);
+  if (sw === SW.SECURITY_STATUS) return new IcaoError('access-denied', text, sw);
+  if (sw === SW.SM_MISSING || sw === SW.SM_INCORRECT) return new IcaoError('sm-failure', text, sw);
+  if (sw === SW.INS_NOT_SUPPORTED || sw === SW.CLA_NOT_SUPPORTED || sw === SW.FUNC_NOT_SUPPORTED) {
+    return new IcaoError('unsupported', text, sw);
+  }
+  return new IcaoError('card-error', text, sw);
+}
+
+/** Wraps anything thrown by a callee (a sink, a parser) into an IcaoError. */
+export function asIcaoError(e: unknown): IcaoError {
+  if (e instanceof IcaoError) return e;
+  return new IcaoError('internal', e instanceof Error ? e.message : String(e));
+}
