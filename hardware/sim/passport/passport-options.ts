@@ -1,0 +1,63 @@
+// Behaviours of the virtual passport, one options object, changeable at run time through
+// VirtualPassport.configure(). See README.md beside this file.
+
+import type { KeyObject } from 'node:crypto';
+
+/** Command kinds that can be given their own processing time. */
+export type CommandKind = 'select' | 'getChallenge' | 'mutualAuthenticate' | 'readBinary' | 'internalAuthenticate' | 'other';
+
+export interface PassportOptions {
+  /** Random source (GET CHALLENGE, K.IC, UID, AA nonce). Default: node:crypto randomBytes. */
+  random?: (length: number) => Uint8Array;
+  /** Fixed RND.IC answered to every GET CHALLENGE (deterministic tests). */
+  rndIC?: Uint8Array;
+  /** Fixed K.IC used in MUTUAL AUTHENTICATE (deterministic tests). */
+  kIC?: Uint8Array;
+  /** Radio identity: type A (default) or type B. */
+  type?: 'A' | 'B';
+  /** Fixed UID (type A, 4 bytes) or PUPI (type B). Default: random, type A UID starting 08. */
+  uid?: Uint8Array;
+  /** Type A ATQA as [b0, b1]; default 00 04. */
+  atqa?: Uint8Array;
+  /** Type A ATS with its TL byte; default 05 78 77 94 02. */
+  ats?: Uint8Array;
+  /** Chip time per APDU in ms, one figure or per command kind (missing kinds use DEFAULT_PROCESSING_MS). */
+  processingMs?: number | Partial<Record<CommandKind, number>>;
+  /** Largest Ne the chip serves in one READ BINARY (default 256; 65536 with extendedLength). */
+  maxLe?: number;
+  /** How an Ne above maxLe is refused: 6700, or 6Cxx with xx the number of bytes it would give. */
+  oversizedLe?: '6700' | '6Cxx';
+  /** Accept extended-length APDUs (3-byte Lc/Le, 2-byte DO97). Default false: 6700. */
+  extendedLength?: boolean;
+  /** Status of a READ BINARY that returns fewer bytes than Ne: 9000 (default) or 6282. */
+  shortReadSw?: 0x9000 | 0x6282;
+  /** Status of a failed MUTUAL AUTHENTICATE (wrong MRZ): 6300 (default) or 6982. */
+  bacFailureSw?: 0x6300 | 0x6982;
+  /** Whether BAC is needed to read the files (default true). */
+  requireBac?: boolean;
+  /** In a secure-messaging session, answer error statuses unprotected (SW only). Default false. */
+  plainErrors?: boolean;
+  /** The card leaves the field once it has sent this many response bytes (data + SW); the
+   * response that would cross the limit is never delivered. */
+  removedAfterBytes?: number;
+  /** Flip one byte (XOR 0xFF) of the Nth response (1-based, counting every answered APDU). */
+  corruptResponse?: { index: number; byteOffset?: number };
+  /** Give the Nth secure-messaging response (1-based) a wrong MAC. */
+  wrongMacResponse?: number;
+  /** Last word on every response (fuzzing): receives the command and the R-APDU as sent. */
+  mutateResponse?: (apdu: Uint8Array, response: Uint8Array) => Uint8Array;
+  /** Active Authentication private key (RSA: ISO 9796-2 scheme 1 with SHA-1; EC: ECDSA plain r||s). */
+  activeAuthKey?: KeyObject;
+  /** Hash for ECDSA Active Authentication (default sha1, as in DG14's ActiveAuthenticationInfo default). */
+  activeAuthEcHash?: 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+}
+
+/** Chip times used when processingMs is not given (a typical contact-less passport chip). */
+export const DEFAULT_PROCESSING_MS: Record<CommandKind, number> = {
+  select: 4,
+  getChallenge: 6,
+  mutualAuthenticate: 25,
+  readBinary: 8,
+  internalAuthenticate: 250,
+  other: 4,
+};

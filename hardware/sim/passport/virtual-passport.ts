@@ -1,0 +1,369 @@
+// A virtual ePassport chip: the LDS1 eMRTD application with BAC, 3DES secure messaging, READ
+// BINARY in all its forms and Active Authentication, answering whole APDUs behind the PN532
+// model (which does activation and ISO 14443-4 framing). Crypto on node:crypto, independent
+// of the firmware's. ICAO Doc 9303 Parts 10 and 11; ISO/IEC 7816-4.
+
+import { constants, createHash, privateEncrypt, randomBytes, sign, type KeyObject } from 'node:crypto';
+import type { Card, CardReply, TypeAIdentity, TypeBIdentity } from '../card';
+import { CommandApdu, INS, parseApdu, readDo, SW, swBytes } from './apdu';
+import {
+  bacKeySeed, concat, deriveKey, equalBytes, KEY_ENC, KEY_MAC, mrzInformation, pad, retailMac,
+  SessionKeys, sessionKeys, tdesDecrypt, tdesEncrypt,
+} from './bac-crypto';
+import { CommandKind, DEFAULT_PROCESSING_MS, PassportOptions } from './passport-options';
+import { unwrapCommand, wrapResponse } from './secure-messaging';
+
+export type { PassportOptions } from './passport-options';
+
+/** The eMRTD (LDS1) application identifier. */
+export const EMRTD_AID = Uint8Array.of(0xa0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01);
+
+/**
+ * Default ATS, TL first: 05 78 77 94 02.
+ *  - T0 = 78: TA, TB and TC follow; FSCI = 8 (the chip accepts frames of 256 bytes).
+ *  - TA = 77: bit 8 = 0 (different divisors per direction allowed); DS = 2 and 4 (bits 6,5: 212
+ *    and 424 kbps chip to reader... bits 3,2: same for reader to chip), i.e. 106, 212 and 424 kbps.
+ *  - TB = 94: FWI = 9 (frame waiting time 4096 x 2^9 / fc, about 155 ms), SFGI = 4.
+ *  - TC = 02: CID supported, NAD not supported.
+ */
+export const DEFAULT_ATS = Uint8Array.of(0x05, 0x78, 0x77, 0x94, 0x02);
+export const DEFAULT_ATQA = Uint8Array.of(0x00, 0x04);
+export const PASSPORT_SAK = 0x20;
+
+/** The MRZ fields BAC keys are derived from. */
+export interface BacMrz {
+  documentNumber: string;
+  dateOfBirth: string;
+  dateOfExpiry: string;
+}
+
+interface Answer {
+  data: Uint8Array;
+  sw: number;
+}
+
+const EMPTY = new Uint8Array(0);
+
+function answer(sw: number, data: Uint8Array = EMPTY): Answer {
+  return { data, sw };
+}
+
+function kindOf(ins: number): CommandKind {
+  switch (ins) {
+    case INS.SELECT: return 'select';
+    case INS.GET_CHALLENGE: return 'getChallenge';
+    case INS.MUTUAL_AUTHENTICATE: return 'mutualAuthenticate';
+    case INS.READ_BINARY:
+    case INS.READ_BINARY_ODD: return 'readBinary';
+    case INS.INTERNAL_AUTHENTICATE: return 'internalAuthenticate';
+    default: return 'other';
+  }
+}
+
+/** Length of the DO'53 header around n bytes of odd-INS READ BINARY data. */
+function do53HeaderLength(n: number): number {
+  return n < 0x80 ? 2 : n < 0x100 ? 3 : 4;
+}
+
+function do53(data: Uint8Array): Uint8Array {
+  const n = data.length;
+  const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
+  return concat(Uint8Array.of(0x53, ...len), data);
+}
+
+/** The file identifier of an LDS elementary file from its short EF identifier (0x1E -> 011E). */
+export function fileIdOf(shortId: number): number {
+  return 0x0100 | shortId;
+}
+
+export class VirtualPassport implements Card {
+  readonly identity: TypeAIdentity | TypeBIdentity;
+  options: PassportOptions;
+  /** Counters since construction (or since insert()). */
+  readonly stats = { responses: 0, bytesSent: 0, smResponses: 0, bacSessions: 0 };
+
+  private readonly files = new Map<number, Uint8Array>();
+  private readonly kEnc: Uint8Array;
+  private readonly kMac: Uint8Array;
+  private present = true;
+  private appSelected = false;
+  private currentFile: number | null = null;
+  private challenge: Uint8Array | null = null;
+  private session: SessionKeys | null = null;
+
+  /**
+   * @param files the LDS files keyed by short EF identifier (0x1E EF.COM, 0x1D EF.SOD, 1..16 DGn)
+   * @param mrz the BAC fields (document number as printed, without check digit)
+   */
+  constructor(files: { [fileId: number]: Uint8Array }, mrz: BacMrz, options: PassportOptions = {}) {
+    this.options = { ...options };
+    for (const key of Object.keys(files)) {
+      const shortId = Number(key);
+      this.files.set(fileIdOf(shortId), files[shortId]);
+    }
+    const seed = bacKeySeed(mrzInformation(mrz.documentNumber, mrz.dateOfBirth, mrz.dateOfExpiry));
+    this.kEnc = deriveKey(seed, KEY_ENC);
+    this.kMac = deriveKey(seed, KEY_MAC);
+    this.identity = this.makeIdentity();
+  }
+
+  /** Changes behaviours at run time (merged into the current options). */
+  configure(patch: Partial<PassportOptions>): void {
+    Object.assign(this.options, patch);
+  }
+
+  isPresent(): boolean {
+    return this.present;
+  }
+
+  /** Takes the card out of the field. */
+  remove(): void {
+    this.present = false;
+  }
+
+  /** Puts the card (back) in the field: present again, byte counters cleared, chip restarted. */
+  insert(): void {
+    this.present = true;
+    this.stats.bytesSent = 0;
+    this.stats.responses = 0;
+    this.stats.smResponses = 0;
+    this.reset();
+  }
+
+  reset(): void {
+    this.appSelected = false;
+    this.currentFile = null;
+    this.challenge = null;
+    this.session = null;
+  }
+
+  /** Whether a BAC secure-messaging session is open. */
+  get secureMessaging(): boolean {
+    return this.session !== null;
+  }
+
+  transceive(apdu: Uint8Array): CardReply | null {
+    if (!this.present) return null;
+    const o = this.options;
+    let response = this.process(apdu);
+    this.stats.responses++;
+    if (o.corruptResponse && o.corruptResponse.index === this.stats.responses) {
+      response = Uint8Array.from(response);
+      const at = Math.min(o.corruptResponse.byteOffset ?? response.length >> 1, response.length - 1);
+      response[at] ^= 0xff;
+    }
+    if (o.mutateResponse) response = o.mutateResponse(apdu, response);
+    if (o.removedAfterBytes !== undefined && this.stats.bytesSent + response.length > o.removedAfterBytes) {
+      this.present = false;
+      this.reset();
+      return null;
+    }
+    this.stats.bytesSent += response.length;
+    return { response, processingMs: this.processingMs(apdu.length >= 2 ? apdu[1] : 0) };
+  }
+
+  private processingMs(ins: number): number {
+    const p = this.options.processingMs;
+    const kind = kindOf(ins);
+    if (typeof p === 'number') return p;
+    return p?.[kind] ?? DEFAULT_PROCESSING_MS[kind];
+  }
+
+  private random(n: number): Uint8Array {
+    return this.options.random ? this.options.random(n) : new Uint8Array(randomBytes(n));
+  }
+
+  private makeIdentity(): TypeAIdentity | TypeBIdentity {
+    const o = this.options;
+    if (o.type === 'B') {
+      const pupi = o.uid ?? this.random(4);
+      // ATQB: 50, PUPI, application data 00000000, protocol info 77 81 91: 106..424 kbps both ways
+      // (77), max frame 256 bytes and ISO 14443-4 compliant (81), FWI 9, CID supported (91).
+      const atqb = concat(Uint8Array.of(0x50), pupi, Uint8Array.of(0, 0, 0, 0, 0x77, 0x81, 0x91));
+      return { type: 'B', atqb, attribRes: Uint8Array.of(0x00) };
+    }
+    let uid = o.uid;
+    if (!uid) {
+      uid = Uint8Array.from(this.random(4));
+      uid[0] = 0x08; // random UID, as ISO/IEC 14443-3 reserves for it
+    }
+    return { type: 'A', atqa: o.atqa ?? DEFAULT_ATQA, sak: PASSPORT_SAK, uid, ats: o.ats ?? DEFAULT_ATS };
+  }
+
+  /** One APDU in, the R-APDU out (before test behaviours). */
+  private process(bytes: Uint8Array): Uint8Array {
+    const o = this.options;
+    const cmd = parseApdu(bytes);
+    if (!cmd) return this.plain(answer(SW.WRONG_LENGTH));
+    if (cmd.extended && !o.extendedLength) return this.plain(answer(SW.WRONG_LENGTH));
+    const isSm = (cmd.cla & 0x0c) === 0x0c;
+    if ((cmd.cla & 0xf3) !== 0x00) return this.plain(answer(SW.CLA_NOT_SUPPORTED));
+    if (!isSm) {
+      // A plain command ends secure messaging: the chip falls back to the unauthenticated state.
+      this.session = null;
+      return this.plain(this.dispatch(cmd, false));
+    }
+    const keys = this.session;
+    if (!keys) return this.plain(answer(SW.SM_NOT_SUPPORTED));
+    const unwrapped = unwrapCommand(keys, cmd);
+    if (!unwrapped.ok) {
+      this.session = null;
+      return this.plain(answer(unwrapped.sw));
+    }
+    if (unwrapped.apdu.extended && !o.extendedLength) return this.protect(keys, answer(SW.WRONG_LENGTH));
+    return this.protect(keys, this.dispatch(unwrapped.apdu, true));
+  }
+
+  private plain(a: Answer): Uint8Array {
+    return concat(a.data, swBytes(a.sw));
+  }
+
+  private protect(keys: SessionKeys, a: Answer): Uint8Array {
+    const o = this.options;
+    const isError = a.sw !== SW.OK && a.sw >> 8 !== 0x62 && a.sw >> 8 !== 0x63;
+    // An unprotected answer does not move the SSC on the chip.
+    if (o.plainErrors && isError) return this.plain(a);
+    const out = wrapResponse(keys, a.data, a.sw);
+    this.stats.smResponses++;
+    if (o.wrongMacResponse === this.stats.smResponses) out[out.length - 3] ^= 0x01; // last MAC byte
+    return out;
+  }
+
+  private dispatch(cmd: CommandApdu, secure: boolean): Answer {
+    switch (cmd.ins) {
+      case INS.SELECT: return this.select(cmd);
+      case INS.GET_CHALLENGE: return this.getChallenge(cmd);
+      case INS.MUTUAL_AUTHENTICATE: return this.mutualAuthenticate(cmd);
+      case INS.READ_BINARY: return this.readBinary(cmd, secure);
+      case INS.READ_BINARY_ODD: return this.readBinaryOdd(cmd, secure);
+      case INS.INTERNAL_AUTHENTICATE: return this.internalAuthenticate(cmd, secure);
+      default: return answer(SW.INS_NOT_SUPPORTED);
+    }
+  }
+
+  private select(cmd: CommandApdu): Answer {
+    if (cmd.p1 === 0x04) {
+      if (!equalBytes(cmd.data, EMRTD_AID)) return answer(SW.FILE_NOT_FOUND);
+      this.appSelected = true;
+      this.currentFile = null;
+      return answer(SW.OK);
+    }
+    if ((cmd.p1 !== 0x00 && cmd.p1 !== 0x02) || cmd.data.length !== 2) return answer(SW.WRONG_P1P2);
+    const fid = (cmd.data[0] << 8) | cmd.data[1];
+    if (cmd.p1 === 0x00 && fid === 0x3f00) {
+      this.appSelected = false;
+      this.currentFile = null;
+      return answer(SW.OK);
+    }
+    const file = this.files.get(fid);
+    if (!this.appSelected || !file) return answer(SW.FILE_NOT_FOUND);
+    this.currentFile = fid;
+    if ((cmd.p2 & 0x0c) === 0x0c || cmd.ne === null) return answer(SW.OK);
+    // FCP: 62 L { 80 02 size, 82 01 01 (transparent EF), 83 02 fid }
+    const fcp = Uint8Array.of(0x62, 0x0b, 0x80, 0x02, file.length >> 8, file.length & 0xff, 0x82, 0x01, 0x01, 0x83, 0x02, fid >> 8, fid & 0xff);
+    return answer(SW.OK, fcp);
+  }
+
+  private getChallenge(cmd: CommandApdu): Answer {
+    if (cmd.ne !== 8) return answer(SW.WRONG_LENGTH);
+    this.challenge = Uint8Array.from(this.options.rndIC ?? this.random(8));
+    return answer(SW.OK, this.challenge);
+  }
+
+  private mutualAuthenticate(cmd: CommandApdu): Answer {
+    const rndIC = this.challenge;
+    this.challenge = null;
+    if (!rndIC) return answer(SW.CONDITIONS_NOT_SATISFIED);
+    if (cmd.data.length !== 40) return answer(SW.WRONG_LENGTH);
+    const failed = answer(this.options.bacFailureSw ?? SW.AUTH_FAILED);
+    const eIFD = cmd.data.subarray(0, 32);
+    const mIFD = cmd.data.subarray(32, 40);
+    if (!equalBytes(mIFD, retailMac(this.kMac, pad(eIFD)))) return failed;
+    const s = tdesDecrypt(this.kEnc, eIFD);
+    const rndIFD = s.subarray(0, 8);
+    if (!equalBytes(s.subarray(8, 16), rndIC)) return failed;
+    const kIFD = s.subarray(16, 32);
+    const kIC = Uint8Array.from(this.options.kIC ?? this.random(16));
+    const eIC = tdesEncrypt(this.kEnc, concat(rndIC, rndIFD, kIC));
+    this.session = sessionKeys(kIFD, kIC, rndIC, rndIFD);
+    this.stats.bacSessions++;
+    return answer(SW.OK, concat(eIC, retailMac(this.kMac, pad(eIC))));
+  }
+
+  private canRead(secure: boolean): boolean {
+    return secure || this.options.requireBac === false;
+  }
+
+  private readBinary(cmd: CommandApdu, secure: boolean): Answer {
+    let offset: number;
+    if (cmd.p1 & 0x80) {
+      const fid = fileIdOf(cmd.p1 & 0x1f);
+      if (!this.appSelected || !this.files.has(fid)) return answer(SW.FILE_NOT_FOUND);
+      this.currentFile = fid;
+      offset = cmd.p2;
+    } else {
+      offset = ((cmd.p1 & 0x7f) << 8) | cmd.p2;
+    }
+    if (this.currentFile === null) return answer(SW.NO_CURRENT_EF);
+    if (!this.canRead(secure)) return answer(SW.SECURITY_NOT_SATISFIED);
+    return this.read(this.files.get(this.currentFile)!, offset, cmd.ne, false);
+  }
+
+  private readBinaryOdd(cmd: CommandApdu, secure: boolean): Answer {
+    const p1p2 = (cmd.p1 << 8) | cmd.p2;
+    if (p1p2 !== 0) {
+      const fid = p1p2 < 0x1f ? fileIdOf(p1p2) : p1p2;
+      if (!this.appSelected || !this.files.has(fid)) return answer(SW.FILE_NOT_FOUND);
+      this.currentFile = fid;
+    }
+    if (this.currentFile === null) return answer(SW.NO_CURRENT_EF);
+    const d = readDo(cmd.data, 0);
+    if (!d || d.tag !== 0x54 || d.value.length < 1 || d.value.length > 3) return answer(SW.WRONG_DATA);
+    let offset = 0;
+    for (const b of d.value) offset = offset * 256 + b;
+    if (!this.canRead(secure)) return answer(SW.SECURITY_NOT_SATISFIED);
+    return this.read(this.files.get(this.currentFile)!, offset, cmd.ne, true);
+  }
+
+  private read(file: Uint8Array, offset: number, ne: number | null, odd: boolean): Answer {
+    const o = this.options;
+    if (ne === null) return answer(SW.WRONG_LENGTH);
+    const shortSw = o.shortReadSw ?? SW.OK;
+    if (offset > file.length || (offset === file.length && shortSw === SW.OK)) return answer(SW.OFFSET_OUTSIDE_EF);
+    const remaining = file.length - offset;
+    const maxLe = o.maxLe ?? (o.extendedLength ? 65536 : 256);
+    if (ne > maxLe) {
+      if (o.oversizedLe === '6Cxx') {
+        const available = odd ? remaining + do53HeaderLength(remaining) : remaining;
+        return answer(SW.WRONG_LE | (Math.min(maxLe, available) & 0xff));
+      }
+      return answer(SW.WRONG_LENGTH);
+    }
+    let n = Math.min(ne, remaining);
+    if (odd) while (n > 0 && n + do53HeaderLength(n) > ne) n--;
+    const chunk = file.slice(offset, offset + n);
+    const data = odd ? do53(chunk) : chunk;
+    return answer(n < remaining || data.length >= ne ? SW.OK : shortSw, data);
+  }
+
+  private internalAuthenticate(cmd: CommandApdu, secure: boolean): Answer {
+    const key = this.options.activeAuthKey;
+    if (!key) return answer(SW.INS_NOT_SUPPORTED);
+    if (!this.canRead(secure)) return answer(SW.SECURITY_NOT_SATISFIED);
+    if (cmd.data.length !== 8) return answer(SW.WRONG_LENGTH);
+    if (key.asymmetricKeyType === 'ec') {
+      const sig = sign(this.options.activeAuthEcHash ?? 'sha1', cmd.data, { key, dsaEncoding: 'ieee-p1363' });
+      return answer(SW.OK, new Uint8Array(sig));
+    }
+    return answer(SW.OK, this.iso9796Signature(key, cmd.data));
+  }
+
+  /** ISO/IEC 9796-2 digital signature scheme 1, partial recovery, SHA-1: 6A || M1 || H(M1||M2) || BC. */
+  private iso9796Signature(key: KeyObject, challenge: Uint8Array): Uint8Array {
+    const k = Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 1024) / 8);
+    const m1 = this.random(k - 22);
+    const h = createHash('sha1').update(m1).update(challenge).digest();
+    const f = concat(Uint8Array.of(0x6a), m1, h, Uint8Array.of(0xbc));
+    return new Uint8Array(privateEncrypt({ key, padding: constants.RSA_NO_PADDING }, f));
+  }
+}
