@@ -1,0 +1,312 @@
+// Reading one LDS elementary file (JMRTD's DefaultFileSystem, streaming). Reading is apart from
+// parsing: the sink gets each block as it arrives and nothing here holds a whole file.
+//
+// 1. The first READ BINARY uses the short EF identifier (P1 = 80|SFI, offset 0): it selects the
+//    file and reads its first HEADER_READ bytes in one exchange. If the chip does not take SFI
+//    (or `useShortFileId` is false) the file is SELECTed by identifier (01 SFI) instead.
+// 2. The TLV header gives the total length, which is bounded by `maxFileLength` ('too-large':
+//    a hostile chip must not make us read or buffer without end).
+// 3. The rest is read in blocks of at most `maxBlock` bytes from `startOffset` (resume).
+//    Offsets up to 32767 go in P1 P2 (B0); beyond, READ BINARY with odd INS B1 carries the
+//    offset in DO'54' and answers in DO'53'.
+// 4. Status words adapt the block: 6700 (wrong length) -> smaller block; 6Cxx -> exactly xx
+//    bytes; 6282 (end of file before Le bytes) -> the data is the end of the file.
+//
+// Block size under secure messaging, so that one R-APDU fits the PN532's 262-byte
+// InDataExchange limit (n = plain bytes read, c = ciphertext length):
+//   c = 8 * (floor(n / 8) + 1)                      padding method 2 always adds 1..8 bytes
+//   DO'87' = 87 | 81 L (2, as L >= 128) | 01 | c    = 1 + 2 + 1 + c = c + 4
+//   R-APDU = DO'87' + DO'99'(4) + DO'8E'(10) + SW(2) = c + 20 <= 262  =>  c <= 242  =>  c <= 240
+//   c = 240 <=> n in 232..239, so n <= 239 (n = 240 gives c = 248 and a 268-byte R-APDU).
+// With B1 the plain answer is DO'53' | 81 L | data, 3 bytes more: data <= 236.
+// Without SM the limit is Le itself: 256 data + SW = 258 <= 262.
+
+import type { ApduChannel } from './apdu-channel';
+import { fileIdFromSfi, readBinaryApdu, readBinaryOddApdu, readBinarySfiApdu, selectFileApdu } from './commands';
+import { IcaoError, SW, asIcaoError, errorForStatus, statusWord } from './errors';
+import { newTlv, peekTlvHeader, readTlv } from './tlv';
+
+export interface FileSink {
+  begin(totalLength: number): void;
+  chunk(data: Uint8Array, offset: number): void;
+  end(): void;
+}
+
+export interface ReadOptions {
+  /** Largest file accepted (from the TLV header); larger is IcaoError('too-large'). */
+  maxFileLength: number;
+  /** First byte delivered to the sink (resume after a card loss); the header is still read. */
+  startOffset?: number;
+  /** Largest READ BINARY Le (default SM_MAX_READ, safe with and without SM). */
+  maxBlock?: number;
+  /** Use READ BINARY with a short EF identifier for the first read (default true). */
+  useShortFileId?: boolean;
+}
+
+export type ReadCallback = (err: IcaoError | null, length: number) => void;
+
+/** Largest plain block under 3DES SM within the PN532's 262-byte frame (see above). */
+export const SM_MAX_READ = 239;
+/** Largest block without SM (short Le). */
+export const PLAIN_MAX_READ = 256;
+/** First read: enough for any LDS tag (1-2 bytes) and length (up to 84 xx xx xx xx). */
+export const HEADER_READ = 8;
+/** Offsets above this need READ BINARY with odd INS. */
+export const MAX_EVEN_OFFSET = 0x7fff;
+/** Smallest block we fall back to on repeated 6700 before giving up. */
+const MIN_BLOCK = 8;
+/** Retries (6Cxx, 6700, fall-back to SELECT) allowed without progress. */
+const MAX_RETRIES = 6;
+
+const STATE_SELECT = 1;
+const STATE_HEADER = 2;
+const STATE_BODY = 3;
+const STATE_DONE = 4;
+
+class FileReadJob {
+  private channel: ApduChannel;
+  private sfi: number;
+  private sink: FileSink;
+  private maxLength: number;
+  private startOffset: number;
+  private block: number;
+  private useSfi: boolean;
+  private callback: ReadCallback;
+  private state: number;
+  private total: number;
+  private offset: number;
+  private le: number;
+  /** Exact Le demanded by a 6Cxx for the next request, or 0. */
+  private exactLe: number;
+  private retries: number;
+  private lastOdd: boolean;
+  private next: Uint8Array | null;
+  private looping: boolean;
+  private onResponse: (err: IcaoError | null, response: Uint8Array | null) => void;
+
+  constructor(channel: ApduChannel, sfi: number, sink: FileSink, options: ReadOptions, callback: ReadCallback) {
+    this.channel = channel;
+    this.sfi = sfi;
+    this.sink = sink;
+    this.maxLength = options.maxFileLength;
+    this.startOffset = options.startOffset || 0;
+    let block = options.maxBlock || SM_MAX_READ;
+    if (block > PLAIN_MAX_READ) block = PLAIN_MAX_READ;
+    this.block = block;
+    this.useSfi = options.useShortFileId !== false;
+    this.callback = callback;
+    this.state = 0;
+    this.total = 0;
+    this.offset = 0;
+    this.le = 0;
+    this.exactLe = 0;
+    this.retries = 0;
+    this.lastOdd = false;
+    this.next = null;
+    this.looping = false;
+    this.onResponse = (err, response) => this.handle(err, response);
+  }
+
+  start(): void {
+    if (!(this.maxLength > 0) || this.startOffset < 0 || this.sfi < 1 || this.sfi > 0x1e) {
+      this.finish(new IcaoError('bad-request', 'bad read options'));
+      return;
+    }
+    if (this.useSfi) this.requestHeader();
+    else this.requestSelect();
+  }
+
+  /** Sends through the channel without recursing when it answers synchronously. */
+  private send(apdu: Uint8Array): void {
+    this.next = apdu;
+    if (this.looping) return;
+    this.looping = true;
+    while (this.next) {
+      const a = this.next;
+      this.next = null;
+      this.channel.transceive(a, this.onResponse);
+    }
+    this.looping = false;
+  }
+
+  private finish(err: IcaoError | null): void {
+    if (this.state === STATE_DONE) return;
+    this.state = STATE_DONE;
+    this.next = null;
+    this.callback(err, err ? 0 : this.total);
+  }
+
+  private requestSelect(): void {
+    this.state = STATE_SELECT;
+    this.send(selectFileApdu(fileIdFromSfi(this.sfi)));
+  }
+
+  private requestHeader(): void {
+    this.state = STATE_HEADER;
+    const le = this.exactLe || HEADER_READ;
+    this.exactLe = 0;
+    this.le = le;
+    this.send(this.useSfi ? readBinarySfiApdu(this.sfi, 0, le) : readBinaryApdu(0, le));
+  }
+
+  private requestBlock(): void {
+    this.state = STATE_BODY;
+    const remaining = this.total - this.offset;
+    if (remaining <= 0) {
+      this.complete();
+      return;
+    }
+    const odd = this.offset > MAX_EVEN_OFFSET;
+    this.lastOdd = odd;
+    if (odd) {
+      // Room for the DO'53' header (53 81 L) inside the block.
+      let le = this.block - 3;
+      if (le > remaining) le = remaining;
+      let wrapped = le + (le < 128 ? 2 : 3);
+      if (this.exactLe) {
+        // A 6Cxx names the length of the whole answer, DO'53' header included.
+        wrapped = this.exactLe;
+        le = wrapped;
+      }
+      this.exactLe = 0;
+      this.le = le;
+      this.send(readBinaryOddApdu(this.offset, wrapped));
+    } else {
+      let le = this.block > remaining ? remaining : this.block;
+      if (this.exactLe) le = this.exactLe;
+      this.exactLe = 0;
+      this.le = le;
+      this.send(readBinaryApdu(this.offset, le));
+    }
+  }
+
+  private complete(): void {
+    try {
+      this.sink.end();
+    } catch (e) {
+      this.finish(asIcaoError(e));
+      return;
+    }
+    this.finish(null);
+  }
+
+  private retry(): boolean {
+    return ++this.retries <= MAX_RETRIES;
+  }
+
+  private handle(err: IcaoError | null, response: Uint8Array | null): void {
+    if (this.state === STATE_DONE) return;
+    if (err || !response) {
+      this.finish(err || new IcaoError('card-error', 'no response'));
+      return;
+    }
+    try {
+      if (response.length < 2) throw new IcaoError('malformed-data', 'response without status word');
+      const sw = statusWord(response);
+      if (this.state === STATE_SELECT) this.onSelect(sw);
+      else if (this.state === STATE_HEADER) this.onHeader(sw, response);
+      else this.onBlock(sw, response);
+    } catch (e) {
+      this.finish(asIcaoError(e));
+    }
+  }
+
+  private onSelect(sw: number): void {
+    if (sw !== SW.OK) throw errorForStatus(sw, 'SELECT file');
+    this.useSfi = false;
+    this.requestHeader();
+  }
+
+  /** 6Cxx: the chip names the exact Le. */
+  private exactLength(sw: number): boolean {
+    if ((sw & 0xff00) !== 0x6c00) return false;
+    const xx = sw & 0xff;
+    if (!this.retry()) throw errorForStatus(sw, 'READ BINARY (Le retries exhausted)');
+    this.exactLe = xx === 0 ? 256 : xx;
+    return true;
+  }
+
+  private onHeader(sw: number, response: Uint8Array): void {
+    if (sw !== SW.OK && sw !== SW.END_OF_FILE) {
+      if (this.exactLength(sw)) {
+        this.requestHeader();
+        return;
+      }
+      if (sw === SW.WRONG_LENGTH && this.retry()) {
+        this.exactLe = 4;
+        this.requestHeader();
+        return;
+      }
+      if (this.useSfi && sw !== SW.SECURITY_STATUS && (sw >> 8) !== 0x69 && this.retry()) {
+        // The chip may not take a short EF identifier: SELECT the file instead.
+        this.useSfi = false;
+        this.requestSelect();
+        return;
+      }
+      throw errorForStatus(sw, 'READ BINARY header');
+    }
+    const n = response.length - 2;
+    if (n > this.le) throw new IcaoError('malformed-data', 'chip returned more than requested');
+    const h = peekTlvHeader(response, n);
+    if (h.headerLength < 0) throw new IcaoError('malformed-data', 'file too short for its TLV header');
+    const total = h.headerLength + h.valueLength;
+    if (total > this.maxLength) throw new IcaoError('too-large', 'file length ' + total + ' exceeds ' + this.maxLength);
+    if (this.startOffset > total) throw new IcaoError('bad-request', 'start offset beyond the end of the file');
+    this.total = total;
+    this.retries = 0;
+    this.sink.begin(total);
+    const have = n < total ? n : total;
+    if (this.startOffset < have) this.sink.chunk(response.subarray(this.startOffset, have), this.startOffset);
+    this.offset = this.startOffset > have ? this.startOffset : have;
+    if (sw === SW.END_OF_FILE && this.offset < total) throw new IcaoError('malformed-data', 'file ends before its TLV length');
+    this.requestBlock();
+  }
+
+  private onBlock(sw: number, response: Uint8Array): void {
+    if (sw !== SW.OK && sw !== SW.END_OF_FILE) {
+      if (this.exactLength(sw)) {
+        this.requestBlock();
+        return;
+      }
+      if (sw === SW.WRONG_LENGTH) {
+        const smaller = this.block > 0xdf ? 0xdf : this.block >> 1;
+        if (smaller < MIN_BLOCK || !this.retry()) throw errorForStatus(sw, 'READ BINARY (no block size accepted)');
+        this.block = smaller;
+        this.requestBlock();
+        return;
+      }
+      throw errorForStatus(sw, 'READ BINARY at ' + this.offset);
+    }
+    let start = 0;
+    let n = response.length - 2;
+    if (this.lastOdd && n > 0) {
+      const t = readTlv(response, 0, n, newTlv());
+      if (t.tag !== 0x53 || t.end !== n) throw new IcaoError('malformed-data', 'odd READ BINARY answer is not one DO53');
+      start = t.valueOffset;
+      n = t.length;
+    }
+    if (n > this.le) throw new IcaoError('malformed-data', 'chip returned more than requested');
+    if (n > 0) {
+      this.retries = 0;
+      this.sink.chunk(response.subarray(start, start + n), this.offset);
+      this.offset += n;
+    }
+    if (this.offset >= this.total) {
+      this.complete();
+      return;
+    }
+    if (sw === SW.END_OF_FILE) throw new IcaoError('malformed-data', 'file ends before its TLV length');
+    if (n === 0) throw new IcaoError('malformed-data', 'READ BINARY returned no data');
+    this.requestBlock();
+  }
+}
+
+/**
+ * Reads the EF with short identifier `fileId` (0x1E EF.COM, 0x1D EF.SOD, 1..16 DGn) through
+ * `channel` (plain or SecureMessagingChannel) into `sink`. The callback gets the file's total
+ * length (its TLV), or an IcaoError: 'file-not-found' (6A82), 'access-denied' (6982),
+ * 'too-large', 'malformed-data', 'card-error', or the channel's own error. Called exactly once.
+ */
+export function readFile(channel: ApduChannel, fileId: number, sink: FileSink, options: ReadOptions, callback: ReadCallback): void {
+  new FileReadJob(channel, fileId, sink, options, callback).start();
+}

@@ -1,0 +1,278 @@
+// 3DES secure messaging (ICAO 9303-11 §9.8), shaped like JMRTD's SecureMessagingWrapper: a
+// channel that wraps an ApduChannel and is itself an ApduChannel.
+//
+// Command:  CLA|0C INS P1 P2 Lc' [DO'87'|DO'85'] [DO'97'] DO'8E' 00
+//   DO'87' = 87 L 01 || 3DES-CBC(KSenc, IV 0, pad(data))   (DO'85' for odd INS: no 01 byte)
+//   DO'97' = 97 01 Le
+//   DO'8E' = 8E 08 MAC(KSmac, pad(SSC || pad(CLA' INS P1 P2) || DO'87' || DO'97'))
+// Response: [DO'87'|DO'85'] DO'99' DO'8E' SW1 SW2, with the MAC over SSC || DO'87' || DO'99'.
+// The SSC is incremented before each command and before each response is checked. The MAC of a
+// response is verified BEFORE anything in it is decrypted; any MAC or structure failure is
+// IcaoError('sm-failure') and ends the session: keys and SSC are overwritten with zeros.
+//
+// A bare two-byte response (no data objects) is what a chip sends when it does not apply SM to
+// an error: 6987/6988 (SM objects missing/incorrect) end the session as 'sm-failure'; 9000 or
+// 61xx unprotected would be an unauthenticated success and is refused; any other bare status
+// word (e.g. 6A82) is passed up as it is, unauthenticated: it carries no data.
+
+import { DesCipher } from '../crypto/des';
+import { paddedLength, unpaddedLength } from '../crypto/padding';
+import { RetailMac, equalBytes } from '../crypto/retail-mac';
+import type { ApduCallback, ApduChannel } from './apdu-channel';
+import { IcaoError, SW, asIcaoError, hex4, statusWord } from './errors';
+import { newTlv, readTlv } from './tlv';
+
+/** Bytes of DO'87' (or DO'85') around `plainLength` bytes of data: tag, length, [01], ciphertext. */
+export function cryptogramObjectLength(plainLength: number, oddIns: boolean): number {
+  const value = paddedLength(plainLength) + (oddIns ? 0 : 1);
+  return 1 + (value < 128 ? 1 : value < 256 ? 2 : 3) + value;
+}
+
+function smFailure(message: string, sw?: number): IcaoError {
+  return new IcaoError('sm-failure', message, sw);
+}
+
+/** Big-endian increment of the 8-byte send sequence counter. */
+function incrementSsc(ssc: Uint8Array): void {
+  for (let i = ssc.length - 1; i >= 0; i--) {
+    ssc[i] = (ssc[i] + 1) & 0xff;
+    if (ssc[i] !== 0) break;
+  }
+}
+
+function writeLength(buf: Uint8Array, pos: number, len: number): number {
+  if (len < 128) {
+    buf[pos++] = len;
+  } else if (len < 256) {
+    buf[pos++] = 0x81;
+    buf[pos++] = len;
+  } else {
+    buf[pos++] = 0x82;
+    buf[pos++] = len >> 8;
+    buf[pos++] = len & 0xff;
+  }
+  return pos;
+}
+
+const PAD_TAIL = new Uint8Array([0x80, 0, 0, 0]);
+
+export class SecureMessagingChannel implements ApduChannel {
+  private inner: ApduChannel;
+  private ksEnc: Uint8Array;
+  private ksMac: Uint8Array;
+  /** The send sequence counter; this object owns it (and the key arrays) and wipes them. */
+  readonly ssc: Uint8Array;
+  private cipher: DesCipher | null;
+  private mac: RetailMac | null;
+  private open: boolean;
+
+  /** Takes ownership of `ksEnc`, `ksMac` (16 bytes each) and `ssc` (8 bytes): `wipe()` zeroes them. */
+  constructor(inner: ApduChannel, ksEnc: Uint8Array, ksMac: Uint8Array, ssc: Uint8Array) {
+    if (ksEnc.length !== 16 || ksMac.length !== 16 || ssc.length !== 8) throw new IcaoError('internal', 'SM key or SSC length');
+    this.inner = inner;
+    this.ksEnc = ksEnc;
+    this.ksMac = ksMac;
+    this.ssc = ssc;
+    this.cipher = new DesCipher(ksEnc);
+    this.mac = new RetailMac(ksMac);
+    this.open = true;
+  }
+
+  /** False once the session has ended (MAC failure, lost card, or `wipe()`). */
+  isOpen(): boolean {
+    return this.open;
+  }
+
+  /** Ends the session: zeroes keys, key schedules and SSC. Idempotent. */
+  wipe(): void {
+    this.open = false;
+    if (this.cipher) this.cipher.wipe();
+    if (this.mac) this.mac.wipe();
+    this.cipher = null;
+    this.mac = null;
+    this.ksEnc.fill(0);
+    this.ksMac.fill(0);
+    this.ssc.fill(0);
+  }
+
+  private fail(message: string, sw?: number): IcaoError {
+    return smFailure(message, sw);
+  }
+
+  /** Protects a plain short command APDU (cases 1-4). Increments the SSC. */
+  wrap(apdu: Uint8Array): Uint8Array {
+    if (!this.open) throw smFailure('secure messaging session has ended');
+    const n = apdu.length;
+    if (n < 4) throw new IcaoError('internal', 'command APDU shorter than 4 bytes');
+    let lc = 0;
+    let le = -1;
+    if (n === 5) {
+      le = apdu[4];
+    } else if (n > 5) {
+      lc = apdu[4];
+      if (lc === 0 || (n !== 5 + lc && n !== 6 + lc)) throw new IcaoError('internal', 'not a short command APDU');
+      if (n === 6 + lc) le = apdu[5 + lc];
+    }
+    const cla = apdu[0];
+    if ((cla & 0x0c) === 0x0c) throw new IcaoError('internal', 'command is already protected');
+    const ins = apdu[1];
+    const odd = (ins & 1) === 1;
+    const do8xLen = lc ? cryptogramObjectLength(lc, odd) : 0;
+    const bodyLen = do8xLen + (le >= 0 ? 3 : 0) + 10;
+    if (bodyLen > 255) throw new IcaoError('unsupported', 'protected command exceeds a short APDU');
+    const out = new Uint8Array(6 + bodyLen);
+    out[0] = cla | 0x0c;
+    out[1] = ins;
+    out[2] = apdu[2];
+    out[3] = apdu[3];
+    out[4] = bodyLen;
+    let pos = 5;
+    if (lc) {
+      const padded = new Uint8Array(paddedLength(lc));
+      padded.set(apdu.subarray(5, 5 + lc), 0);
+      padded[lc] = 0x80;
+      const value = padded.length + (odd ? 0 : 1);
+      out[pos++] = odd ? 0x85 : 0x87;
+      pos = writeLength(out, pos, value);
+      if (!odd) out[pos++] = 0x01;
+      this.cipher!.cbcEncrypt(null, padded, padded);
+      out.set(padded, pos);
+      pos += padded.length;
+    }
+    if (le >= 0) {
+      out[pos++] = 0x97;
+      out[pos++] = 1;
+      out[pos++] = le;
+    }
+    incrementSsc(this.ssc);
+    const mac = this.mac!;
+    mac.update(this.ssc);
+    mac.update(out, 0, 4);
+    mac.update(PAD_TAIL);
+    mac.update(out, 5, pos - 5);
+    out[pos++] = 0x8e;
+    out[pos++] = 8;
+    mac.finish(out, pos);
+    pos += 8;
+    out[pos] = 0x00; // Le: the protected response may be up to 256 bytes
+    return out;
+  }
+
+  /**
+   * Checks and opens a protected response: returns plain data followed by the status word from
+   * DO'99'. Increments the SSC first. Throws IcaoError('sm-failure') (and ends the session) on
+   * any MAC or structure failure; nothing is decrypted before the MAC has been verified.
+   */
+  unwrap(response: Uint8Array): Uint8Array {
+    if (!this.open) throw smFailure('secure messaging session has ended');
+    try {
+      return this.unwrapOpen(response);
+    } catch (e) {
+      const err = asIcaoError(e);
+      if (err.code === 'sm-failure') this.wipe();
+      throw err;
+    }
+  }
+
+  private unwrapOpen(response: Uint8Array): Uint8Array {
+    const n = response.length;
+    if (n < 2) throw this.fail('response shorter than a status word');
+    incrementSsc(this.ssc);
+    const outerSw = statusWord(response);
+    if (n === 2) {
+      if (outerSw === SW.SM_MISSING || outerSw === SW.SM_INCORRECT) throw this.fail('chip reports a secure-messaging error ' + hex4(outerSw), outerSw);
+      if (outerSw === SW.OK || (outerSw >> 8) === 0x61 || (outerSw >> 8) === 0x62 || (outerSw >> 8) === 0x63) {
+        throw this.fail('unprotected status word ' + hex4(outerSw), outerSw);
+      }
+      return response;
+    }
+    const end = n - 2;
+    const t = newTlv();
+    let pos = 0;
+    let cryptoStart = -1;
+    let cryptoTag = 0;
+    let cryptoEnd = 0;
+    let swStart = -1;
+    let macStart = -1;
+    while (pos < end) {
+      readTlv(response, pos, end, t, 'sm-failure');
+      if (macStart >= 0) throw this.fail('data object after DO8E');
+      if (t.tag === 0x87 || t.tag === 0x85) {
+        if (cryptoStart >= 0 || swStart >= 0) throw this.fail('misplaced DO' + t.tag.toString(16));
+        cryptoStart = t.valueOffset;
+        cryptoEnd = t.end;
+        cryptoTag = t.tag;
+      } else if (t.tag === 0x99) {
+        if (swStart >= 0 || t.length !== 2) throw this.fail('malformed DO99');
+        swStart = t.valueOffset;
+      } else if (t.tag === 0x8e) {
+        if (t.length !== 8) throw this.fail('malformed DO8E');
+        macStart = pos;
+      } else {
+        throw this.fail('unexpected data object in protected response');
+      }
+      pos = t.end;
+    }
+    if (macStart < 0) throw this.fail('response has no MAC (DO8E)');
+    if (swStart < 0) throw this.fail('response has no status (DO99)');
+    const mac = this.mac!;
+    mac.update(this.ssc);
+    mac.update(response, 0, macStart);
+    const expected = mac.finish();
+    const ok = equalBytes(expected, 0, response, macStart + 2, 8);
+    expected.fill(0);
+    if (!ok) throw this.fail('response MAC does not verify');
+    // Authentic from here on; structure of the cryptogram is still checked.
+    let dataLen = 0;
+    let plain: Uint8Array | null = null;
+    if (cryptoStart >= 0) {
+      let c = cryptoStart;
+      if (cryptoTag === 0x87) {
+        if (c >= cryptoEnd || response[c] !== 0x01) throw this.fail('DO87 without padding indicator 01');
+        c++;
+      }
+      const clen = cryptoEnd - c;
+      if (clen < 8 || (clen & 7)) throw this.fail('cryptogram length is not a positive multiple of 8');
+      plain = this.cipher!.cbcDecrypt(null, response.subarray(c, cryptoEnd));
+      dataLen = unpaddedLength(plain);
+      if (dataLen < 0) {
+        plain.fill(0);
+        throw this.fail('cryptogram padding is wrong');
+      }
+    }
+    const out = new Uint8Array(dataLen + 2);
+    if (plain) {
+      out.set(plain.subarray(0, dataLen), 0);
+      plain.fill(0);
+    }
+    out[dataLen] = response[swStart];
+    out[dataLen + 1] = response[swStart + 1];
+    return out;
+  }
+
+  transceive(apdu: Uint8Array, callback: ApduCallback): void {
+    let wrapped: Uint8Array;
+    try {
+      wrapped = this.wrap(apdu);
+    } catch (e) {
+      callback(asIcaoError(e), null);
+      return;
+    }
+    this.inner.transceive(wrapped, (err, response) => {
+      if (err || !response) {
+        // The exchange is lost, so is SSC synchrony: the session cannot go on.
+        this.wipe();
+        callback(err || new IcaoError('card-error', 'no response'), null);
+        return;
+      }
+      let plain: Uint8Array | null = null;
+      let failure: IcaoError | null = null;
+      try {
+        plain = this.unwrap(response);
+      } catch (e) {
+        failure = asIcaoError(e);
+      }
+      callback(failure, plain);
+    });
+  }
+}
