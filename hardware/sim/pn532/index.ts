@@ -1,0 +1,11 @@
+export { Pn532Simulator, ACK_DELAY_MS, HSU_WAKE_MS, type Pn532Port, type Pn532SimulatorOptions, type HostInterface } from './pn532-simulator';
+export { Pn532Chip, COMMAND_MS, POLL_ATTEMPT_MS, type PowerState } from './pn532-chip';
+export { Pn532Faults } from './pn532-faults';
+export { emptyStats, type Pn532Stats } from './pn532-stats';
+export { HsuTransport } from './hsu-transport';
+export { I2cTransport, PN532_I2C_ADDRESS, I2C_READY } from './i2c-transport';
+export { SpiTransport, SPI_OP, SPI_READY } from './spi-transport';
+export { ACK_FRAME, NACK_FRAME, ERROR_FRAME, FrameParser, encodeFrame, commandFrame, type FrameEvent } from './frames';
+export * from './pn532-constants';
+export * from './rf-timing';
+export { VpcdCard } from '../vpcd-card';
