@@ -432,12 +432,13 @@
     if (v instanceof PinClass) return v.__name;
     if (typeof v === 'function') return 'function () { ... }';
     if (ArrayBuffer.isView(v)) return 'new ' + v.constructor.name + '([' + Array.prototype.join.call(v, ', ') + '])';
+    var j;
     try {
-      var j = JSON.stringify(v);
-      return j === undefined ? String(v) : j;
-    } catch (_e) {
-      return String(v);
+      j = JSON.stringify(v);
+    } catch (err) {
+      j = '[' + (err && err.name) + ']';
     }
+    return j === undefined ? String(v) : j;
   }
   function logText(args) {
     var parts = [];
