@@ -1,0 +1,58 @@
+// What a read hands back: every file's bytes, the parsed DG1 and faces, the device's and the
+// host's hash verdicts, and the passive authentication report.
+
+import { fileName } from '@epassport/protocol';
+import type { Dg1 } from './lds/dg1';
+import type { FaceImage } from './lds/dg2';
+import type { EfCom } from './lds/ef-com';
+import type { ViewableImage } from './image/viewable-image';
+import type { PassiveAuthenticationReport } from './pa/passive-authentication';
+
+export interface FileRecord {
+  /** Short EF identifier: 0x1E EF.COM, 0x1D EF.SOD, 1..16 DGn. */
+  fileId: number;
+  /** 'EF.COM', 'EF.SOD', 'DG1', ... */
+  name: string;
+  bytes: Uint8Array;
+  /** The device's hash verdict from file-end: not-checked, match, mismatch or not-in-sod. */
+  deviceVerdict: string;
+  /** The digest the device computed (empty when not checked). */
+  deviceDigest: Uint8Array;
+}
+
+export interface Face extends FaceImage {
+  /** JPEG as it is; JPEG 2000 converted to PNG. Absent when the image does not decode. */
+  viewable?: ViewableImage;
+  /** Why no viewable copy could be made. */
+  viewableError?: string;
+}
+
+export interface ReadStats {
+  bytesRead: number;
+  apdus: number;
+  /** Device-side duration of the read. */
+  elapsedMs: number;
+  /** Frames damaged on the line during the read (recovered by the link). */
+  damagedFrames: number;
+}
+
+export interface PassportDocument {
+  /** Every file received, by short EF id, in arrival order. */
+  files: Map<number, FileRecord>;
+  com?: EfCom;
+  dg1?: Dg1;
+  faces: Face[];
+  /** Data groups read, ascending. */
+  dataGroups: number[];
+  passiveAuthentication: PassiveAuthenticationReport;
+  /** Shorthand for passiveAuthentication.verified. */
+  verified: boolean;
+  stats: ReadStats;
+  /** Files that did not parse (the bytes are still in `files`). */
+  parseErrors: { fileId: number; message: string }[];
+}
+
+/** File name on disk for a file id: EF.COM.bin, EF.SOD.bin, DG1.bin ... */
+export function fileBaseName(fileId: number): string {
+  return fileName(fileId) + '.bin';
+}
