@@ -14,7 +14,7 @@ const dist = join(firmwareDir, 'dist');
 async function main(): Promise<void> {
   mkdirSync(dist, { recursive: true });
   const targets = [
-    { entry: join(firmwareDir, 'src/main.ts'), out: join(dist, 'firmware.js'), limit: FIRMWARE_SIZE_LIMIT },
+    { entry: join(firmwareDir, 'src/main.ts'), out: join(dist, 'firmware.js'), limit: FIRMWARE_SIZE_LIMIT, globalName: 'Firmware' },
     { entry: join(firmwareDir, '../protocol/src/index.ts'), out: join(dist, 'protocol.js'), globalName: 'Protocol' },
   ];
   let failed = false;
