@@ -65,6 +65,8 @@ interface Target {
   rxRest: Uint8Array | null;
   /** InCommunicateThru: rest of a chained card answer, handed out on R(ACK). */
   thruRest: Uint8Array | null;
+  /** InCommunicateThru: the card's last I-block, sent again on R(ACK) with its own number. */
+  thruLast: Uint8Array | null;
 }
 
 interface Job {
@@ -482,7 +484,7 @@ export class Pn532Chip {
       ledger.guard().pcd(9).card(3); // SELECT -> SAK + CRC_A
     }
     const data = [1, ...id.atqa, id.sak, id.uid.length, ...id.uid];
-    const target: Target = { tg: 1, card, type: 'A', link: null, ta: 0, deselected: false, cardBlock: 1, txChain: [], rxRest: null, thruRest: null };
+    const target: Target = { tg: 1, card, type: 'A', link: null, ta: 0, deselected: false, cardBlock: 1, txChain: [], rxRest: null, thruRest: null, thruLast: null };
     if (id.sak & 0x20 && this.parameters & PARAM.AutomaticRats) {
       ledger.guard().pcd(4).card(id.ats.length + 2); // RATS E0 50 -> ATS
       const l = linkFromAts(id.ats);
@@ -514,6 +516,7 @@ export class Pn532Chip {
       txChain: [],
       rxRest: null,
       thruRest: null,
+      thruLast: null,
     };
     this.cardStates.set(card, 'active');
     card.reset();
@@ -574,8 +577,12 @@ export class Pn532Chip {
       this.stats.cardProcessingMs += r.processingMs;
       receiveIBlocks(ledger, link, r.response.length, r.processingMs);
       this.account(ledger);
-      this.lastError = 0;
-      this.handOut(job, t, r.response, COMMAND_MS + ledger.ms);
+      const total = COMMAND_MS + ledger.ms;
+      // Taken away before its answer was complete: the chip waits FWT, then gives up.
+      this.later(job, Math.max(0, job.start + total - this.clock.now()), () => {
+        if (!this.reachable(t)) return this.status(job, code, STATUS.Timeout, total + link.fwtMs);
+        this.handOut(job, t, r.response, total);
+      });
     });
   }
 
@@ -633,8 +640,15 @@ export class Pn532Chip {
     const inf = p.subarray(1 + cidBytes.length);
     if ((pcb & 0xe6) === 0xa2) {
       // R-block. R(NAK) with another block number, or R(ACK) while chaining an answer.
+      // ISO 14443-4 rules 6 and 11-13: R(ACK) with the other block number while chaining gets
+      // the next block; with ours, the last block again; R(NAK) with the other gets R(ACK).
       const isNak = (pcb & 0x10) !== 0;
-      if (!isNak && t.thruRest) return answer(this.nextThruBlock(t, cidBytes));
+      const other = (pcb & 0x01) !== t.cardBlock;
+      if (!isNak && other && t.thruRest) {
+        t.cardBlock ^= 1;
+        return answer(this.nextThruBlock(t, cidBytes));
+      }
+      if (!isNak && !other && t.thruLast) return answer(Array.from(t.thruLast));
       return answer([0xa2 | (hasCid ? 0x08 : 0) | t.cardBlock, ...cidBytes]);
     }
     if ((pcb & 0xf7) === 0xc2) {
@@ -667,9 +681,10 @@ export class Pn532Chip {
     const chunk = rest.subarray(0, per);
     const chained = rest.length > per;
     t.thruRest = chained ? rest.slice(per) : null;
-    if (chained) t.cardBlock ^= 1;
     const pcb = 0x02 | (cidBytes.length ? 0x08 : 0) | (chained ? 0x10 : 0) | t.cardBlock;
-    return [pcb, ...cidBytes, ...chunk];
+    const block = [pcb, ...cidBytes, ...chunk];
+    t.thruLast = Uint8Array.from(block);
+    return block;
   }
 
   private deselectOrRelease(job: Job, code: number, p: Uint8Array): void {
