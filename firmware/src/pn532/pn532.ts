@@ -1,0 +1,473 @@
+// PN532 chip logic (libnfc chips/pn53x.c in miniature), independent of the bus: commands go out
+// through a Pn532Io, one at a time: command frame, ACK within TIMING.ACK (else a wake-up and one
+// resend, then 'pn532-silent'), response within the command's timeout (else a host ACK aborts it),
+// a corrupt response is asked again with NACK (RETRIES.NACK times). The card side is an
+// ApduChannel over InDataExchange, with MI continuation for long answers.
+
+import { IcaoError } from '../icao/errors';
+import type { ApduCallback, ApduChannel } from '../icao/apdu-channel';
+import type { Timers } from '../timers';
+import {
+  ACK_LENGTH, BR_TY, CMD, HSU_BAUDS, HSU_WAKE_UP_LENGTH, MAX_FRAME, MAX_PD, PARAM, PN532_IC, PSL_BR,
+  RETRIES, RF_ERRORS, RF_ITEM, STATUS_ERROR_MASK, STATUS_MI, TFI, TIMING, WAKE_ALL_HOST_BUSES,
+} from './constants';
+import { ACK_FRAME, FRAME, NACK_FRAME, buildFrame, newParsedFrame, parseFrame, type ParsedFrame } from './frames';
+import type { Pn532Io } from './pn532-io';
+
+/** A command's answer: the response PD (response code first), a view valid during the call. */
+export type ResponseCallback = (err: IcaoError | null, response: Uint8Array | null) => void;
+export type DoneCallback = (err: IcaoError | null) => void;
+
+/** A card found by InListPassiveTarget. */
+export interface Target {
+  /** Target number the PN532 gave it. */
+  tg: number;
+  type: 'A' | 'B';
+  /** Type A SEL_RES (SAK); bit 0x20 = ISO/IEC 14443-4. 0x20 for type B. */
+  sak: number;
+  /** Highest bit rate, kbit/s, that both the card and the PN532 support in both directions. */
+  maxBitRate: number;
+}
+
+export interface Pn532Options {
+  /** HSU: the speed to switch to with SetSerialBaudRate after the handshake (0: stay). */
+  fastBaud?: number;
+  /** Highest RF bit rate to negotiate (106, 212 or 424; default 424). */
+  maxBitRate?: number;
+}
+
+const IDLE = 0;
+const WAIT_ACK = 1;
+const WAIT_RESPONSE = 2;
+
+/** Configuration after wake-up, in order (PD bytes). */
+const SETUP_COMMANDS = [
+  // SetParameters: automatic ATR_RES and RATS, so the chip runs ISO-DEP (libnfc sends 0x14).
+  [CMD.SET_PARAMETERS, PARAM.AUTOMATIC_ATR_RES | PARAM.AUTOMATIC_RATS],
+  // MaxRetries: ATR 0, PSL 1, passive activation 2, so InListPassiveTarget returns promptly
+  // when no card is there (libnfc uses 00 01 02 around its polls); we poll repeatedly.
+  [CMD.RF_CONFIGURATION, RF_ITEM.MAX_RETRIES, 0x00, 0x01, 0x02],
+  // Timings: RFU, ATR_RES 102.4 ms, retry 51.2 ms (the defaults, stated).
+  [CMD.RF_CONFIGURATION, RF_ITEM.TIMINGS, 0x00, 0x0b, 0x0a],
+  // RF field on.
+  [CMD.RF_CONFIGURATION, RF_ITEM.FIELD, 0x01],
+];
+
+function hex2(n: number): string {
+  return (n < 16 ? '0' : '') + n.toString(16).toUpperCase();
+}
+
+/** The IcaoError for an InDataExchange / InPSL / InRelease status byte. */
+export function statusError(status: number): IcaoError {
+  const code = status & STATUS_ERROR_MASK;
+  const text = 'PN532 status 0x' + hex2(code);
+  return new IcaoError(RF_ERRORS.indexOf(code) >= 0 ? 'card-lost' : 'pn532-error', text);
+}
+
+/** Highest bit-rate index (0 = 106, 1 = 212, 2 = 424) a type A card offers both ways (ATS TA(1)). */
+export function atsBitRateIndex(ats: Uint8Array, offset: number, length: number, limit: number): number {
+  if (length < 3) return 0; // TL T0 TA
+  const t0 = ats[offset + 1];
+  if (!(t0 & 0x10)) return 0;
+  const ta = ats[offset + 2];
+  for (let k = limit; k > 0; k--) {
+    // DR (PCD -> PICC) bit k-1, DS (PICC -> PCD) bit k+3.
+    if ((ta & (1 << (k - 1))) && (ta & (0x10 << (k - 1)))) return k;
+  }
+  return 0;
+}
+
+export class Pn532 implements ApduChannel {
+  /** GetFirmwareVersion as IC<<24 | Ver<<16 | Rev<<8 | Support; 0 until the chip answered. */
+  firmware: number;
+  /** The card InListPassiveTarget found last (null: none). */
+  target: Target | null;
+  /** APDUs exchanged since the counter was last cleared. */
+  apdus: number;
+  private io: Pn532Io;
+  private timers: Timers;
+  private fastBaud: number;
+  private baseBaud: number;
+  private bitRateLimit: number;
+  private cmd: Uint8Array;
+  private tx: Uint8Array;
+  private frameLength: number;
+  private parsed: ParsedFrame;
+  private state: number;
+  private expectCode: number;
+  private responseTimeout: number;
+  private tries: number;
+  private nacks: number;
+  private timer: unknown;
+  private callback: ResponseCallback | null;
+  private asleep: boolean;
+  /** The last failure was a response timeout after the ACK (the chip is alive). */
+  private ackSeen: boolean;
+  private apduCallback: ApduCallback | null;
+  private apduParts: Uint8Array | null;
+  private onExchangeBound: ResponseCallback;
+
+  constructor(io: Pn532Io, timers: Timers, options?: Pn532Options) {
+    const o = options || {};
+    this.io = io;
+    this.timers = timers;
+    this.fastBaud = o.fastBaud || 0;
+    this.baseBaud = io.baud || 0;
+    const limit = PSL_BR.indexOf(o.maxBitRate || 424);
+    this.bitRateLimit = limit < 0 ? PSL_BR.length - 1 : limit;
+    this.cmd = new Uint8Array(MAX_PD);
+    this.tx = new Uint8Array(MAX_FRAME);
+    this.frameLength = 0;
+    this.parsed = newParsedFrame();
+    this.state = IDLE;
+    this.expectCode = 0;
+    this.responseTimeout = 0;
+    this.tries = 0;
+    this.nacks = 0;
+    this.timer = null;
+    this.callback = null;
+    this.asleep = true; // C106 starts in LowVbat
+    this.ackSeen = false;
+    this.firmware = 0;
+    this.target = null;
+    this.apdus = 0;
+    this.apduCallback = null;
+    this.apduParts = null;
+    this.onExchangeBound = (err, r) => this.onExchange(err, r);
+    io.onFrame = (buf, start, end) => this.onFrame(buf, start, end);
+  }
+
+  /** A command is running. */
+  get busy(): boolean {
+    return this.state !== IDLE;
+  }
+
+  // ---- one command --------------------------------------------------------------------------
+
+  /** Sends `length` PD bytes already in `this.cmd` (command code first). */
+  private exec(length: number, timeoutMs: number, callback: ResponseCallback): void {
+    if (this.state !== IDLE) {
+      callback(new IcaoError('internal', 'PN532 command while another runs'), null);
+      return;
+    }
+    this.callback = callback;
+    this.expectCode = (this.cmd[0] + 1) & 0xff;
+    this.responseTimeout = timeoutMs;
+    this.tries = 0;
+    this.nacks = 0;
+    this.ackSeen = false;
+    this.frameLength = buildFrame(this.tx, TFI.HOST, this.cmd, 0, length);
+    this.transmit();
+  }
+
+  /** Runs a command given as a list of PD bytes. */
+  command(pd: number[], timeoutMs: number, callback: ResponseCallback): void {
+    for (let i = 0; i < pd.length; i++) this.cmd[i] = pd[i];
+    this.exec(pd.length, timeoutMs, callback);
+  }
+
+  private transmit(): void {
+    const wake = this.asleep;
+    this.asleep = false;
+    this.state = WAIT_ACK;
+    this.io.send(this.tx.subarray(0, this.frameLength), wake);
+    const out = this.frameLength + (wake ? HSU_WAKE_UP_LENGTH : 0);
+    this.arm(TIMING.ACK + (wake ? TIMING.SPI_WAKE : 0) + this.io.txMillis(out), () => this.onAckTimeout());
+    this.io.receive(ACK_LENGTH);
+  }
+
+  private arm(ms: number, fn: () => void): void {
+    this.disarm();
+    this.timer = this.timers.setTimeout(() => {
+      this.timer = null;
+      fn();
+    }, ms);
+  }
+
+  private disarm(): void {
+    if (this.timer !== null) this.timers.clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private onAckTimeout(): void {
+    this.io.stop();
+    if (this.tries < RETRIES.COMMAND) {
+      // Asleep (PowerDown, or a chip that was reset): wake it and say it again.
+      this.tries++;
+      this.asleep = true;
+      this.transmit();
+      return;
+    }
+    this.asleep = true;
+    this.finish(new IcaoError('pn532-silent', 'PN532 did not acknowledge command 0x' + hex2(this.expectCode - 1)), null);
+  }
+
+  private onResponseTimeout(): void {
+    this.io.stop();
+    this.io.send(ACK_FRAME, false); // abort the command
+    this.ackSeen = true;
+    this.finish(new IcaoError('pn532-silent', 'PN532 did not answer command 0x' + hex2(this.expectCode - 1)), null);
+  }
+
+  private onFrame(buf: Uint8Array, start: number, end: number): void {
+    if (this.state === IDLE) return;
+    const p = this.parsed;
+    const kind = parseFrame(buf, start, end, p);
+    if (this.state === WAIT_ACK) {
+      if (kind === FRAME.ACK || kind === FRAME.CORRUPT) {
+        // A damaged frame where the ACK belongs is taken for the ACK: the response follows.
+        this.state = WAIT_RESPONSE;
+        this.arm(this.responseTimeout, () => this.onResponseTimeout());
+        this.io.receive(MAX_FRAME);
+      } else if (kind === FRAME.ERROR) {
+        this.finish(new IcaoError('pn532-error', 'PN532 rejected command 0x' + hex2(this.expectCode - 1)), null);
+      } else {
+        // A stale response to an earlier command (resent after our NACK): not ours.
+        this.io.receive(ACK_LENGTH);
+      }
+      return;
+    }
+    // WAIT_RESPONSE
+    if (kind === FRAME.DATA && p.tfi === TFI.CHIP && p.pdLength > 0 && buf[p.pd] === this.expectCode) {
+      this.finish(null, buf.subarray(p.pd, p.pd + p.pdLength));
+    } else if (kind === FRAME.ERROR) {
+      this.finish(new IcaoError('pn532-error', 'PN532 rejected command 0x' + hex2(this.expectCode - 1)), null);
+    } else if (kind === FRAME.ACK || kind === FRAME.DATA) {
+      this.io.receive(MAX_FRAME); // a repeated ACK or a stray frame: keep waiting
+    } else if (this.nacks < RETRIES.NACK) {
+      this.nacks++;
+      this.io.send(NACK_FRAME, false);
+      this.io.receive(MAX_FRAME);
+    } else {
+      this.io.send(ACK_FRAME, false);
+      this.finish(new IcaoError('pn532-error', 'PN532 response corrupt after ' + RETRIES.NACK + ' resends'), null);
+    }
+  }
+
+  private finish(err: IcaoError | null, response: Uint8Array | null): void {
+    this.disarm();
+    this.io.stop();
+    this.state = IDLE;
+    const cb = this.callback;
+    this.callback = null;
+    if (cb) cb(err, response);
+  }
+
+  /** Aborts the running command (a host ACK; used to stop a pending InListPassiveTarget). Its
+   * callback gets 'cancelled'. Nothing happens when idle. */
+  abort(): void {
+    if (this.state === IDLE) return;
+    this.disarm();
+    this.io.stop();
+    this.io.send(ACK_FRAME, false);
+    this.finish(new IcaoError('cancelled', 'aborted'), null);
+  }
+
+  // ---- set-up ----------------------------------------------------------------------------------
+
+  /**
+   * Wakes the chip and brings it to a known state: SAMConfiguration (normal mode), firmware check
+   * (IC 0x32), ISO-DEP parameters, RF retries and timings, field on; on HSU then the fast baud.
+   * When the chip stays silent at one HSU speed, the other (base / fast) is tried once.
+   */
+  begin(callback: DoneCallback): void {
+    this.asleep = true;
+    this.target = null;
+    this.setup(0, (err) => {
+      const io = this.io;
+      if (err && err.code === 'pn532-silent' && io.setBaud && this.fastBaud && this.baseBaud && this.fastBaud !== this.baseBaud) {
+        io.setBaud(io.baud === this.baseBaud ? this.fastBaud : this.baseBaud);
+        this.asleep = true;
+        this.setup(0, callback);
+        return;
+      }
+      callback(err);
+    });
+  }
+
+  private setup(step: number, callback: DoneCallback): void {
+    if (step === 0) {
+      // SAMConfiguration: normal mode, timeout 1 s (virtual card only), IRQ line on.
+      this.command([CMD.SAM_CONFIGURATION, 0x01, 0x14, 0x01], TIMING.RESPONSE, (err) => {
+        if (err) callback(err);
+        else this.setup(1, callback);
+      });
+    } else if (step === 1) {
+      this.command([CMD.GET_FIRMWARE_VERSION], TIMING.RESPONSE, (err, r) => {
+        if (err || !r) {
+          callback(err);
+          return;
+        }
+        if (r.length < 5) {
+          callback(new IcaoError('pn532-error', 'short firmware version'));
+          return;
+        }
+        this.firmware = ((r[1] << 24) | (r[2] << 16) | (r[3] << 8) | r[4]) >>> 0;
+        if (r[1] !== PN532_IC) callback(new IcaoError('unsupported', 'NFC chip IC 0x' + hex2(r[1]) + ' is not a PN532'));
+        else this.setup(2, callback);
+      });
+    } else if (step - 2 < SETUP_COMMANDS.length) {
+      this.command(SETUP_COMMANDS[step - 2], TIMING.RESPONSE, (err) => {
+        if (err) callback(err);
+        else this.setup(step + 1, callback);
+      });
+    } else {
+      this.switchBaud(callback);
+    }
+  }
+
+  /** HSU: SetSerialBaudRate to the fast speed. The reply comes at the old speed; our ACK ends
+   * the command, then both sides switch (nfcpy set_serial_baudrate). */
+  private switchBaud(callback: DoneCallback): void {
+    const io = this.io;
+    const br = HSU_BAUDS.indexOf(this.fastBaud);
+    if (!io.setBaud || br < 0 || io.baud === this.fastBaud) {
+      callback(null);
+      return;
+    }
+    this.command([CMD.SET_SERIAL_BAUD_RATE, br], TIMING.RESPONSE, (err) => {
+      if (err) {
+        callback(err);
+        return;
+      }
+      io.send(ACK_FRAME, false);
+      this.timers.setTimeout(() => {
+        if (io.setBaud) io.setBaud(this.fastBaud);
+        callback(null);
+      }, io.txMillis(ACK_FRAME.length) + 1);
+    });
+  }
+
+  // ---- targets ------------------------------------------------------------------------------------
+
+  /** One InListPassiveTarget for a type A (or B) card. Calls back with null when none answered
+   * within the chip's retries. */
+  listPassiveTarget(typeB: boolean, callback: (err: IcaoError | null, target: Target | null) => void): void {
+    const pd = typeB ? [CMD.IN_LIST_PASSIVE_TARGET, 0x01, BR_TY.TYPE_B_106, 0x00] : [CMD.IN_LIST_PASSIVE_TARGET, 0x01, BR_TY.TYPE_A_106];
+    this.target = null;
+    this.command(pd, TIMING.RESPONSE, (err, r) => {
+      if (err) {
+        // No answer after the ACK: the chip is still polling; our ACK stopped it. No card.
+        if (err.code === 'pn532-silent' && this.ackSeen) callback(null, null);
+        else callback(err, null);
+        return;
+      }
+      if (!r || r.length < 2 || r[1] === 0) {
+        callback(null, null);
+        return;
+      }
+      const t: Target = { tg: r[2], type: typeB ? 'B' : 'A', sak: 0x20, maxBitRate: 106 };
+      if (!typeB) {
+        // Tg SENS_RES(2) SEL_RES NFCIDLength NFCID1 [ATS]
+        if (r.length < 7 || r.length < 7 + r[6]) {
+          callback(new IcaoError('pn532-error', 'short target data'), null);
+          return;
+        }
+        t.sak = r[5];
+        const atsAt = 7 + r[6];
+        const atsLength = r.length - atsAt;
+        if (atsLength > 0) t.maxBitRate = PSL_BR[atsBitRateIndex(r, atsAt, Math.min(atsLength, r[atsAt]), this.bitRateLimit)];
+      }
+      this.target = t;
+      callback(null, t);
+    });
+  }
+
+  /** InPSL to the target's highest common bit rate; nothing to do at 106 kbit/s. A refused PSL
+   * leaves the link at 106, which still works. */
+  selectBitRate(callback: DoneCallback): void {
+    const t = this.target;
+    const br = t ? PSL_BR.indexOf(t.maxBitRate) : 0;
+    if (!t || br <= 0 || t.type !== 'A') {
+      callback(null);
+      return;
+    }
+    this.command([CMD.IN_PSL, t.tg, br, br], TIMING.RESPONSE, (err, r) => {
+      if (err) callback(err);
+      else {
+        if (!r || r.length < 2 || (r[1] & STATUS_ERROR_MASK) !== 0) t.maxBitRate = 106;
+        callback(null);
+      }
+    });
+  }
+
+  /** InRelease of every target, then the RF field off. Errors are reported, state is cleared. */
+  release(callback: DoneCallback): void {
+    this.target = null;
+    this.command([CMD.IN_RELEASE, 0x00], TIMING.RESPONSE, (err) => {
+      if (err) {
+        callback(err);
+        return;
+      }
+      this.command([CMD.RF_CONFIGURATION, RF_ITEM.FIELD, 0x00], TIMING.RESPONSE, (e2) => callback(e2));
+    });
+  }
+
+  /** PowerDown, woken by any host bus; the next command wakes the chip first. */
+  powerDown(callback: DoneCallback): void {
+    this.command([CMD.POWER_DOWN, WAKE_ALL_HOST_BUSES], TIMING.RESPONSE, (err) => {
+      this.asleep = true;
+      callback(err);
+    });
+  }
+
+  // ---- the card: ApduChannel over InDataExchange -------------------------------------------------
+
+  /** Sends a C-APDU (at most 262 bytes) to the activated target; the R-APDU (a fresh array)
+   * arrives whole, however many MI parts the chip delivered it in. */
+  transceive(apdu: Uint8Array, callback: ApduCallback): void {
+    const t = this.target;
+    if (!t) {
+      callback(new IcaoError('card-lost', 'no card activated'), null);
+      return;
+    }
+    if (apdu.length > MAX_PD - 2) {
+      callback(new IcaoError('internal', 'C-APDU over 262 bytes'), null);
+      return;
+    }
+    this.cmd[0] = CMD.IN_DATA_EXCHANGE;
+    this.cmd[1] = t.tg;
+    this.cmd.set(apdu, 2);
+    this.apduCallback = callback;
+    this.apduParts = null;
+    this.apdus++;
+    this.exec(apdu.length + 2, TIMING.DATA_EXCHANGE, this.onExchangeBound);
+  }
+
+  private onExchange(err: IcaoError | null, r: Uint8Array | null): void {
+    const cb = this.apduCallback;
+    if (!cb) return;
+    if (err || !r || r.length < 2) {
+      this.apduCallback = null;
+      this.apduParts = null;
+      cb(err || new IcaoError('pn532-error', 'short InDataExchange response'), null);
+      return;
+    }
+    const status = r[1];
+    if (status & STATUS_ERROR_MASK) {
+      this.apduCallback = null;
+      this.apduParts = null;
+      cb(statusError(status), null);
+      return;
+    }
+    const prev = this.apduParts;
+    const part = r.subarray(2);
+    let whole: Uint8Array;
+    if (prev) {
+      whole = new Uint8Array(prev.length + part.length);
+      whole.set(prev, 0);
+      whole.set(part, prev.length);
+    } else whole = part.slice();
+    if (status & STATUS_MI) {
+      // The card has more: an empty InDataExchange fetches the next part.
+      this.apduParts = whole;
+      this.cmd[0] = CMD.IN_DATA_EXCHANGE;
+      this.cmd[1] = this.target ? this.target.tg : 1;
+      this.exec(2, TIMING.DATA_EXCHANGE, this.onExchangeBound);
+      return;
+    }
+    this.apduCallback = null;
+    this.apduParts = null;
+    cb(null, whole);
+  }
+}
