@@ -1,8 +1,10 @@
 // I2C host interface at 7-bit address 0x24. Synchronous like Espruino's I2C.writeTo/readFrom:
 // a write transaction carries one frame; every read transaction starts with the status byte
-// (bit 0 set when a frame is ready), then the frame. A read takes the frame out of the chip
-// whatever its length: bytes the host did not clock out are lost (Seeed's driver reads the
-// header, then sends NACK to get the whole frame again). Bus time is not modelled: the host's
+// (bit 0 set when a frame is ready), then the frame. A read of the status byte alone leaves
+// the frame in place (Adafruit polls with 1-byte reads); a read that clocks out any frame byte
+// takes the frame out of the chip, and bytes the host did not clock out are lost (Seeed's
+// driver reads the header, then sends NACK to get the whole frame again). The PN532 stretches
+// SCL while it wakes (libnfc), so a transaction that wakes the chip goes through. Bus time is not modelled: the host's
 // own clock (the Espruino shim) accounts for it; bytes are counted in the stats.
 
 import type { Pn532Port, Pn532Simulator } from './pn532-simulator';
@@ -21,7 +23,7 @@ export class I2cTransport implements Pn532Port {
   /** One write transaction (the address byte not included). */
   write(data: Uint8Array): void {
     this.sim.stats.linkBytesToChip += data.length;
-    if (!this.sim.busTransaction('i2c')) return;
+    if (this.sim.busTransaction('i2c') === 'asleep') return;
     this.sim.hostBytes('i2c', data);
   }
 
@@ -29,9 +31,10 @@ export class I2cTransport implements Pn532Port {
   read(n: number): Uint8Array {
     const out = new Uint8Array(n);
     this.sim.stats.linkBytesFromChip += n;
-    if (!this.sim.busTransaction('i2c') || n === 0) return out;
+    if (this.sim.busTransaction('i2c') === 'asleep' || n === 0) return out;
     if (!this.sim.frameWaiting) return out;
     out[0] = I2C_READY;
+    if (n === 1) return out;
     const frame = this.sim.takeFrame()!;
     out.set(frame.subarray(0, n - 1), 1);
     return out;

@@ -144,12 +144,12 @@ export class Pn532Simulator {
     }
   }
 
-  /** An I2C or SPI transaction starts: wakes a sleeping chip if that interface may wake it.
-   * Returns whether the chip is awake now. */
-  busTransaction(kind: HostInterface): boolean {
-    if (this.faults.isSilent()) return false;
-    if (!this.chip.awake) return this.wake(kind);
-    return true;
+  /** An I2C or SPI transaction starts: 'awake' (the chip listens), 'woken' (it was asleep and
+   * this transaction woke it), or 'asleep' (it stays asleep, or is silenced by a fault). */
+  busTransaction(kind: HostInterface): 'awake' | 'woken' | 'asleep' {
+    if (this.faults.isSilent()) return 'asleep';
+    if (this.chip.awake) return 'awake';
+    return this.wake(kind) ? 'woken' : 'asleep';
   }
 
   private wake(kind: HostInterface): boolean {

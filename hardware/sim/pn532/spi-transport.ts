@@ -26,7 +26,7 @@ export class SpiTransport implements Pn532Port {
     this.sim.stats.linkBytesToChip += mosi.length;
     this.sim.stats.linkBytesFromChip += mosi.length;
     if (mosi.length === 0) return miso;
-    if (!this.sim.busTransaction('spi')) return miso.fill(0xff);
+    if (this.sim.busTransaction('spi') !== 'awake') return miso.fill(0xff);
     switch (mosi[0]) {
       case SPI_OP.StatusRead:
         miso.fill(this.sim.frameWaiting ? SPI_READY : 0x00, 1);
