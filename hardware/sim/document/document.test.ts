@@ -110,6 +110,15 @@ describe('LDS files', () => {
     expect(Buffer.from(doc.files[EF.COM]).toString('hex').endsWith('5c026175')).toBe(true);
   });
 
+  it('DG11 and DG12 on request, listed in EF.COM and hashed in the SOD', async () => {
+    const doc = await createDocument(PERSON, { dataGroups: [1, 2, 11, 12, 15], csca });
+    expect(Buffer.from(doc.files[EF.COM]).toString('hex').endsWith('5c0561756b6c6f')).toBe(true);
+    expect(Buffer.from(doc.files[EF.DG11]).toString('latin1')).toContain('Testperson, Anna');
+    expect(Buffer.from(doc.files[EF.DG12]).toString('latin1')).toContain('20241231');
+    const sod = unwrapSod(doc.files[EF.SOD]);
+    for (const id of [1, 2, 11, 12, 15]) expect(indexOf(sod, sha256(doc.files[id]))).toBeGreaterThan(0);
+  });
+
   it('certificates carry the ICAO extensions that matter', () => {
     const doc = docs.get('ecdsa')!;
     const ca = new X509Certificate(doc.cscaCertificate);

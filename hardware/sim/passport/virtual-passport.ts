@@ -19,12 +19,14 @@ export type { PassportOptions } from './passport-options';
 export const EMRTD_AID = Uint8Array.of(0xa0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01);
 
 /**
- * Default ATS, TL first: 05 78 77 94 02.
- *  - T0 = 78: TA, TB and TC follow; FSCI = 8 (the chip accepts frames of 256 bytes).
- *  - TA = 77: bit 8 = 0 (different divisors per direction allowed); DS = 2 and 4 (bits 6,5: 212
- *    and 424 kbps chip to reader... bits 3,2: same for reader to chip), i.e. 106, 212 and 424 kbps.
- *  - TB = 94: FWI = 9 (frame waiting time 4096 x 2^9 / fc, about 155 ms), SFGI = 4.
- *  - TC = 02: CID supported, NAD not supported.
+ * Default ATS, TL first: 05 78 77 94 02 (ISO/IEC 14443-4, 5.2).
+ *  - TL = 05: five bytes including TL.
+ *  - T0 = 78: TA(1), TB(1) and TC(1) follow (bits 7..5); FSCI = 8, the chip takes frames of 256 bytes.
+ *  - TA(1) = 77: bit 8 = 0, different divisors per direction allowed; bits 7..5 = DS 8, 4, 2 (chip to
+ *    reader) and bits 3..1 = DR 8, 4, 2 (reader to chip): 212, 424 and 848 kbps both ways. The PN532
+ *    stops at 424 kbps, which is what a reader will pick. (0x33 would offer 212 and 424 only.)
+ *  - TB(1) = 94: FWI = 9 (frame waiting time 4096 x 2^9 / fc, about 155 ms), SFGI = 4.
+ *  - TC(1) = 02: CID supported, NAD not supported.
  */
 export const DEFAULT_ATS = Uint8Array.of(0x05, 0x78, 0x77, 0x94, 0x02);
 export const DEFAULT_ATQA = Uint8Array.of(0x00, 0x04);
