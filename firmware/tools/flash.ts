@@ -1,0 +1,143 @@
+// Puts the firmware on a board so that it runs at every power-on:
+//   npm run flash -w firmware -- --port /dev/ttyACM0 --board PICO [--baud 115200] [--dry-run] [--out upload.js]
+// --board: an Espruino board id (PICO, ESPRUINO_WIFI), a file name in hardware/boards (pico,
+// pico-i2c, pico-spi, espruino-wifi) or a path to a board .json.
+// Builds firmware/dist/firmware.js when it is missing or older than the sources, gates the upload
+// text, then sends it with the espruino CLI (devDependency) and runs save(): the code is kept in
+// flash and E.on('init') starts Firmware.start(<board>) at power-on.
+// Back to the REPL: the host sends `reset` with toConsole (the firmware then calls
+// USB.setConsole()), or plug the board in and press the button right after (Espruino starts
+// without loading the saved code). See hardware/README.md.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BoardConfig } from '../src/board-config';
+import { bootCode, loadBoard } from '@epassport/hardware/boards/index';
+import { bundle, FIRMWARE_SIZE_LIMIT } from './bundler';
+import { checkBundle, formatViolations } from './espruino-gate';
+
+const firmwareDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const FIRMWARE_DIST = join(firmwareDir, 'dist/firmware.js');
+
+export interface FlashOptions {
+  port: string;
+  board: string;
+  baud: number;
+  dryRun: boolean;
+  out?: string;
+}
+
+export class FlashError extends Error {
+  constructor(readonly code: 'usage' | 'gate' | 'too-large' | 'espruino-cli', message: string) {
+    super(message);
+    this.name = 'FlashError';
+  }
+}
+
+export function parseFlashArgs(argv: string[]): FlashOptions {
+  const o: Partial<FlashOptions> = { baud: 115200, dryRun: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new FlashError('usage', `${a} needs a value`);
+      return v;
+    };
+    if (a === '--port' || a === '-p') o.port = value();
+    else if (a === '--board') o.board = value();
+    else if (a === '--baud' || a === '-b') {
+      const b = Number(value());
+      if (!Number.isInteger(b) || b <= 0) throw new FlashError('usage', '--baud needs a positive integer');
+      o.baud = b;
+    } else if (a === '--dry-run') o.dryRun = true;
+    else if (a === '--out') o.out = value();
+    else throw new FlashError('usage', `unknown option ${a}`);
+  }
+  if (!o.board) throw new FlashError('usage', '--board is required (PICO, ESPRUINO_WIFI, pico-i2c, pico-spi or a .json path)');
+  if (!o.port && !o.dryRun) throw new FlashError('usage', '--port is required (or --dry-run)');
+  return { port: o.port ?? '', board: o.board, baud: o.baud!, dryRun: o.dryRun!, out: o.out };
+}
+
+/** The text sent to the board: the bundle, then the line that starts it at every power-on. */
+export function uploadText(bundleSource: string, board: BoardConfig): string {
+  return bundleSource.replace(/\s*$/, '\n') + bootCode(board) + '\n';
+}
+
+/** Arguments for the espruino CLI: upload `file` as is (no minifying, no online compiler, no
+ * module lookups), reset before sending, then save() so it survives power-off. */
+export function espruinoArgs(options: FlashOptions, file: string): string[] {
+  return [
+    '--port', options.port,
+    '-b', String(options.baud),
+    '--no-ble',
+    '--config', 'RESET_BEFORE_SEND=true',
+    '--config', 'SAVE_ON_SEND=0',
+    '--config', 'MINIFICATION_LEVEL=',
+    '--config', 'COMPILATION=false',
+    '--config', 'PRETOKENISE=0',
+    '--config', 'STORE_LINE_NUMBERS=false',
+    '-e', 'save()',
+    file,
+  ];
+}
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const s = statSync(p);
+    if (s.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) newest = Math.max(newest, s.mtimeMs);
+  }
+  return newest;
+}
+
+/** The firmware bundle, rebuilt when missing or older than firmware/src or protocol/src. */
+export async function firmwareBundle(path = FIRMWARE_DIST): Promise<string> {
+  const stale = !existsSync(path)
+    || statSync(path).mtimeMs < Math.max(newestSource(join(firmwareDir, 'src')), newestSource(join(firmwareDir, '../protocol/src')));
+  if (stale) await bundle(join(firmwareDir, 'src/main.ts'), path, 'Firmware');
+  return readFileSync(path, 'utf8');
+}
+
+export async function flash(
+  options: FlashOptions,
+  log: (line: string) => void = console.log,
+  bundleSource?: string,
+): Promise<{ text: string; file: string; args: string[] }> {
+  const board = loadBoard(options.board);
+  const text = uploadText(bundleSource ?? (await firmwareBundle()), board);
+  const violations = checkBundle(text);
+  if (violations.length) throw new FlashError('gate', 'the upload text fails the Espruino gate:\n' + formatViolations(text, violations));
+  if (text.length > FIRMWARE_SIZE_LIMIT) throw new FlashError('too-large', `upload of ${text.length} bytes exceeds the ${FIRMWARE_SIZE_LIMIT}-byte budget`);
+  const file = options.out ?? join(mkdtempSync(join(tmpdir(), 'flash-')), 'upload.js');
+  writeFileSync(file, text);
+  const args = espruinoArgs(options, file);
+  log(`board ${board.board} (${board.nfc.bus}), ${text.length} bytes -> ${file}`);
+  log(`espruino ${args.map((a) => (/[\s'"()]/.test(a) || a === '' ? JSON.stringify(a) : a)).join(' ')}`);
+  if (!options.dryRun) {
+    const cli = join(firmwareDir, 'node_modules/.bin/espruino');
+    const bin = existsSync(cli) ? cli : join(firmwareDir, '../node_modules/.bin/espruino');
+    const r = spawnSync(bin, args, { stdio: 'inherit' });
+    if (r.status !== 0) throw new FlashError('espruino-cli', `espruino exited with ${r.status ?? r.signal}`);
+  }
+  return { text, file, args };
+}
+
+if (process.argv[1] && /flash\.ts$/.test(process.argv[1])) {
+  let options: FlashOptions;
+  try {
+    options = parseFlashArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error((e as Error).message);
+    console.error('usage: npm run flash -w firmware -- --port /dev/ttyACM0 --board PICO [--baud 115200] [--dry-run] [--out upload.js]');
+    process.exit(2);
+  }
+  flash(options).catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}
