@@ -1,4 +1,5 @@
 import { createHash, constants, generateKeyPairSync, publicDecrypt, verify } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeApdu } from './apdu';
 import { fromHex, hex } from './bac-crypto';
@@ -253,5 +254,52 @@ describe('Active Authentication', () => {
     const r = s.reader.send({ cla: 0, ins: 0x88, p1: 0, p2: 0, data: new Uint8Array(8), ne: 256 });
     expect(r.data.length).toBe(64);
     expect(verify('sha1', new Uint8Array(8), { key: publicKey, dsaEncoding: 'ieee-p1363' }, r.data)).toBe(true);
+  });
+});
+
+describe('status words', () => {
+  it('malformed APDU 6700, unknown CLA 6E00, unknown INS 6D00, SM without a session 6882', () => {
+    const { card } = setup();
+    const t = (h: string) => sw(card.transceive(fromHex(h))!.response);
+    expect(t('00A4040C07A00000024710')).toBe('6700');
+    expect(t('80A4040C07A0000002471001')).toBe('6E00');
+    expect(t('00CA000000')).toBe('6D00');
+    expect(t('0CB000000D9701048E08ED6705417E96BA5500')).toBe('6882');
+  });
+
+  it('SELECT with P2 00 returns an FCP with the file size', () => {
+    const { reader } = setup();
+    reader.selectApplication();
+    const r = reader.send({ cla: 0, ins: 0xa4, p1: 0x02, p2: 0x00, data: Uint8Array.of(0x01, 0x1e), ne: 256 });
+    expect(hex(r.data)).toBe('620B80020016820101830201' + '1E');
+  });
+
+  it('errors inside secure messaging are protected, or plain with plainErrors', () => {
+    const a = open();
+    expect(a.reader.selectFile(0x0105).sw).toBe(0x6a82);
+    expect(a.card.secureMessaging).toBe(true);
+    const b = open({ plainErrors: true });
+    expect(() => b.reader.selectFile(0x0105)).toThrow(expect.objectContaining({ code: 'SM_UNPROTECTED', sw: 0x6a82 }));
+    expect(b.card.secureMessaging).toBe(true);
+  });
+});
+
+describe('malformed input', () => {
+  it('any byte string gets a status word, in plain and inside a session, never an exception', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), fc.boolean(), (bytes, inSession) => {
+      const { card } = inSession ? open() : setup();
+      const r = card.transceive(bytes);
+      expect(r).not.toBeNull();
+      expect(r!.response.length).toBeGreaterThanOrEqual(2);
+    }), { numRuns: 300 });
+  });
+
+  it('protected commands with random data objects are refused and end the session', () => {
+    fc.assert(fc.property(fc.uint8Array({ minLength: 1, maxLength: 60 }), (body) => {
+      const { card } = open();
+      const r = card.transceive(encodeApdu({ cla: 0x0c, ins: 0xb0, p1: 0, p2: 0, data: body, ne: 256 }))!;
+      expect(['6987', '6988']).toContain(sw(r.response));
+      expect(card.secureMessaging).toBe(false);
+    }), { numRuns: 200 });
   });
 });
