@@ -33,8 +33,8 @@ function run(tool: string, args: string[], path: string, timeoutMs = 30_000, log
       args,
       { env: { ...process.env, LIBNFC_DEVICE: `pn532_uart:${path}`, LIBNFC_LOG_LEVEL: logLevel }, timeout: timeoutMs, killSignal: 'SIGKILL' },
       (err, stdout, stderr) => {
-        const code = err ? ((err as NodeJS.ErrnoException & { code?: number | string }).code as number | null) : 0;
-        resolve({ code: typeof code === 'number' ? code : err ? -1 : 0, out: stdout + stderr });
+        const code: unknown = err ? (err as { code?: unknown }).code : 0;
+        resolve({ code: typeof code === 'number' ? code : -1, out: stdout + stderr });
       },
     );
   });
