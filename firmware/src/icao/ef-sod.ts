@@ -5,7 +5,8 @@
 //   77 { 30 ContentInfo { 06 id-signedData, A0 { 30 SignedData { 02 version, 31 digestAlgorithms,
 //        30 encapContentInfo { 06 id-icao-mrtd-security-ldsSecurityObject, A0 { 04 <LDSSecurityObject> } },
 //        A0 certificates, ..., 31 signerInfos } } } }
-// `push` walks that path as chunks arrive, keeping only TLV headers and, once reached, the
+// The eContent OCTET STRING may also be BER-constructed (24 L { 04 .. 04 .. }), as pkijs writes
+// it. `push` walks that path as chunks arrive, keeping only TLV headers and, once reached, the
 // LDSSecurityObject octets (at most `maxObjectLength`, default 2 KB). Everything after it (the
 // Document Signer certificate, the signature) passes by without being stored. Signature checking
 // (passive authentication) is the host's job; the device only compares data-group hashes.
@@ -69,6 +70,8 @@ export class SodHashExtractor {
   /** End positions of the constructed elements entered so far. */
   private ends: number[];
   private object: Uint8Array | null;
+  /** End of a constructed (BER) OCTET STRING whose segments are being captured, or -1. */
+  private segmentsEnd: number;
 
   constructor(maxObjectLength?: number) {
     this.maxObject = maxObjectLength || DEFAULT_MAX_SECURITY_OBJECT;
@@ -81,6 +84,7 @@ export class SodHashExtractor {
     this.targetPos = 0;
     this.ends = [];
     this.object = null;
+    this.segmentsEnd = -1;
   }
 
   /** True once the LDSSecurityObject has been captured (later chunks are ignored). */
@@ -131,15 +135,34 @@ export class SodHashExtractor {
       for (let j = 2; j < hl; j++) len = len * 256 + h[j];
     }
     this.headerLen = 0;
-    const expect = PATH[this.step];
-    if (tag !== expect[0]) throw new IcaoError('malformed-data', 'EF.SOD: unexpected tag ' + tag.toString(16));
     const end = this.pos + len;
+    if (this.segmentsEnd >= 0) {
+      // One primitive segment of a constructed OCTET STRING (BER, as pkijs writes eContent).
+      if (tag !== 0x04) throw new IcaoError('malformed-data', 'EF.SOD: nested segment in eContent');
+      if (end > this.segmentsEnd) throw new IcaoError('malformed-data', 'EF.SOD: segment runs past its container');
+      if (this.targetPos + len > this.maxObject) throw new IcaoError('too-large', 'EF.SOD: security object too large');
+      this.remaining = len;
+      if (len === 0) this.elementDone();
+      return;
+    }
+    const expect = PATH[this.step];
+    const action = expect[1];
+    const segmented = action === CAPTURE && tag === 0x24;
+    if (tag !== expect[0] && !segmented) throw new IcaoError('malformed-data', 'EF.SOD: unexpected tag ' + tag.toString(16));
     const parentEnd = this.ends.length ? this.ends[this.ends.length - 1] : -1;
     if (parentEnd >= 0 && end > parentEnd) throw new IcaoError('malformed-data', 'EF.SOD: element runs past its container');
-    const action = expect[1];
     if (action === ENTER) {
       this.ends.push(end);
       this.step++;
+      return;
+    }
+    if (segmented) {
+      // Segment headers take a few bytes each; the content itself is bounded as it arrives.
+      if (len > this.maxObject + 256) throw new IcaoError('too-large', 'EF.SOD: security object of ' + len + ' bytes');
+      this.target = new Uint8Array(len < this.maxObject ? len : this.maxObject);
+      this.targetPos = 0;
+      this.segmentsEnd = end;
+      if (len === 0) this.elementDone();
       return;
     }
     if (action === OID) {
@@ -157,11 +180,17 @@ export class SodHashExtractor {
   }
 
   private elementDone(): void {
+    this.remaining = -1;
+    if (this.segmentsEnd >= 0) {
+      if (this.pos < this.segmentsEnd) return; // next segment header
+      this.object = this.target!.slice(0, this.targetPos);
+      this.target = null;
+      return;
+    }
     const expect = PATH[this.step];
     const action = expect[1];
     const value = this.target;
     this.target = null;
-    this.remaining = -1;
     if (action === OID) {
       const oid = decodeOid(value!, 0, value!.length);
       if (oid !== expect[2]) throw new IcaoError('malformed-data', 'EF.SOD: unexpected content type ' + oid);
