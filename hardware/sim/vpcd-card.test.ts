@@ -60,7 +60,7 @@ afterEach(async () => {
   vicc = null;
 });
 
-async function setup(answer = stub, options: { answerTimeoutMs?: number } = {}) {
+async function setup(answer: (apdu: Uint8Array) => Uint8Array | null = stub, options: { answerTimeoutMs?: number } = {}) {
   card = await VpcdCard.listen({ port: 0, ...options });
   vicc = new TestVicc(answer);
   await vicc.connect(card.port);
