@@ -28,6 +28,8 @@ interface EspruinoE {
   getErrorFlags(): string[];
   on(event: 'init' | 'kill', listener: () => void): void;
   setConsole?(device: unknown): void;
+  /** A 32-bit integer from the hardware random number generator. */
+  hwRand(): number;
 }
 
 declare const E: EspruinoE;
@@ -35,8 +37,15 @@ declare const USB: EspruinoSerial;
 declare const LoopbackA: EspruinoSerial;
 declare const Serial1: EspruinoSerial;
 declare const Serial2: EspruinoSerial;
+declare const Serial3: EspruinoSerial;
 declare const I2C1: EspruinoI2C;
+declare const I2C2: EspruinoI2C;
+declare const I2C3: EspruinoI2C;
 declare const SPI1: EspruinoSPI;
+declare const SPI2: EspruinoSPI;
+declare const SPI3: EspruinoSPI;
+/** A pin by its name ("B6"). */
+declare function Pin(name: string | number): EspruinoPin;
 declare const LED1: EspruinoPin;
 declare const LED2: EspruinoPin;
 declare const BTN: EspruinoPin;

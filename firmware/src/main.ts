@@ -1,28 +1,161 @@
-// Firmware entry: the only module that holds global state. Placeholder wiring until the read
-// pipeline lands (issue 5): answers HELLO over USB with the protocol so the chain can be probed.
-import { MessageDecoder, MessageEncoder, PROTOCOL_VERSION, MAX_PAYLOAD, CAP } from '@epassport/protocol';
+// Firmware entry, and the only module that holds global state. The bundle (esbuild globalName
+// 'Firmware') exposes start(); the flash tool appends `E.on('init', () => Firmware.start(board))`
+// with the board's wiring (hardware/boards/*.json). See firmware/README.md.
+//
+//   USB (raw binary, console moved to LoopbackA) <-> HostLink (ReliableLink) <-> ReadSession
+//   ReadSession -> ICAO core (BAC, SM, readFile) -> Pn532 (ApduChannel) -> Pn532Io (HSU/I2C/SPI)
 
-const FIRMWARE_VERSION = '0.1.0';
-const decoder = new MessageDecoder();
-const encoder = new MessageEncoder();
-let seq = 0;
+import { CAP } from '@epassport/protocol';
+import type { BoardConfig } from './board-config';
+import { HostLink } from './host-link';
+import { HsuTransport } from './pn532/hsu';
+import { I2cTransport, type IrqLine } from './pn532/i2c';
+import { Pn532 } from './pn532/pn532';
+import type { Pn532Io } from './pn532/pn532-io';
+import { SpiTransport } from './pn532/spi';
+import { ReadSession } from './reader/read-session';
+import type { Timers } from './timers';
 
-function onUsbData(data: string): void {
-  const received = decoder.push(E.toUint8Array(data));
-  for (let i = 0; i < received.length; i++) {
-    const m = received[i].message;
-    if (m.type === 'hello') {
-      USB.write(encoder.encode({
-        type: 'hello-reply', protocolVersion: PROTOCOL_VERSION, firmwareVersion: FIRMWARE_VERSION,
-        board: 'unknown', capabilities: CAP.BAC, maxPayload: MAX_PAYLOAD, nfcFirmware: 0,
-      }, seq++ & 0xff));
-    }
+export const FIRMWARE_VERSION = '0.1.0';
+
+/** What this firmware does (hello-reply capabilities). */
+export const CAPABILITIES = CAP.BAC | CAP.TYPE_A | CAP.TYPE_B | CAP.SHA1 | CAP.SHA224 | CAP.SHA256 | CAP.SHA384 | CAP.SHA512;
+
+let chip: Pn532 | null = null;
+let host: HostLink | null = null;
+let session: ReadSession | null = null;
+/** The start-up probe of the PN532 is running; a read waits for it. */
+let probing = false;
+let pendingRead: Parameters<ReadSession['start']>[0] | null = null;
+
+const timers: Timers = {
+  now: () => getTime() * 1000,
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (id) => clearTimeout(id as number),
+};
+
+/** n bytes from the hardware RNG (BAC's RND.IFD and K.IFD). */
+function hwRandom(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i += 4) {
+    const r = E.hwRand();
+    for (let k = 0; k < 4 && i + k < n; k++) out[i + k] = (r >>> (8 * k)) & 0xff;
+  }
+  return out;
+}
+
+function irqLine(name: string): IrqLine {
+  const pin = Pin(name);
+  let id = 0;
+  return {
+    isLow: () => digitalRead(pin) === 0,
+    watch: (fn) => {
+      id = setWatch(() => {
+        id = 0;
+        fn();
+      }, pin, { repeat: false, edge: 'falling' });
+    },
+    unwatch: () => {
+      if (id) clearWatch(id);
+      id = 0;
+    },
+  };
+}
+
+function serialPort(name: string): EspruinoSerial {
+  return name === 'Serial1' ? Serial1 : name === 'Serial2' ? Serial2 : Serial3;
+}
+
+function i2cBus(name: string): EspruinoI2C {
+  return name === 'I2C1' ? I2C1 : name === 'I2C2' ? I2C2 : I2C3;
+}
+
+function spiBus(name: string): EspruinoSPI {
+  return name === 'SPI1' ? SPI1 : name === 'SPI2' ? SPI2 : SPI3;
+}
+
+/** Sets up the board's bus to the PN532 and returns the transport over it. */
+function createIo(config: BoardConfig): Pn532Io {
+  const nfc = config.nfc;
+  const irq = config.irq ? irqLine(config.irq) : null;
+  if (nfc.bus === 'hsu') {
+    const port = serialPort(nfc.serial);
+    const setup = (baud: number): void => port.setup(baud, { rx: Pin(nfc.rx), tx: Pin(nfc.tx) });
+    setup(nfc.baud);
+    const hsu = new HsuTransport(port, nfc.baud, setup);
+    port.on('data', (data) => hsu.feed(E.toUint8Array(data)));
+    return hsu;
+  }
+  if (nfc.bus === 'i2c') {
+    const bus = i2cBus(nfc.i2c);
+    bus.setup({ scl: Pin(nfc.scl), sda: Pin(nfc.sda), bitrate: nfc.bitrate });
+    return new I2cTransport(bus, timers, irq);
+  }
+  const spi = spiBus(nfc.spi);
+  spi.setup({ sck: Pin(nfc.sck), miso: Pin(nfc.miso), mosi: Pin(nfc.mosi), baud: nfc.baud, mode: 0, order: 'lsb' });
+  const nss = Pin(nfc.nss);
+  digitalWrite(nss, 1);
+  return new SpiTransport({ send: (data, pin) => spi.send(data, pin as EspruinoPin) as Uint8Array }, nss, timers, irq);
+}
+
+function startRead(request: Parameters<ReadSession['start']>[0]): void {
+  if (probing) {
+    if (pendingRead && host) host.send({ type: 'error', code: 'busy', sw: 0, fileId: 0, message: '' });
+    else pendingRead = request;
+    return;
+  }
+  if (session) session.start(request);
+}
+
+function onReset(toConsole: boolean): void {
+  pendingRead = null;
+  if (session) session.abort();
+  if (toConsole) {
+    if (host) host.clear();
+    USB.setConsole();
   }
 }
 
-function start(): void {
+/** Boots the reader on a board wired as `config`. */
+export function start(config: BoardConfig): void {
+  if (config.reset) digitalWrite(Pin(config.reset), 1); // RSTPD_N high: the PN532 runs
+  const io = createIo(config);
+  const pn532 = new Pn532(io, timers, { fastBaud: config.nfc.bus === 'hsu' ? config.nfc.fastBaud : 0 });
+  chip = pn532;
+  const link = new HostLink((bytes) => USB.write(bytes), timers, {
+    firmwareVersion: FIRMWARE_VERSION,
+    board: config.board,
+    capabilities: CAPABILITIES,
+    nfcFirmware: () => pn532.firmware,
+  }, {
+    onRead: startRead,
+    onCancel: () => {
+      if (pendingRead && host) {
+        pendingRead = null;
+        host.send({ type: 'error', code: 'cancelled', sw: 0, fileId: 0, message: '' });
+      } else if (session) session.cancel();
+    },
+    onReset,
+  });
+  host = link;
+  session = new ReadSession({ chip: pn532, host: link, timers, random: hwRandom });
   LoopbackA.setConsole(true);
-  USB.on('data', onUsbData);
+  USB.on('data', (data) => link.receive(E.toUint8Array(data)));
+  // Probe the PN532 once (its firmware word for hello-reply), then let it sleep.
+  probing = true;
+  pn532.begin((err) => {
+    const done = (): void => {
+      probing = false;
+      const r = pendingRead;
+      pendingRead = null;
+      if (r) startRead(r);
+    };
+    if (err) done();
+    else pn532.powerDown(done);
+  });
 }
 
-E.on('init', start);
+/** The PN532 driver, for the REPL (Firmware.chip().firmware). */
+export function nfcChip(): Pn532 | null {
+  return chip;
+}

@@ -25,6 +25,11 @@ export async function bundle(entry: string, outfile: string, globalName?: string
     supported: ESPRUINO_SUPPORTED,
     charset: 'ascii',
     legalComments: 'none',
+    // Private members named `_x` become one- or two-letter names: shorter text is both flash and
+    // parse time on Espruino. Only names that never cross the bundle's edge may start with `_`.
+    mangleProps: /^_[a-zA-Z]/,
+    // Keeps the generated names off members the gate forbids (`.at` is not in Espruino).
+    mangleCache: { _espruinoHasNoAt: 'at' },
     logLevel: 'warning',
     tsconfig: join(firmwareDir, 'tsconfig.json'),
   });

@@ -13,26 +13,26 @@ export const ACK_FRAME = new Uint8Array([0x00, 0x00, 0xff, 0x00, 0xff, 0x00]);
 export const NACK_FRAME = new Uint8Array([0x00, 0x00, 0xff, 0xff, 0x00, 0x00]);
 
 /** What a scan or parse found. */
-export const FRAME = {
+export const enum FRAME {
   /** No start code (00 FF) in the bytes. */
-  NONE: 0,
+  NONE = 0,
   /** A start code, but the frame is not complete yet. */
-  INCOMPLETE: 1,
-  ACK: 2,
-  NACK: 3,
+  INCOMPLETE = 1,
+  ACK = 2,
+  NACK = 3,
   /** Application-level error frame (TFI 7F). */
-  ERROR: 4,
+  ERROR = 4,
   /** An information frame with good checksums. */
-  DATA: 5,
+  DATA = 5,
   /** Length checksum, data checksum or length out of range: ask for a resend. */
-  CORRUPT: 6,
-};
+  CORRUPT = 6,
+}
 
 /** TFI byte of the application-level error frame. */
 const ERROR_TFI = 0x7f;
 
 export interface ParsedFrame {
-  kind: number;
+  kind: FRAME;
   /** Index of the 00 of the start code 00 FF. */
   start: number;
   /** Index after the last byte consumed (DCS; the postamble is optional and not counted). */
@@ -89,7 +89,7 @@ function findStartCode(buf: Uint8Array, start: number, end: number): number {
  * a byte-stream reassembler needs). A bad length checksum gives CORRUPT with `end` just after
  * the length bytes, so the caller can skip them and look for the next start code.
  */
-export function scanFrame(buf: Uint8Array, start: number, end: number, out: ParsedFrame): number {
+export function scanFrame(buf: Uint8Array, start: number, end: number, out: ParsedFrame): FRAME {
   out.tfi = 0;
   out.pd = 0;
   out.pdLength = 0;
@@ -146,7 +146,7 @@ export function scanFrame(buf: Uint8Array, start: number, end: number, out: Pars
 }
 
 /** Scans the first frame in [start, end) and checks its data checksum. */
-export function parseFrame(buf: Uint8Array, start: number, end: number, out: ParsedFrame): number {
+export function parseFrame(buf: Uint8Array, start: number, end: number, out: ParsedFrame): FRAME {
   const kind = scanFrame(buf, start, end, out);
   if (kind !== FRAME.DATA && kind !== FRAME.ERROR) return kind;
   let sum = out.tfi + buf[out.end - 1];

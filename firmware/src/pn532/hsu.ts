@@ -27,30 +27,30 @@ function wakeUpBytes(baud: number): Uint8Array {
 export class HsuTransport implements Pn532Io {
   onFrame: FrameHandler | null;
   baud: number;
-  private port: UartPort;
-  private reconfigure: (baud: number) => void;
-  private rx: Uint8Array;
-  private length: number;
-  private parsed: ParsedFrame;
-  private wake: Uint8Array;
+  private _port: UartPort;
+  private _reconfigure: (baud: number) => void;
+  private _rx: Uint8Array;
+  private _length: number;
+  private _parsed: ParsedFrame;
+  private _wake: Uint8Array;
 
   /** `reconfigure(baud)` sets the UART to a new speed (Serial.setup with the board's pins).
    * Bytes from the UART go to `feed`. */
   constructor(port: UartPort, baud: number, reconfigure: (baud: number) => void) {
     this.onFrame = null;
-    this.port = port;
+    this._port = port;
     this.baud = baud;
-    this.reconfigure = reconfigure;
-    this.rx = new Uint8Array(MAX_FRAME + 8);
-    this.length = 0;
-    this.parsed = newParsedFrame();
-    this.wake = wakeUpBytes(baud);
+    this._reconfigure = reconfigure;
+    this._rx = new Uint8Array(MAX_FRAME + 8);
+    this._length = 0;
+    this._parsed = newParsedFrame();
+    this._wake = wakeUpBytes(baud);
   }
 
   send(frame: Uint8Array, wake: boolean): void {
-    this.length = 0; // flush what we did not read
-    if (wake) this.port.write(this.wake);
-    this.port.write(frame);
+    this._length = 0; // flush what we did not read
+    if (wake) this._port.write(this._wake);
+    this._port.write(frame);
   }
 
   receive(_maxLength: number): void {
@@ -67,43 +67,43 @@ export class HsuTransport implements Pn532Io {
 
   setBaud(baud: number): void {
     this.baud = baud;
-    this.length = 0;
-    this.wake = wakeUpBytes(baud);
-    this.reconfigure(baud);
+    this._length = 0;
+    this._wake = wakeUpBytes(baud);
+    this._reconfigure(baud);
   }
 
   /** Bytes as the UART delivered them. */
   feed(data: Uint8Array): void {
     let offset = 0;
     while (offset < data.length) {
-      const rx = this.rx;
-      const n = Math.min(rx.length - this.length, data.length - offset);
-      rx.set(data.subarray(offset, offset + n), this.length);
-      this.length += n;
+      const rx = this._rx;
+      const n = Math.min(rx.length - this._length, data.length - offset);
+      rx.set(data.subarray(offset, offset + n), this._length);
+      this._length += n;
       offset += n;
-      this.extract();
-      if (this.length === rx.length) this.length = 0; // no frame is this long: garbage
+      this._extract();
+      if (this._length === rx.length) this._length = 0; // no frame is this long: garbage
     }
   }
 
-  private extract(): void {
-    const rx = this.rx;
-    const p = this.parsed;
+  private _extract(): void {
+    const rx = this._rx;
+    const p = this._parsed;
     let at = 0;
     for (;;) {
-      const kind = scanFrame(rx, at, this.length, p);
+      const kind = scanFrame(rx, at, this._length, p);
       if (kind === FRAME.NONE || kind === FRAME.INCOMPLETE) {
         at = p.start;
         break;
       }
       at = p.end;
       if (this.onFrame) this.onFrame(rx, p.start, p.end);
-      if (this.length === 0) return; // the handler sent a command: the buffer was flushed
+      if (this._length === 0) return; // the handler sent a command: the buffer was flushed
     }
     if (at > 0) {
-      const n = this.length - at;
+      const n = this._length - at;
       for (let i = 0; i < n; i++) rx[i] = rx[at + i];
-      this.length = n;
+      this._length = n;
     }
   }
 }

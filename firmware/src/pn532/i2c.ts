@@ -28,79 +28,79 @@ export interface IrqLine {
 
 export class I2cTransport implements Pn532Io {
   onFrame: FrameHandler | null;
-  private bus: I2cBus;
-  private timers: Timers;
-  private irq: IrqLine | null;
-  private maxLength: number;
-  private timer: unknown;
-  private watching: boolean;
-  private pollBound: () => void;
-  private readyBound: () => void;
+  private _bus: I2cBus;
+  private _timers: Timers;
+  private _irq: IrqLine | null;
+  private _maxLength: number;
+  private _timer: unknown;
+  private _watching: boolean;
+  private _pollBound: () => void;
+  private _readyBound: () => void;
 
   constructor(bus: I2cBus, timers: Timers, irq?: IrqLine | null) {
     this.onFrame = null;
-    this.bus = bus;
-    this.timers = timers;
-    this.irq = irq || null;
-    this.maxLength = 0;
-    this.timer = null;
-    this.watching = false;
-    this.pollBound = () => this.poll();
-    this.readyBound = () => this.ready();
+    this._bus = bus;
+    this._timers = timers;
+    this._irq = irq || null;
+    this._maxLength = 0;
+    this._timer = null;
+    this._watching = false;
+    this._pollBound = () => this._poll();
+    this._readyBound = () => this._ready();
   }
 
   send(frame: Uint8Array, _wake: boolean): void {
     this.stop();
     try {
-      this.bus.writeTo(PN532_I2C_ADDRESS, frame);
-    } catch (_e) {
+      this._bus.writeTo(PN532_I2C_ADDRESS, frame);
+    } catch (e) { // eslint-disable-line @typescript-eslint/no-unused-vars -- Espruino needs the binding
       // A sleeping chip may miss its address once (libnfc retries writes): say it again.
-      this.bus.writeTo(PN532_I2C_ADDRESS, frame);
+      this._bus.writeTo(PN532_I2C_ADDRESS, frame);
     }
   }
 
   receive(maxLength: number): void {
     this.stop();
-    this.maxLength = maxLength;
-    const irq = this.irq;
+    this._maxLength = maxLength;
+    const irq = this._irq;
     if (irq) {
-      if (irq.isLow()) this.timer = this.timers.setTimeout(this.readyBound, 0);
+      if (irq.isLow()) this._timer = this._timers.setTimeout(this._readyBound, 0);
       else {
-        this.watching = true;
-        irq.watch(this.readyBound);
+        this._watching = true;
+        irq.watch(this._readyBound);
       }
-    } else this.timer = this.timers.setTimeout(this.pollBound, TIMING.POLL);
+    } else this._timer = this._timers.setTimeout(this._pollBound, TIMING.POLL);
   }
 
   stop(): void {
-    if (this.timer !== null) this.timers.clearTimeout(this.timer);
-    this.timer = null;
-    if (this.watching && this.irq) this.irq.unwatch();
-    this.watching = false;
+    if (this._timer !== null) this._timers.clearTimeout(this._timer);
+    this._timer = null;
+    if (this._watching && this._irq) this._irq.unwatch();
+    this._watching = false;
   }
 
   txMillis(_n: number): number {
     return 0; // writeTo returns when the bytes are out
   }
 
-  private poll(): void {
-    this.timer = null;
-    const data = this.bus.readFrom(PN532_I2C_ADDRESS, this.maxLength + 1);
+  private _poll(): void {
+    this._timer = null;
+    const data = this._bus.readFrom(PN532_I2C_ADDRESS, this._maxLength + 1);
     if (data[0] & READY) {
       if (this.onFrame) this.onFrame(data, 1, data.length);
-    } else this.timer = this.timers.setTimeout(this.pollBound, TIMING.POLL);
+    } else this._timer = this._timers.setTimeout(this._pollBound, TIMING.POLL);
   }
 
-  private ready(): void {
-    this.timer = null;
-    this.watching = false;
-    this.read();
+  private _ready(): void {
+    this._timer = null;
+    this._watching = false;
+    this._read();
   }
 
-  private read(): void {
-    const data = this.bus.readFrom(PN532_I2C_ADDRESS, this.maxLength + 1);
+  private _read(): void {
+    const data = this._bus.readFrom(PN532_I2C_ADDRESS, this._maxLength + 1);
     if (!(data[0] & READY)) {
-      this.receive(this.maxLength); // an IRQ glitch: not ready after all
+      this.receive(this._maxLength); // an IRQ glitch: not ready after all
       return;
     }
     if (this.onFrame) this.onFrame(data, 1, data.length);

@@ -36,9 +36,11 @@ export interface Pn532Options {
   maxBitRate?: number;
 }
 
-const IDLE = 0;
-const WAIT_ACK = 1;
-const WAIT_RESPONSE = 2;
+const enum STATE {
+  IDLE = 0,
+  WAIT_ACK = 1,
+  WAIT_RESPONSE = 2,
+}
 
 /** Configuration after wake-up, in order (PD bytes). */
 const SETUP_COMMANDS = [
@@ -84,183 +86,188 @@ export class Pn532 implements ApduChannel {
   target: Target | null;
   /** APDUs exchanged since the counter was last cleared. */
   apdus: number;
-  private io: Pn532Io;
-  private timers: Timers;
-  private fastBaud: number;
-  private baseBaud: number;
-  private bitRateLimit: number;
-  private cmd: Uint8Array;
-  private tx: Uint8Array;
-  private frameLength: number;
-  private parsed: ParsedFrame;
-  private state: number;
-  private expectCode: number;
-  private responseTimeout: number;
-  private tries: number;
-  private nacks: number;
-  private timer: unknown;
-  private callback: ResponseCallback | null;
-  private asleep: boolean;
+  private _io: Pn532Io;
+  private _timers: Timers;
+  private _fastBaud: number;
+  private _baseBaud: number;
+  private _bitRateLimit: number;
+  private _cmd: Uint8Array;
+  private _tx: Uint8Array;
+  private _frameLength: number;
+  private _parsed: ParsedFrame;
+  private _state: STATE;
+  private _expectCode: number;
+  private _responseTimeout: number;
+  private _tries: number;
+  private _nacks: number;
+  private _timer: unknown;
+  private _callback: ResponseCallback | null;
+  private _asleep: boolean;
   /** The last failure was a response timeout after the ACK (the chip is alive). */
-  private ackSeen: boolean;
-  private apduCallback: ApduCallback | null;
-  private apduParts: Uint8Array | null;
-  private onExchangeBound: ResponseCallback;
+  private _ackSeen: boolean;
+  private _apduCallback: ApduCallback | null;
+  private _apduParts: Uint8Array | null;
+  private _onExchangeBound: ResponseCallback;
 
   constructor(io: Pn532Io, timers: Timers, options?: Pn532Options) {
     const o = options || {};
-    this.io = io;
-    this.timers = timers;
-    this.fastBaud = o.fastBaud || 0;
-    this.baseBaud = io.baud || 0;
+    this._io = io;
+    this._timers = timers;
+    this._fastBaud = o.fastBaud || 0;
+    this._baseBaud = io.baud || 0;
     const limit = PSL_BR.indexOf(o.maxBitRate || 424);
-    this.bitRateLimit = limit < 0 ? PSL_BR.length - 1 : limit;
-    this.cmd = new Uint8Array(MAX_PD);
-    this.tx = new Uint8Array(MAX_FRAME);
-    this.frameLength = 0;
-    this.parsed = newParsedFrame();
-    this.state = IDLE;
-    this.expectCode = 0;
-    this.responseTimeout = 0;
-    this.tries = 0;
-    this.nacks = 0;
-    this.timer = null;
-    this.callback = null;
-    this.asleep = true; // C106 starts in LowVbat
-    this.ackSeen = false;
+    this._bitRateLimit = limit < 0 ? PSL_BR.length - 1 : limit;
+    this._cmd = new Uint8Array(MAX_PD);
+    this._tx = new Uint8Array(MAX_FRAME);
+    this._frameLength = 0;
+    this._parsed = newParsedFrame();
+    this._state = STATE.IDLE;
+    this._expectCode = 0;
+    this._responseTimeout = 0;
+    this._tries = 0;
+    this._nacks = 0;
+    this._timer = null;
+    this._callback = null;
+    this._asleep = true; // C106 starts in LowVbat
+    this._ackSeen = false;
     this.firmware = 0;
     this.target = null;
     this.apdus = 0;
-    this.apduCallback = null;
-    this.apduParts = null;
-    this.onExchangeBound = (err, r) => this.onExchange(err, r);
-    io.onFrame = (buf, start, end) => this.onFrame(buf, start, end);
+    this._apduCallback = null;
+    this._apduParts = null;
+    this._onExchangeBound = (err, r) => this._onExchange(err, r);
+    io.onFrame = (buf, start, end) => this._onFrame(buf, start, end);
   }
 
   /** A command is running. */
   get busy(): boolean {
-    return this.state !== IDLE;
+    return this._state !== STATE.IDLE;
   }
 
   // ---- one command --------------------------------------------------------------------------
 
-  /** Sends `length` PD bytes already in `this.cmd` (command code first). */
-  private exec(length: number, timeoutMs: number, callback: ResponseCallback): void {
-    if (this.state !== IDLE) {
-      callback(new IcaoError('internal', 'PN532 command while another runs'), null);
+  /** Sends `length` PD bytes already in `this._cmd` (command code first). */
+  private _exec(length: number, timeoutMs: number, callback: ResponseCallback): void {
+    if (this._state !== STATE.IDLE) {
+      callback(new IcaoError('internal', 'PN532 busy'), null);
       return;
     }
-    this.callback = callback;
-    this.expectCode = (this.cmd[0] + 1) & 0xff;
-    this.responseTimeout = timeoutMs;
-    this.tries = 0;
-    this.nacks = 0;
-    this.ackSeen = false;
-    this.frameLength = buildFrame(this.tx, TFI.HOST, this.cmd, 0, length);
-    this.transmit();
+    this._callback = callback;
+    this._expectCode = (this._cmd[0] + 1) & 0xff;
+    this._responseTimeout = timeoutMs;
+    this._tries = 0;
+    this._nacks = 0;
+    this._ackSeen = false;
+    this._frameLength = buildFrame(this._tx, TFI.HOST, this._cmd, 0, length);
+    this._transmit();
   }
 
   /** Runs a command given as a list of PD bytes. */
   command(pd: number[], timeoutMs: number, callback: ResponseCallback): void {
-    for (let i = 0; i < pd.length; i++) this.cmd[i] = pd[i];
-    this.exec(pd.length, timeoutMs, callback);
+    for (let i = 0; i < pd.length; i++) this._cmd[i] = pd[i];
+    this._exec(pd.length, timeoutMs, callback);
   }
 
-  private transmit(): void {
-    const wake = this.asleep;
-    this.asleep = false;
-    this.state = WAIT_ACK;
-    this.io.send(this.tx.subarray(0, this.frameLength), wake);
-    const out = this.frameLength + (wake ? HSU_WAKE_UP_LENGTH : 0);
-    this.arm(TIMING.ACK + (wake ? TIMING.SPI_WAKE : 0) + this.io.txMillis(out), () => this.onAckTimeout());
-    this.io.receive(ACK_LENGTH);
+  private _transmit(): void {
+    const wake = this._asleep;
+    this._asleep = false;
+    this._state = STATE.WAIT_ACK;
+    this._io.send(this._tx.subarray(0, this._frameLength), wake);
+    const out = this._frameLength + (wake ? HSU_WAKE_UP_LENGTH : 0);
+    this._arm(TIMING.ACK + (wake ? TIMING.SPI_WAKE : 0) + this._io.txMillis(out), () => this._onAckTimeout());
+    this._io.receive(ACK_LENGTH);
   }
 
-  private arm(ms: number, fn: () => void): void {
-    this.disarm();
-    this.timer = this.timers.setTimeout(() => {
-      this.timer = null;
+  private _arm(ms: number, fn: () => void): void {
+    this._disarm();
+    this._timer = this._timers.setTimeout(() => {
+      this._timer = null;
       fn();
     }, ms);
   }
 
-  private disarm(): void {
-    if (this.timer !== null) this.timers.clearTimeout(this.timer);
-    this.timer = null;
+  private _disarm(): void {
+    if (this._timer !== null) this._timers.clearTimeout(this._timer);
+    this._timer = null;
   }
 
-  private onAckTimeout(): void {
-    this.io.stop();
-    if (this.tries < RETRIES.COMMAND) {
+  private _onAckTimeout(): void {
+    this._io.stop();
+    if (this._tries < RETRIES.COMMAND) {
       // Asleep (PowerDown, or a chip that was reset): wake it and say it again.
-      this.tries++;
-      this.asleep = true;
-      this.transmit();
+      this._tries++;
+      this._asleep = true;
+      this._transmit();
       return;
     }
-    this.asleep = true;
-    this.finish(new IcaoError('pn532-silent', 'PN532 did not acknowledge command 0x' + hex2(this.expectCode - 1)), null);
+    this._asleep = true;
+    this._finish(this._failure('pn532-silent', 'no ACK'), null);
   }
 
-  private onResponseTimeout(): void {
-    this.io.stop();
-    this.io.send(ACK_FRAME, false); // abort the command
-    this.ackSeen = true;
-    this.finish(new IcaoError('pn532-silent', 'PN532 did not answer command 0x' + hex2(this.expectCode - 1)), null);
+  private _onResponseTimeout(): void {
+    this._io.stop();
+    this._io.send(ACK_FRAME, false); // abort the command
+    this._ackSeen = true;
+    this._finish(this._failure('pn532-silent', 'no answer'), null);
   }
 
-  private onFrame(buf: Uint8Array, start: number, end: number): void {
-    if (this.state === IDLE) return;
-    const p = this.parsed;
+  private _onFrame(buf: Uint8Array, start: number, end: number): void {
+    if (this._state === STATE.IDLE) return;
+    const p = this._parsed;
     const kind = parseFrame(buf, start, end, p);
-    if (this.state === WAIT_ACK) {
+    if (this._state === STATE.WAIT_ACK) {
       if (kind === FRAME.ACK || kind === FRAME.CORRUPT) {
         // A damaged frame where the ACK belongs is taken for the ACK: the response follows.
-        this.state = WAIT_RESPONSE;
-        this.arm(this.responseTimeout, () => this.onResponseTimeout());
-        this.io.receive(MAX_FRAME);
+        this._state = STATE.WAIT_RESPONSE;
+        this._arm(this._responseTimeout, () => this._onResponseTimeout());
+        this._io.receive(MAX_FRAME);
       } else if (kind === FRAME.ERROR) {
-        this.finish(new IcaoError('pn532-error', 'PN532 rejected command 0x' + hex2(this.expectCode - 1)), null);
+        this._finish(this._failure('pn532-error', 'rejected'), null);
       } else {
         // A stale response to an earlier command (resent after our NACK): not ours.
-        this.io.receive(ACK_LENGTH);
+        this._io.receive(ACK_LENGTH);
       }
       return;
     }
     // WAIT_RESPONSE
-    if (kind === FRAME.DATA && p.tfi === TFI.CHIP && p.pdLength > 0 && buf[p.pd] === this.expectCode) {
-      this.finish(null, buf.subarray(p.pd, p.pd + p.pdLength));
+    if (kind === FRAME.DATA && p.tfi === TFI.CHIP && p.pdLength > 0 && buf[p.pd] === this._expectCode) {
+      this._finish(null, buf.subarray(p.pd, p.pd + p.pdLength));
     } else if (kind === FRAME.ERROR) {
-      this.finish(new IcaoError('pn532-error', 'PN532 rejected command 0x' + hex2(this.expectCode - 1)), null);
+      this._finish(this._failure('pn532-error', 'rejected'), null);
     } else if (kind === FRAME.ACK || kind === FRAME.DATA) {
-      this.io.receive(MAX_FRAME); // a repeated ACK or a stray frame: keep waiting
-    } else if (this.nacks < RETRIES.NACK) {
-      this.nacks++;
-      this.io.send(NACK_FRAME, false);
-      this.io.receive(MAX_FRAME);
+      this._io.receive(MAX_FRAME); // a repeated ACK or a stray frame: keep waiting
+    } else if (this._nacks < RETRIES.NACK) {
+      this._nacks++;
+      this._io.send(NACK_FRAME, false);
+      this._io.receive(MAX_FRAME);
     } else {
-      this.io.send(ACK_FRAME, false);
-      this.finish(new IcaoError('pn532-error', 'PN532 response corrupt after ' + RETRIES.NACK + ' resends'), null);
+      this._io.send(ACK_FRAME, false);
+      this._finish(this._failure('pn532-error', 'corrupt'), null);
     }
   }
 
-  private finish(err: IcaoError | null, response: Uint8Array | null): void {
-    this.disarm();
-    this.io.stop();
-    this.state = IDLE;
-    const cb = this.callback;
-    this.callback = null;
+  /** An error naming the running command: 'PN532 4A: no ACK'. */
+  private _failure(code: string, what: string): IcaoError {
+    return new IcaoError(code, 'PN532 ' + hex2(this._expectCode - 1) + ': ' + what);
+  }
+
+  private _finish(err: IcaoError | null, response: Uint8Array | null): void {
+    this._disarm();
+    this._io.stop();
+    this._state = STATE.IDLE;
+    const cb = this._callback;
+    this._callback = null;
     if (cb) cb(err, response);
   }
 
   /** Aborts the running command (a host ACK; used to stop a pending InListPassiveTarget). Its
    * callback gets 'cancelled'. Nothing happens when idle. */
   abort(): void {
-    if (this.state === IDLE) return;
-    this.disarm();
-    this.io.stop();
-    this.io.send(ACK_FRAME, false);
-    this.finish(new IcaoError('cancelled', 'aborted'), null);
+    if (this._state === STATE.IDLE) return;
+    this._disarm();
+    this._io.stop();
+    this._io.send(ACK_FRAME, false);
+    this._finish(new IcaoError('cancelled', 'aborted'), null);
   }
 
   // ---- set-up ----------------------------------------------------------------------------------
@@ -271,26 +278,26 @@ export class Pn532 implements ApduChannel {
    * When the chip stays silent at one HSU speed, the other (base / fast) is tried once.
    */
   begin(callback: DoneCallback): void {
-    this.asleep = true;
+    this._asleep = true;
     this.target = null;
-    this.setup(0, (err) => {
-      const io = this.io;
-      if (err && err.code === 'pn532-silent' && io.setBaud && this.fastBaud && this.baseBaud && this.fastBaud !== this.baseBaud) {
-        io.setBaud(io.baud === this.baseBaud ? this.fastBaud : this.baseBaud);
-        this.asleep = true;
-        this.setup(0, callback);
+    this._setup(0, (err) => {
+      const io = this._io;
+      if (err && err.code === 'pn532-silent' && io.setBaud && this._fastBaud && this._baseBaud && this._fastBaud !== this._baseBaud) {
+        io.setBaud(io.baud === this._baseBaud ? this._fastBaud : this._baseBaud);
+        this._asleep = true;
+        this._setup(0, callback);
         return;
       }
       callback(err);
     });
   }
 
-  private setup(step: number, callback: DoneCallback): void {
+  private _setup(step: number, callback: DoneCallback): void {
     if (step === 0) {
       // SAMConfiguration: normal mode, timeout 1 s (virtual card only), IRQ line on.
       this.command([CMD.SAM_CONFIGURATION, 0x01, 0x14, 0x01], TIMING.RESPONSE, (err) => {
         if (err) callback(err);
-        else this.setup(1, callback);
+        else this._setup(1, callback);
       });
     } else if (step === 1) {
       this.command([CMD.GET_FIRMWARE_VERSION], TIMING.RESPONSE, (err, r) => {
@@ -299,29 +306,29 @@ export class Pn532 implements ApduChannel {
           return;
         }
         if (r.length < 5) {
-          callback(new IcaoError('pn532-error', 'short firmware version'));
+          callback(this._failure('pn532-error', 'short'));
           return;
         }
         this.firmware = ((r[1] << 24) | (r[2] << 16) | (r[3] << 8) | r[4]) >>> 0;
         if (r[1] !== PN532_IC) callback(new IcaoError('unsupported', 'NFC chip IC 0x' + hex2(r[1]) + ' is not a PN532'));
-        else this.setup(2, callback);
+        else this._setup(2, callback);
       });
     } else if (step - 2 < SETUP_COMMANDS.length) {
       this.command(SETUP_COMMANDS[step - 2], TIMING.RESPONSE, (err) => {
         if (err) callback(err);
-        else this.setup(step + 1, callback);
+        else this._setup(step + 1, callback);
       });
     } else {
-      this.switchBaud(callback);
+      this._switchBaud(callback);
     }
   }
 
   /** HSU: SetSerialBaudRate to the fast speed. The reply comes at the old speed; our ACK ends
    * the command, then both sides switch (nfcpy set_serial_baudrate). */
-  private switchBaud(callback: DoneCallback): void {
-    const io = this.io;
-    const br = HSU_BAUDS.indexOf(this.fastBaud);
-    if (!io.setBaud || br < 0 || io.baud === this.fastBaud) {
+  private _switchBaud(callback: DoneCallback): void {
+    const io = this._io;
+    const br = HSU_BAUDS.indexOf(this._fastBaud);
+    if (!io.setBaud || br < 0 || io.baud === this._fastBaud) {
       callback(null);
       return;
     }
@@ -331,8 +338,8 @@ export class Pn532 implements ApduChannel {
         return;
       }
       io.send(ACK_FRAME, false);
-      this.timers.setTimeout(() => {
-        if (io.setBaud) io.setBaud(this.fastBaud);
+      this._timers.setTimeout(() => {
+        if (io.setBaud) io.setBaud(this._fastBaud);
         callback(null);
       }, io.txMillis(ACK_FRAME.length) + 1);
     });
@@ -348,7 +355,7 @@ export class Pn532 implements ApduChannel {
     this.command(pd, TIMING.RESPONSE, (err, r) => {
       if (err) {
         // No answer after the ACK: the chip is still polling; our ACK stopped it. No card.
-        if (err.code === 'pn532-silent' && this.ackSeen) callback(null, null);
+        if (err.code === 'pn532-silent' && this._ackSeen) callback(null, null);
         else callback(err, null);
         return;
       }
@@ -360,13 +367,13 @@ export class Pn532 implements ApduChannel {
       if (!typeB) {
         // Tg SENS_RES(2) SEL_RES NFCIDLength NFCID1 [ATS]
         if (r.length < 7 || r.length < 7 + r[6]) {
-          callback(new IcaoError('pn532-error', 'short target data'), null);
+          callback(this._failure('pn532-error', 'short'), null);
           return;
         }
         t.sak = r[5];
         const atsAt = 7 + r[6];
         const atsLength = r.length - atsAt;
-        if (atsLength > 0) t.maxBitRate = PSL_BR[atsBitRateIndex(r, atsAt, Math.min(atsLength, r[atsAt]), this.bitRateLimit)];
+        if (atsLength > 0) t.maxBitRate = PSL_BR[atsBitRateIndex(r, atsAt, Math.min(atsLength, r[atsAt]), this._bitRateLimit)];
       }
       this.target = t;
       callback(null, t);
@@ -406,7 +413,7 @@ export class Pn532 implements ApduChannel {
   /** PowerDown, woken by any host bus; the next command wakes the chip first. */
   powerDown(callback: DoneCallback): void {
     this.command([CMD.POWER_DOWN, WAKE_ALL_HOST_BUSES], TIMING.RESPONSE, (err) => {
-      this.asleep = true;
+      this._asleep = true;
       callback(err);
     });
   }
@@ -425,32 +432,32 @@ export class Pn532 implements ApduChannel {
       callback(new IcaoError('internal', 'C-APDU over 262 bytes'), null);
       return;
     }
-    this.cmd[0] = CMD.IN_DATA_EXCHANGE;
-    this.cmd[1] = t.tg;
-    this.cmd.set(apdu, 2);
-    this.apduCallback = callback;
-    this.apduParts = null;
+    this._cmd[0] = CMD.IN_DATA_EXCHANGE;
+    this._cmd[1] = t.tg;
+    this._cmd.set(apdu, 2);
+    this._apduCallback = callback;
+    this._apduParts = null;
     this.apdus++;
-    this.exec(apdu.length + 2, TIMING.DATA_EXCHANGE, this.onExchangeBound);
+    this._exec(apdu.length + 2, TIMING.DATA_EXCHANGE, this._onExchangeBound);
   }
 
-  private onExchange(err: IcaoError | null, r: Uint8Array | null): void {
-    const cb = this.apduCallback;
+  private _onExchange(err: IcaoError | null, r: Uint8Array | null): void {
+    const cb = this._apduCallback;
     if (!cb) return;
     if (err || !r || r.length < 2) {
-      this.apduCallback = null;
-      this.apduParts = null;
-      cb(err || new IcaoError('pn532-error', 'short InDataExchange response'), null);
+      this._apduCallback = null;
+      this._apduParts = null;
+      cb(err || this._failure('pn532-error', 'short'), null);
       return;
     }
     const status = r[1];
     if (status & STATUS_ERROR_MASK) {
-      this.apduCallback = null;
-      this.apduParts = null;
+      this._apduCallback = null;
+      this._apduParts = null;
       cb(statusError(status), null);
       return;
     }
-    const prev = this.apduParts;
+    const prev = this._apduParts;
     const part = r.subarray(2);
     let whole: Uint8Array;
     if (prev) {
@@ -460,14 +467,14 @@ export class Pn532 implements ApduChannel {
     } else whole = part.slice();
     if (status & STATUS_MI) {
       // The card has more: an empty InDataExchange fetches the next part.
-      this.apduParts = whole;
-      this.cmd[0] = CMD.IN_DATA_EXCHANGE;
-      this.cmd[1] = this.target ? this.target.tg : 1;
-      this.exec(2, TIMING.DATA_EXCHANGE, this.onExchangeBound);
+      this._apduParts = whole;
+      this._cmd[0] = CMD.IN_DATA_EXCHANGE;
+      this._cmd[1] = this.target ? this.target.tg : 1;
+      this._exec(2, TIMING.DATA_EXCHANGE, this._onExchangeBound);
       return;
     }
-    this.apduCallback = null;
-    this.apduParts = null;
+    this._apduCallback = null;
+    this._apduParts = null;
     cb(null, whole);
   }
 }

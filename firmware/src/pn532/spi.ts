@@ -21,109 +21,109 @@ export interface SpiBus {
 
 export class SpiTransport implements Pn532Io {
   onFrame: FrameHandler | null;
-  private bus: SpiBus;
-  private nss: unknown;
-  private timers: Timers;
-  private irq: IrqLine | null;
-  private out: Uint8Array;
-  private readCmd: Uint8Array;
-  private statusCmd: Uint8Array;
-  private maxLength: number;
-  private timer: unknown;
-  private watching: boolean;
-  private pending: number;
-  private pollBound: () => void;
-  private readyBound: () => void;
-  private wakeBound: () => void;
+  private _bus: SpiBus;
+  private _nss: unknown;
+  private _timers: Timers;
+  private _irq: IrqLine | null;
+  private _out: Uint8Array;
+  private _readCmd: Uint8Array;
+  private _statusCmd: Uint8Array;
+  private _maxLength: number;
+  private _timer: unknown;
+  private _watching: boolean;
+  private _pending: number;
+  private _pollBound: () => void;
+  private _readyBound: () => void;
+  private _wakeBound: () => void;
 
   /** `nss` is the chip-select pin, passed to every send. */
   constructor(bus: SpiBus, nss: unknown, timers: Timers, irq?: IrqLine | null) {
     this.onFrame = null;
-    this.bus = bus;
-    this.nss = nss;
-    this.timers = timers;
-    this.irq = irq || null;
-    this.out = new Uint8Array(MAX_FRAME + 1);
-    this.out[0] = OP_WRITE;
-    this.readCmd = new Uint8Array(MAX_FRAME + 1);
-    this.readCmd[0] = OP_READ;
-    this.statusCmd = new Uint8Array([OP_STATUS, 0x00]);
-    this.maxLength = 0;
-    this.timer = null;
-    this.watching = false;
-    this.pending = 0;
-    this.pollBound = () => this.poll();
-    this.readyBound = () => this.ready();
-    this.wakeBound = () => this.afterWake();
+    this._bus = bus;
+    this._nss = nss;
+    this._timers = timers;
+    this._irq = irq || null;
+    this._out = new Uint8Array(MAX_FRAME + 1);
+    this._out[0] = OP_WRITE;
+    this._readCmd = new Uint8Array(MAX_FRAME + 1);
+    this._readCmd[0] = OP_READ;
+    this._statusCmd = new Uint8Array([OP_STATUS, 0x00]);
+    this._maxLength = 0;
+    this._timer = null;
+    this._watching = false;
+    this._pending = 0;
+    this._pollBound = () => this._poll();
+    this._readyBound = () => this._ready();
+    this._wakeBound = () => this._afterWake();
   }
 
   send(frame: Uint8Array, wake: boolean): void {
     this.stop();
-    this.out.set(frame, 1);
-    this.pending = frame.length + 1;
+    this._out.set(frame, 1);
+    this._pending = frame.length + 1;
     if (wake) {
-      this.bus.send(this.statusCmd, this.nss);
-      this.timer = this.timers.setTimeout(this.wakeBound, TIMING.SPI_WAKE);
-    } else this.flush();
+      this._bus.send(this._statusCmd, this._nss);
+      this._timer = this._timers.setTimeout(this._wakeBound, TIMING.SPI_WAKE);
+    } else this._flush();
   }
 
-  private afterWake(): void {
-    this.timer = null;
-    this.flush();
-    if (this.maxLength > 0) this.receive(this.maxLength);
+  private _afterWake(): void {
+    this._timer = null;
+    this._flush();
+    if (this._maxLength > 0) this.receive(this._maxLength);
   }
 
-  private flush(): void {
-    if (this.pending > 0) this.bus.send(this.out.subarray(0, this.pending), this.nss);
-    this.pending = 0;
+  private _flush(): void {
+    if (this._pending > 0) this._bus.send(this._out.subarray(0, this._pending), this._nss);
+    this._pending = 0;
   }
 
   receive(maxLength: number): void {
-    this.maxLength = maxLength;
-    if (this.pending > 0) return; // still waking: afterWake starts receiving
-    this.stopWaiting();
-    const irq = this.irq;
+    this._maxLength = maxLength;
+    if (this._pending > 0) return; // still waking: afterWake starts receiving
+    this._stopWaiting();
+    const irq = this._irq;
     if (irq) {
-      if (irq.isLow()) this.timer = this.timers.setTimeout(this.readyBound, 0);
+      if (irq.isLow()) this._timer = this._timers.setTimeout(this._readyBound, 0);
       else {
-        this.watching = true;
-        irq.watch(this.readyBound);
+        this._watching = true;
+        irq.watch(this._readyBound);
       }
-    } else this.timer = this.timers.setTimeout(this.pollBound, TIMING.POLL);
+    } else this._timer = this._timers.setTimeout(this._pollBound, TIMING.POLL);
   }
 
   stop(): void {
-    this.stopWaiting();
-    this.maxLength = 0;
-    this.pending = 0; // stopped while waking: the frame is dropped
+    this._stopWaiting();
+    this._maxLength = 0;
+    this._pending = 0; // stopped while waking: the frame is dropped
   }
 
-  private stopWaiting(): void {
-    if (this.timer !== null) this.timers.clearTimeout(this.timer);
-    this.timer = null;
-    if (this.watching && this.irq) this.irq.unwatch();
-    this.watching = false;
+  private _stopWaiting(): void {
+    if (this._timer !== null) this._timers.clearTimeout(this._timer);
+    this._timer = null;
+    if (this._watching && this._irq) this._irq.unwatch();
+    this._watching = false;
   }
 
   txMillis(_n: number): number {
     return 0;
   }
 
-  private poll(): void {
-    this.timer = null;
-    const r = this.bus.send(this.statusCmd, this.nss);
-    if (r.length > 1 && (r[1] & READY)) this.read();
-    else this.timer = this.timers.setTimeout(this.pollBound, TIMING.POLL);
+  private _poll(): void {
+    this._timer = null;
+    const r = this._bus.send(this._statusCmd, this._nss);
+    if (r.length > 1 && (r[1] & READY)) this._read();
+    else this._timer = this._timers.setTimeout(this._pollBound, TIMING.POLL);
   }
 
-  private ready(): void {
-    this.timer = null;
-    this.watching = false;
-    this.read();
+  private _ready(): void {
+    this._timer = null;
+    this._watching = false;
+    this._read();
   }
 
-  private read(): void {
-    const data = this.bus.send(this.readCmd.subarray(0, this.maxLength + 1), this.nss);
+  private _read(): void {
+    const data = this._bus.send(this._readCmd.subarray(0, this._maxLength + 1), this._nss);
     if (this.onFrame) this.onFrame(data, 1, data.length);
   }
 }

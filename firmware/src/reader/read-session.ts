@@ -1,0 +1,425 @@
+// One read, from the host's `read` to its `result` or `error`: a small explicit state machine
+// driven by callbacks (Espruino has no async/await).
+//
+//   IDLE --read--> check MRZ (invalid-mrz, no radio) --> WAKING (PN532 begin)
+//     --> POLLING (InListPassiveTarget A, then B; 'waiting-for-card' every 500 ms; no-card)
+//     --> CONNECTING (InPSL, SELECT eMRTD application, plain)
+//     --> AUTHENTICATING (BAC) --> READING (EF.COM, EF.SOD, DG1, requested DGs in EF.COM)
+//     --> RELEASING (InRelease, field off, PowerDown) --> final message --> IDLE
+//
+// Any failure or a cancel jumps to RELEASING with a typed error. Keys are wiped at the end of
+// every session (K_seed on BAC's answer, the SM keys in RELEASING).
+
+import type { ReadMessage } from '@epassport/protocol';
+import { createHash } from '../crypto/hash';
+import type { ApduChannel } from '../icao/apdu-channel';
+import { BacProtocol } from '../icao/bac';
+import { selectApplicationApdu } from '../icao/commands';
+import { MAX_EF_COM, parseEfCom } from '../icao/ef-com';
+import { SodHashExtractor } from '../icao/ef-sod';
+import { IcaoError, SW, asIcaoError, errorForStatus, statusWord } from '../icao/errors';
+import { readFile } from '../icao/file-reader';
+import { SFI_COM, SFI_SOD } from '../icao/lds';
+import { deriveKeySeed } from '../icao/mrz-key';
+import type { SecureMessagingChannel } from '../icao/secure-messaging';
+import type { DoneCallback, Target } from '../pn532/pn532';
+import type { Timers } from '../timers';
+import { FileStreamer } from './file-streamer';
+import { GatedChannel } from './gated-channel';
+import type { HostOut } from './host-out';
+
+/** What the session needs of the PN532 driver (pn532.ts). */
+export interface ReaderChip extends ApduChannel {
+  readonly busy: boolean;
+  apdus: number;
+  begin(callback: DoneCallback): void;
+  listPassiveTarget(typeB: boolean, callback: (err: IcaoError | null, target: Target | null) => void): void;
+  selectBitRate(callback: DoneCallback): void;
+  release(callback: DoneCallback): void;
+  powerDown(callback: DoneCallback): void;
+  abort(): void;
+}
+
+export interface ReadSessionOptions {
+  chip: ReaderChip;
+  host: HostOut;
+  timers: Timers;
+  /** n random bytes (the board's hardware RNG) for BAC. */
+  random: (n: number) => Uint8Array;
+  /** Poll for type B cards too (default true). */
+  typeB?: boolean;
+}
+
+export const enum READ_DEFAULTS {
+  /** Card timeout when the host gives 0. */
+  CARD_TIMEOUT_MS = 30000,
+  /** 'waiting-for-card' heartbeat. */
+  HEARTBEAT_MS = 500,
+  /** Pause between two polling rounds (A and B). */
+  POLL_GAP_MS = 50,
+  /** Link frames that must be free before a READ BINARY (its chunk, plus a file-begin or end). */
+  ROOM_SLOTS = 2,
+  /** Largest EF.SOD and data group accepted. */
+  MAX_SOD = 32768,
+  MAX_DG = 131072,
+}
+
+const enum STATE {
+  IDLE = 0,
+  WAKING = 1,
+  POLLING = 2,
+  CONNECTING = 3,
+  AUTHENTICATING = 4,
+  READING = 5,
+  RELEASING = 6,
+}
+
+/** EAC-protected groups (fingerprints, iris): a BAC reader is refused them; skipped quietly. */
+const EAC_GROUPS = [3, 4];
+
+export class ReadSession {
+  private _chip: ReaderChip;
+  private _host: HostOut;
+  private _timers: Timers;
+  private _random: (n: number) => Uint8Array;
+  private _pollTypeB: boolean;
+  private _state: STATE;
+  private _silent: boolean;
+  private _seed: Uint8Array | null;
+  private _sm: SecureMessagingChannel | null;
+  private _plain: GatedChannel | null;
+  private _secure: GatedChannel | null;
+  private _wanted: number[];
+  private _queue: number[];
+  private _timeoutMs: number;
+  private _startedAt: number;
+  private _pollStartedAt: number;
+  private _lastBeat: number;
+  private _nextTypeB: boolean;
+  private _pollTimer: unknown;
+  private _chipAwake: boolean;
+  private _file: FileStreamer | null;
+  private _files: number[];
+  private _bytesRead: number;
+  private _allMatch: boolean;
+  private _firstMismatch: number;
+  private _hashName: string;
+  private _sodHashes: { [dataGroup: number]: Uint8Array } | null;
+  private _comBuffer: Uint8Array;
+  private _pollBound: () => void;
+  private _onTargetBound: (err: IcaoError | null, target: Target | null) => void;
+
+  constructor(options: ReadSessionOptions) {
+    this._chip = options.chip;
+    this._host = options.host;
+    this._timers = options.timers;
+    this._random = options.random;
+    this._pollTypeB = options.typeB !== false;
+    this._state = STATE.IDLE;
+    this._silent = false;
+    this._seed = null;
+    this._sm = null;
+    this._plain = null;
+    this._secure = null;
+    this._wanted = [];
+    this._queue = [];
+    this._timeoutMs = 0;
+    this._startedAt = 0;
+    this._pollStartedAt = 0;
+    this._lastBeat = 0;
+    this._nextTypeB = false;
+    this._pollTimer = null;
+    this._chipAwake = false;
+    this._file = null;
+    this._files = [];
+    this._bytesRead = 0;
+    this._allMatch = true;
+    this._firstMismatch = 0;
+    this._hashName = '';
+    this._sodHashes = null;
+    this._comBuffer = new Uint8Array(MAX_EF_COM);
+    this._pollBound = () => this._poll();
+    this._onTargetBound = (err, target) => this._onTarget(err, target);
+  }
+
+  /** A read is running (until its final message has been sent). */
+  get busy(): boolean {
+    return this._state !== STATE.IDLE;
+  }
+
+  /** The host's `read`. A second one while busy is answered 'busy' and changes nothing. */
+  start(request: ReadMessage): void {
+    if (this._state !== STATE.IDLE) {
+      this._host.send({ type: 'error', code: 'busy', sw: 0, fileId: 0, message: '' });
+      return;
+    }
+    let seed: Uint8Array;
+    try {
+      seed = deriveKeySeed({
+        documentNumber: request.documentNumber,
+        dateOfBirth: request.dateOfBirth,
+        dateOfExpiry: request.dateOfExpiry,
+        checkDigits: request.checkDigits || undefined,
+      });
+    } catch (e) {
+      const err = asIcaoError(e);
+      this._host.send({ type: 'error', code: err.code === 'internal' ? 'invalid-mrz' : err.code, sw: 0, fileId: 0, message: err.message });
+      return;
+    }
+    this._seed = seed;
+    this._silent = false;
+    this._sm = null;
+    this._plain = new GatedChannel(this._chip, this._host, 0);
+    this._secure = null;
+    this._wanted = request.dataGroups.slice();
+    this._queue = [];
+    this._timeoutMs = request.cardTimeoutMs > 0 ? request.cardTimeoutMs : READ_DEFAULTS.CARD_TIMEOUT_MS;
+    this._startedAt = this._timers.now();
+    this._files = [];
+    this._bytesRead = 0;
+    this._allMatch = true;
+    this._firstMismatch = 0;
+    this._sodHashes = null;
+    this._file = null;
+    this._chip.apdus = 0;
+    this._state = STATE.WAKING;
+    this._chip.begin((err) => {
+      if (this._state !== STATE.WAKING) return;
+      this._chipAwake = !err;
+      if (err) this._end(err);
+      else this._startPolling();
+    });
+  }
+
+  /** The host's `cancel`: the read ends after the APDU in flight with error{cancelled}. */
+  cancel(): void {
+    this._stop(false);
+  }
+
+  /** The host's `reset` (or a new hello): the read ends without a final message. */
+  abort(): void {
+    this._stop(true);
+  }
+
+  private _stop(silent: boolean): void {
+    if (this._state === STATE.IDLE) return;
+    if (silent) this._silent = true;
+    if (this._state === STATE.RELEASING) return;
+    const reason = new IcaoError('cancelled', '');
+    if (this._plain) this._plain.stop(reason);
+    if (this._secure) this._secure.stop(reason);
+    if (this._state === STATE.POLLING || this._state === STATE.WAKING) {
+      if (this._pollTimer !== null) this._timers.clearTimeout(this._pollTimer);
+      this._pollTimer = null;
+      if (this._chip.busy) this._chip.abort(); // its callback ends the read
+      else this._end(reason);
+    }
+  }
+
+  // ---- waiting for a card ------------------------------------------------------------------------
+
+  private _startPolling(): void {
+    this._state = STATE.POLLING;
+    this._pollStartedAt = this._timers.now();
+    this._lastBeat = this._pollStartedAt;
+    this._nextTypeB = false;
+    this._host.report({ type: 'progress', phase: 'waiting-for-card', fileId: 0, done: 0, total: this._timeoutMs });
+    this._poll();
+  }
+
+  private _poll(): void {
+    this._pollTimer = null;
+    if (this._state !== STATE.POLLING) return;
+    const now = this._timers.now();
+    const elapsed = now - this._pollStartedAt;
+    if (elapsed >= this._timeoutMs) {
+      this._end(new IcaoError('no-card', ''));
+      return;
+    }
+    if (now - this._lastBeat >= READ_DEFAULTS.HEARTBEAT_MS) {
+      this._lastBeat = now;
+      this._host.report({ type: 'progress', phase: 'waiting-for-card', fileId: 0, done: Math.floor(elapsed), total: this._timeoutMs });
+    }
+    this._chip.listPassiveTarget(this._nextTypeB, this._onTargetBound);
+  }
+
+  private _onTarget(err: IcaoError | null, target: Target | null): void {
+    if (this._state !== STATE.POLLING) return;
+    if (err) {
+      this._end(err);
+      return;
+    }
+    if (!target) {
+      const wasB = this._nextTypeB;
+      this._nextTypeB = this._pollTypeB && !wasB;
+      this._pollTimer = this._timers.setTimeout(this._pollBound, wasB || !this._pollTypeB ? READ_DEFAULTS.POLL_GAP_MS : 0);
+      return;
+    }
+    if (!(target.sak & 0x20)) {
+      this._end(new IcaoError('unsupported', 'not ISO 14443-4'));
+      return;
+    }
+    this._connect();
+  }
+
+  // ---- connecting and BAC -----------------------------------------------------------------------
+
+  private _connect(): void {
+    this._state = STATE.CONNECTING;
+    this._host.report({ type: 'progress', phase: 'connecting', fileId: 0, done: 0, total: 0 });
+    this._chip.selectBitRate((err) => {
+      if (this._state !== STATE.CONNECTING) return;
+      if (err) {
+        this._end(err);
+        return;
+      }
+      this._plain!.transceive(selectApplicationApdu(), (e2, response) => {
+        if (this._state !== STATE.CONNECTING) return;
+        if (e2 || !response) {
+          this._end(e2 || new IcaoError('card-error', ''));
+          return;
+        }
+        const sw = statusWord(response);
+        if (sw === SW.FILE_NOT_FOUND) this._end(new IcaoError('unsupported', 'no eMRTD', sw));
+        else if (sw !== SW.OK) this._end(errorForStatus(sw, 'SELECT'));
+        else this._authenticate();
+      });
+    });
+  }
+
+  private _authenticate(): void {
+    this._state = STATE.AUTHENTICATING;
+    this._host.report({ type: 'progress', phase: 'authenticating', fileId: 0, done: 0, total: 0 });
+    new BacProtocol(this._plain!, this._random).authenticate(this._seed!, (err, sm) => {
+      this._wipeSeed();
+      if (this._state !== STATE.AUTHENTICATING) {
+        if (sm) sm.wipe();
+        return;
+      }
+      if (err || !sm) {
+        this._end(err || new IcaoError('internal', 'BAC'));
+        return;
+      }
+      this._sm = sm;
+      this._secure = new GatedChannel(sm, this._host, READ_DEFAULTS.ROOM_SLOTS);
+      this._state = STATE.READING;
+      this._readCom();
+    });
+  }
+
+  // ---- reading ------------------------------------------------------------------------------------
+
+  private _readCom(): void {
+    const sink = new FileStreamer(this._host, SFI_COM).captureInto(this._comBuffer);
+    this._read(sink, MAX_EF_COM, () => {
+      const com = parseEfCom(sink.captured());
+      // DG1, then the other requested groups EF.COM lists, ascending.
+      const listed = com.dataGroups;
+      const queue: number[] = [];
+      if (listed.indexOf(1) >= 0) queue.push(1);
+      for (let g = 2; g <= 16; g++) if (listed.indexOf(g) >= 0 && this._wanted.indexOf(g) >= 0) queue.push(g);
+      this._queue = queue;
+      this._readSod();
+    });
+  }
+
+  private _readSod(): void {
+    const extractor = new SodHashExtractor();
+    const sink = new FileStreamer(this._host, SFI_SOD).extractTo(extractor);
+    this._read(sink, READ_DEFAULTS.MAX_SOD, () => {
+      const sod = extractor.finish();
+      createHash(sod.hashAlgorithm); // throws 'unsupported' for an algorithm we lack
+      this._hashName = sod.hashAlgorithm;
+      this._sodHashes = sod.hashes;
+      this._nextGroup();
+    });
+  }
+
+  private _nextGroup(): void {
+    const g = this._queue.shift();
+    if (g === undefined) {
+      this._end(null);
+      return;
+    }
+    const sink = new FileStreamer(this._host, g);
+    const expected = this._sodHashes ? this._sodHashes[g] : undefined;
+    if (expected) sink.checkHash(createHash(this._hashName), expected);
+    this._read(sink, READ_DEFAULTS.MAX_DG, () => this._nextGroup());
+  }
+
+  /** Reads one file through SM into `sink`, sends its file-end, then `next` (which may throw). */
+  private _read(sink: FileStreamer, maxFileLength: number, next: () => void): void {
+    this._file = sink;
+    readFile(this._secure!, sink.fileId, sink, { maxFileLength }, (err, length) => {
+      if (this._state !== STATE.READING) return;
+      if (err) {
+        if (EAC_GROUPS.indexOf(sink.fileId) >= 0 && err.code === 'access-denied' && sink.total < 0) {
+          this._nextGroup(); // refused before any byte: skipped
+          return;
+        }
+        this._end(err);
+        return;
+      }
+      let verdict = sink.verdict();
+      if (sink.fileId >= 1 && sink.fileId <= 16 && verdict === 'not-checked') verdict = 'not-in-sod';
+      if (verdict !== 'match' && sink.fileId >= 1 && sink.fileId <= 16) {
+        this._allMatch = false;
+        if (verdict === 'mismatch' && !this._firstMismatch) this._firstMismatch = sink.fileId;
+      }
+      this._files.push(sink.fileId);
+      this._bytesRead += length;
+      this._host.send({ type: 'file-end', fileId: sink.fileId, length, verdict, digest: sink.digest() });
+      this._file = null;
+      try {
+        next();
+      } catch (e) {
+        this._end(asIcaoError(e));
+      }
+    });
+  }
+
+  // ---- the end ------------------------------------------------------------------------------------
+
+  private _wipeSeed(): void {
+    if (this._seed) this._seed.fill(0);
+    this._seed = null;
+  }
+
+  /** Ends the read: wipes keys, releases the card, powers the chip down, then tells the host. */
+  private _end(err: IcaoError | null): void {
+    if (this._state === STATE.RELEASING || this._state === STATE.IDLE) return;
+    this._state = STATE.RELEASING;
+    if (this._pollTimer !== null) this._timers.clearTimeout(this._pollTimer);
+    this._pollTimer = null;
+    this._wipeSeed();
+    if (this._sm) this._sm.wipe();
+    this._sm = null;
+    const fileId = this._file ? this._file.fileId : 0;
+    this._file = null;
+    const finish = (): void => this._finish(err, fileId);
+    if (!this._chipAwake) {
+      finish();
+      return;
+    }
+    this._chipAwake = false;
+    this._chip.release(() => this._chip.powerDown(finish));
+  }
+
+  private _finish(err: IcaoError | null, fileId: number): void {
+    this._state = STATE.IDLE;
+    this._plain = null;
+    this._secure = null;
+    if (this._silent) return;
+    const host = this._host;
+    if (err) {
+      host.send({ type: 'error', code: err.code, sw: err.sw, fileId, message: err.message });
+    } else if (this._firstMismatch) {
+      host.send({ type: 'error', code: 'hash-mismatch', sw: 0, fileId: this._firstMismatch, message: '' });
+    } else {
+      host.send({
+        type: 'result', ok: this._allMatch, files: this._files, bytesRead: this._bytesRead, apdus: this._chip.apdus,
+        elapsedMs: Math.round(this._timers.now() - this._startedAt),
+      });
+    }
+  }
+}
