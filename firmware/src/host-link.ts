@@ -16,6 +16,8 @@ export interface HostLinkInfo {
   capabilities: number;
   /** The PN532's GetFirmwareVersion word now (0 while it has not answered). */
   nfcFirmware(): number;
+  /** Calls `fn` once the start-up probe of the PN532 is over (so hello-reply has its word). */
+  whenReady(fn: () => void): void;
 }
 
 export interface HostLinkHandlers {
@@ -106,11 +108,11 @@ export class HostLink implements HostOut {
       this._queue = [];
       this._waiter = null;
       this._handlers.onReset(false);
-      this.link.send({
-        type: 'hello-reply', protocolVersion: PROTOCOL_VERSION, firmwareVersion: this._info.firmwareVersion,
-        board: this._info.board, capabilities: this._info.capabilities, maxPayload: MAX_PAYLOAD,
-        nfcFirmware: this._info.nfcFirmware(),
-      });
+      const info = this._info;
+      info.whenReady(() => this.link.send({
+        type: 'hello-reply', protocolVersion: PROTOCOL_VERSION, firmwareVersion: info.firmwareVersion,
+        board: info.board, capabilities: info.capabilities, maxPayload: MAX_PAYLOAD, nfcFirmware: info.nfcFirmware(),
+      }));
       return;
     }
     if (m.type !== 'read' && m.type !== 'cancel' && m.type !== 'reset') return;

@@ -27,6 +27,8 @@ let session: ReadSession | null = null;
 /** The start-up probe of the PN532 is running; a read waits for it. */
 let probing = false;
 let pendingRead: Parameters<ReadSession['start']>[0] | null = null;
+/** Hello replies waiting for the probe. */
+let readyWaiters: Array<() => void> = [];
 
 const timers: Timers = {
   now: () => getTime() * 1000,
@@ -127,6 +129,10 @@ export function start(config: BoardConfig): void {
     board: config.board,
     capabilities: CAPABILITIES,
     nfcFirmware: () => pn532.firmware,
+    whenReady: (fn) => {
+      if (probing) readyWaiters.push(fn);
+      else fn();
+    },
   }, {
     onRead: startRead,
     onCancel: () => {
@@ -146,6 +152,9 @@ export function start(config: BoardConfig): void {
   pn532.begin((err) => {
     const done = (): void => {
       probing = false;
+      const waiters = readyWaiters;
+      readyWaiters = [];
+      for (let i = 0; i < waiters.length; i++) waiters[i]();
       const r = pendingRead;
       pendingRead = null;
       if (r) startRead(r);

@@ -82,7 +82,7 @@ export const enum TIMING {
   /** SPI wake-up: NSS held low at least 2 ms (Adafruit). */
   SPI_WAKE = 2,
   /** I2C/SPI ready polling period when no IRQ line is wired. */
-  POLL = 2,
+  POLL = 2, // eslint-disable-line @typescript-eslint/no-duplicate-enum-values -- a table of timings, not an enumeration
 }
 
 /** Resend attempts. */
