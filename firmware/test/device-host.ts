@@ -117,13 +117,14 @@ function provideHwRand(device: VirtualDevice): void {
 }
 
 /** A device on `board` (a board file name) with the fixture's passport in the field. */
-export async function rig(board: string, fixtureName = 'utopia-anna', options: PassportOptions = {}): Promise<Rig> {
+export async function rig(board: string, fixtureName = 'utopia-anna', options: PassportOptions = {}, beforeStart?: (device: VirtualDevice) => void): Promise<Rig> {
   const bundlePath = await firmwareBundle();
   const clock = new VirtualClock();
   const fixture = loadFixture(fixtureName);
   const passport = newPassport(fixture, options);
   const device = createVirtualDevice({ clock, board: loadBoard(board), card: passport, bundlePath, start: false });
   provideHwRand(device);
+  if (beforeStart) beforeStart(device);
   device.start();
   const host = new Host(device, clock);
   return { clock, device, host, fixture, passport, bac: fixture.bac };
