@@ -36,6 +36,8 @@ export interface FakeDeviceOptions {
   stallAfterChunks?: number;
   /** Pulls the USB cable after this many chunks. */
   unplugAfterChunks?: number;
+  /** Ends every read with this device error after authenticating. */
+  failWith?: { code: string; sw?: number; message?: string };
   /** Writes these garbage bytes before every n-th frame. */
   garbage?: { every: number; bytes: Uint8Array };
 }
@@ -169,6 +171,7 @@ export class FakeDevice {
     const wrong = (o.documentNumber && m.documentNumber.replace(/<+$/, '') !== o.documentNumber.replace(/<+$/, ''))
       || (o.dateOfBirth && m.dateOfBirth !== o.dateOfBirth) || (o.dateOfExpiry && m.dateOfExpiry !== o.dateOfExpiry);
     if (wrong) return fail('access-denied', 'BAC refused: the MRZ does not match this passport', 0);
+    if (o.failWith) return send({ type: 'error', code: o.failWith.code, sw: o.failWith.sw ?? 0, fileId: 0, message: o.failWith.message ?? o.failWith.code });
 
     const listed = parseEfCom(o.files[FILE.COM]).dataGroups;
     const order = [FILE.COM, FILE.SOD, 1, ...m.dataGroups.filter((g) => g !== 1 && listed.includes(g) && o.files[g])];

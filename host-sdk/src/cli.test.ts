@@ -1,0 +1,214 @@
+// The CLI end to end against the fake reader: arguments, exit codes, --json, --out, privacy.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Writable } from 'node:stream';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createCsca, createDocument, createMasterList, tamper, type Csca, type GeneratedDocument } from '@epassport/hardware/sim/document/index';
+import { run, type CliIo } from './cli';
+import { parseCommandLine } from './cli/args';
+import { FakeBinding, FakeDevice, type FakeDeviceOptions } from './test-support/fake-device';
+
+const person = {
+  issuingState: 'UTO', surname: 'ERIKSSON', givenNames: 'ANNA MARIA', documentNumber: 'L898902C3',
+  nationality: 'UTO', dateOfBirth: '740812', sex: 'F' as const, dateOfExpiry: '320415',
+};
+const MRZ = ['--mrz', 'L898902C3 740812 320415'];
+/** Strings that must never show up in diagnostics. */
+const PERSONAL = ['L898902C3', '740812', '320415', 'ERIKSSON', 'ANNA', 'X12345678'];
+
+let csca: Csca;
+let doc: GeneratedDocument;
+let trustDir: string;
+
+beforeAll(async () => {
+  // Keep the user's real default trust folder out of the tests.
+  process.env.XDG_CONFIG_HOME = await mkdtemp(join(tmpdir(), 'cli-config-'));
+  csca = await createCsca({ signature: 'ecdsa' });
+  doc = await createDocument(person, { signature: 'ecdsa', csca });
+  trustDir = await mkdtemp(join(tmpdir(), 'cli-trust-'));
+  await writeFile(join(trustDir, 'csca.der'), csca.certificate);
+});
+
+class Capture extends Writable {
+  text = '';
+  _write(chunk: Buffer, _enc: string, done: () => void) {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+async function cli(argv: string[], device: Partial<FakeDeviceOptions> = {}, extra: Partial<CliIo> = {}, files = doc.files) {
+  const fake = new FakeDevice({ files, documentNumber: person.documentNumber, dateOfBirth: person.dateOfBirth, dateOfExpiry: person.dateOfExpiry, ...device });
+  const binding = new FakeBinding(fake);
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await run(argv, { stdout, stderr, tty: false, binding, sysfsRoot: null, ...extra });
+  return { code, stdout: stdout.text, stderr: stderr.text, device: fake, binding };
+}
+
+describe('argument parsing', () => {
+  it('takes the MRZ in its three forms', () => {
+    expect(parseCommandLine(['read', ...MRZ])).toMatchObject({ command: 'read', mrz: { mrz: 'L898902C3 740812 320415' }, json: false, quiet: false });
+    expect(parseCommandLine(['read', '--mrz-lines', 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<|L898902C36UTO7408122F1204159ZE184226B<<<<<10'])).toMatchObject({
+      mrz: { mrz: ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'] },
+    });
+    expect(parseCommandLine(['read', '--document-number', 'L898902C3', '--birth', '740812', '--expiry', '320415', '-g', '1,2,DG15', '--port', '/dev/x', '--card-timeout', '2.5'])).toMatchObject({
+      mrz: { documentNumber: 'L898902C3', dateOfBirth: '740812', dateOfExpiry: '320415' }, groups: [1, 2, 15], port: '/dev/x', cardTimeoutMs: 2500,
+    });
+    expect(parseCommandLine(['trust', 'import', 'list.ml', '--trust', '/t'])).toEqual({ command: 'trust-import', file: 'list.ml', trust: '/t', json: false });
+    expect(parseCommandLine(['--help'])).toEqual({ command: 'help', topic: undefined });
+    expect(parseCommandLine(['info', '-p', '/dev/ttyACM0', '--json'])).toEqual({ command: 'info', port: '/dev/ttyACM0', json: true });
+  });
+
+  it.each([
+    [['read'], /read needs the MRZ/],
+    [['read', ...MRZ, '--birth', '740812'], /one way only/],
+    [['read', '--document-number', 'X', '--birth', '740812'], /missing --expiry/],
+    [['read', ...MRZ, '--groups', '1,17'], /--groups takes data group numbers 1..16/],
+    [['read', ...MRZ, '--card-timeout', 'soon'], /--card-timeout takes seconds/],
+    [['read', ...MRZ, '--bogus'], /Unknown option '--bogus'/],
+    [['list', '--mrz', 'x'], /--mrz does not apply to list/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['trust', 'export'], /trust has one subcommand/],
+    [['trust', 'import'], /takes one file/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseCommandLine(argv)).toThrow(message);
+  });
+});
+
+describe('passport-reader read', () => {
+  it('exits 0 for a verified read and prints the holder\'s data', async () => {
+    const r = await cli(['read', ...MRZ, '--trust', trustDir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Name:\s+ERIKSSON, ANNA MARIA/);
+    expect(r.stdout).toMatch(/Born:\s+1974-08-12\s+Sex F/);
+    expect(r.stdout).toMatch(/Chain:\s+trusted/);
+    expect(r.stdout.trim().split('\n').pop()).toBe('VERIFIED');
+    // Progress went to stderr as plain lines, without personal data.
+    expect(r.stderr).toMatch(/waiting for a passport/);
+    expect(r.stderr).toMatch(/read DG1 \(\d+ bytes, hash match\)/);
+    for (const p of PERSONAL) expect(r.stderr).not.toContain(p);
+  });
+
+  it('exits 5 when the read is fine but nothing vouches for it', async () => {
+    const r = await cli(['read', ...MRZ, '--quiet']);
+    expect(r.code).toBe(5);
+    expect(r.stdout).toBe('NOT VERIFIED: chain: no trust store was given: the Document Signer certificate cannot be checked\n');
+    expect(r.stderr).toBe('');
+  });
+
+  it('exits 5 on a hash mismatch and still shows and saves what was read', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'cli-out-'));
+    const r = await cli(['read', ...MRZ, '--trust', trustDir, '--out', out, '--json'], {}, {}, tamper(doc, 2).files);
+    expect(r.code).toBe(5);
+    const j = JSON.parse(r.stdout);
+    expect(j.passiveAuthentication.hashes.mismatched).toEqual([2]);
+    expect(j.verified).toBe(false);
+    expect(await readdir(out)).toContain('DG2.bin');
+  });
+
+  it('prints the documented JSON shape with --json', async () => {
+    const r = await cli(['read', ...MRZ, '--trust', trustDir, '--json', '-g', '1,2,15']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(Object.keys(j).sort()).toEqual(['dataGroups', 'dg1', 'faces', 'files', 'parseErrors', 'passiveAuthentication', 'stats', 'verified', 'written']);
+    expect(j.dg1).toMatchObject({ format: 'TD3', primaryIdentifier: 'ERIKSSON', documentNumber: 'L898902C3', dateOfBirthIso: '1974-08-12', valid: true });
+    expect(j.faces[0]).toMatchObject({ mime: 'image/jpeg', viewable: 'image/jpeg' });
+    expect(j.files.map((f: { name: string }) => f.name)).toEqual(['EF.COM', 'EF.SOD', 'DG1', 'DG2', 'DG15']);
+    expect(j.passiveAuthentication).toMatchObject({ verified: true, hashes: { status: 'ok' }, signature: { status: 'valid' }, chain: { status: 'trusted' } });
+    expect(j.dataGroups).toEqual([1, 2, 15]);
+  });
+
+  it('saves every file and the face with --out (JPEG 2000 also as PNG)', async () => {
+    const jp2 = await createDocument(person, { signature: 'ecdsa', csca, face: 'jpeg2000' });
+    const out = await mkdtemp(join(tmpdir(), 'cli-out-'));
+    const r = await cli(['read', ...MRZ, '--trust', trustDir, '--out', out], {}, {}, jp2.files);
+    expect(r.code).toBe(0);
+    expect((await readdir(out)).sort()).toEqual(['DG1.bin', 'DG2.bin', 'EF.COM.bin', 'EF.SOD.bin', 'face.jp2', 'face.png', 'report.json']);
+    expect(Buffer.compare(await readFile(join(out, 'EF.SOD.bin')), Buffer.from(jp2.files[0x1d]))).toBe(0);
+    expect((await readFile(join(out, 'face.png'))).subarray(1, 4).toString()).toBe('PNG');
+    expect(JSON.parse(await readFile(join(out, 'report.json'), 'utf8')).verified).toBe(true);
+    const jpegOut = await mkdtemp(join(tmpdir(), 'cli-out-'));
+    await cli(['read', ...MRZ, '--out', jpegOut]);
+    expect(await readdir(jpegOut)).toContain('face.jpg');
+    expect(await readdir(jpegOut)).not.toContain('face.png');
+  });
+
+  it.each<[string, string[], Partial<FakeDeviceOptions>, number, string]>([
+    ['invalid MRZ', ['read', '--mrz', 'L898902C3 741312 320415'], {}, 1, 'invalid-mrz'],
+    ['bad MRZ line check digit', ['read', '--mrz-lines', 'P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<|L898902C36UTO7408125F1204159ZE184226B<<<<<10'], {}, 1, 'invalid-mrz'],
+    ['no card', ['read', ...MRZ, '--card-timeout', '0.6'], { cardAfterMs: -1 }, 3, 'no-card'],
+    ['card lost', ['read', ...MRZ], { failWith: { code: 'card-lost' } }, 3, 'card-lost'],
+    ['access denied', ['read', '--mrz', 'X12345678 740812 320415'], {}, 4, 'access-denied'],
+    ['chip error', ['read', ...MRZ], { failWith: { code: 'card-error', sw: 0x6a82 } }, 6, 'card-error'],
+    ['protocol version', ['read', ...MRZ], { protocolVersion: 99 }, 2, 'protocol-version'],
+  ])('exits with the documented code on %s, no personal data in the error', async (_name, argv, device, exit, code) => {
+    const r = await cli(argv, device);
+    expect(r.code).toBe(exit);
+    expect(r.stderr).toContain('[' + code + ']');
+    for (const p of PERSONAL) expect(r.stderr).not.toContain(p);
+    const j = await cli([...argv, '--json'], device);
+    expect(JSON.parse(j.stdout)).toMatchObject({ error: { code }, exitCode: exit });
+    for (const p of PERSONAL) expect(j.stdout).not.toContain(p);
+  });
+
+  it('exits 2 when no reader is there, 1 on usage errors, 130 when cancelled', async () => {
+    const fake = new FakeDevice({ files: doc.files });
+    const binding = new FakeBinding(fake);
+    binding.unplug();
+    const stderr = new Capture();
+    expect(await run(['read', ...MRZ], { stdout: new Capture(), stderr, tty: false, binding, sysfsRoot: null })).toBe(2);
+    expect(stderr.text).toMatch(/no reader found.*\[not-found\]/);
+    const usage = await cli(['read', '--bogus']);
+    expect(usage.code).toBe(1);
+    expect(usage.stderr).toMatch(/Try "passport-reader --help"/);
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 200);
+    const cancelled = await cli(['read', ...MRZ], { cardAfterMs: -1 }, { signal: abort.signal });
+    expect(cancelled.code).toBe(130);
+    expect(cancelled.device.received.some((m) => m.type === 'cancel')).toBe(true);
+  });
+});
+
+describe('other commands', () => {
+  it('lists ports with the reader marked, and shows the reader\'s info', async () => {
+    const list = await cli(['list']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^\/dev\/ttyACM7\s+0483:5740\s+Espruino\s+serial FAKE1\s+\(reader\)$/m);
+    expect(JSON.parse((await cli(['list', '--json'])).stdout)[0]).toMatchObject({ path: '/dev/ttyACM7', isReader: true });
+    const info = await cli(['info']);
+    expect(info.code).toBe(0);
+    expect(info.stdout).toMatch(/Firmware:\s+0.3.1-fake/);
+    expect(info.stdout).toMatch(/NFC module:\s+PN532 v1.6 \(0x32010607\)/);
+    expect(info.stdout).toMatch(/Capabilities:\s+bac, type-a, sha1, sha256, resume/);
+    expect(JSON.parse((await cli(['info', '--json'])).stdout)).toMatchObject({ board: 'PICO_R1_3', protocolVersion: 1 });
+  });
+
+  it('imports a master list into the trust folder, refuses a bad one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-ml-'));
+    await writeFile(join(dir, 'good.ml'), await createMasterList([csca]));
+    await writeFile(join(dir, 'bad.ml'), await createMasterList([csca], { badSignature: true }));
+    const target = join(dir, 'trust');
+    const good = await cli(['trust', 'import', join(dir, 'good.ml'), '--trust', target]);
+    expect(good.code).toBe(0);
+    expect(good.stdout).toMatch(/^Imported 1 certificate\(s\) into .*trust\n {2}.*CN=Utopia Test CSCA/);
+    const bad = await cli(['trust', 'import', join(dir, 'bad.ml'), '--trust', target]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/master list rejected: the signature does not verify.*\[trust-store\]/);
+    expect((await cli(['read', ...MRZ, '--trust', target, '-q'])).code).toBe(0);
+  });
+
+  it('runs from the bin launcher (tsx)', () => {
+    const bin = fileURLToPath(new URL('../bin/passport-reader.mjs', import.meta.url));
+    const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^passport-reader 0.1.0/);
+    const bad = spawnSync(process.execPath, [bin, 'read', '--mrz', 'L898902C3 740812 321315'], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe('passport-reader: dateOfExpiry has a month outside 01..12 [invalid-mrz]\n');
+  });
+});

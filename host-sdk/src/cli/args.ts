@@ -1,0 +1,123 @@
+// Command-line parsing for `passport-reader`, with node:util parseArgs. Usage errors never
+// echo personal values back.
+
+import { parseArgs } from 'node:util';
+import { ReaderError } from '../reader-error';
+import type { MrzInput } from '../mrz/mrz-input';
+
+export type Command =
+  | { command: 'help'; topic?: string }
+  | { command: 'version' }
+  | { command: 'list'; json: boolean }
+  | { command: 'info'; port?: string; json: boolean }
+  | {
+      command: 'read';
+      mrz: MrzInput;
+      port?: string;
+      groups?: number[];
+      trust?: string;
+      out?: string;
+      json: boolean;
+      quiet: boolean;
+      cardTimeoutMs?: number;
+    }
+  | { command: 'trust-import'; file: string; trust?: string; json: boolean };
+
+export class UsageError extends ReaderError {
+  constructor(message: string) {
+    super('invalid-argument', message);
+  }
+}
+
+const OPTIONS = {
+  mrz: { type: 'string' },
+  'mrz-lines': { type: 'string' },
+  'document-number': { type: 'string' },
+  birth: { type: 'string' },
+  expiry: { type: 'string' },
+  port: { type: 'string', short: 'p' },
+  groups: { type: 'string', short: 'g' },
+  trust: { type: 'string', short: 't' },
+  out: { type: 'string', short: 'o' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  'card-timeout': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} as const;
+
+const ALLOWED: Record<string, string[]> = {
+  list: ['json'],
+  info: ['port', 'json'],
+  read: ['mrz', 'mrz-lines', 'document-number', 'birth', 'expiry', 'port', 'groups', 'trust', 'out', 'json', 'quiet', 'card-timeout'],
+  'trust-import': ['trust', 'json'],
+};
+
+function parseGroups(text: string): number[] {
+  const groups = text.split(/[,\s]+/).filter(Boolean).map((g) => g.replace(/^dg/i, ''));
+  const out = groups.map(Number);
+  if (out.length === 0 || out.some((g) => !Number.isInteger(g) || g < 1 || g > 16)) throw new UsageError('--groups takes data group numbers 1..16, e.g. --groups 1,2,15');
+  return [...new Set(out)].sort((a, b) => a - b);
+}
+
+function mrzInput(v: Record<string, string | boolean | undefined>): MrzInput {
+  const fields = ['document-number', 'birth', 'expiry'].filter((k) => v[k] !== undefined);
+  const forms = [v.mrz !== undefined, v['mrz-lines'] !== undefined, fields.length > 0].filter(Boolean).length;
+  if (forms === 0) throw new UsageError('read needs the MRZ: --mrz "NUMBER YYMMDD YYMMDD", --mrz-lines "LINE1|LINE2", or --document-number/--birth/--expiry');
+  if (forms > 1) throw new UsageError('give the MRZ one way only: --mrz, --mrz-lines, or --document-number/--birth/--expiry');
+  if (v.mrz !== undefined) return { mrz: v.mrz as string };
+  if (v['mrz-lines'] !== undefined) return { mrz: (v['mrz-lines'] as string).split(/[|\n]/).map((l) => l.trim()).filter(Boolean) };
+  const missing = ['document-number', 'birth', 'expiry'].filter((k) => v[k] === undefined);
+  if (missing.length) throw new UsageError('missing --' + missing.join(', --'));
+  return { documentNumber: v['document-number'] as string, dateOfBirth: v.birth as string, dateOfExpiry: v.expiry as string };
+}
+
+export function parseCommandLine(argv: string[]): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    // parseArgs names the option, never a value.
+    throw new UsageError((e as Error).message.replace(/\. To specify a positional.*$/s, ''));
+  }
+  const { values: v, positionals } = parsed;
+  if (v.version) return { command: 'version' };
+  let name = positionals[0];
+  if (v.help || name === undefined || name === 'help') return { command: 'help', topic: name === 'help' ? positionals[1] : name };
+  let rest = positionals.slice(1);
+  if (name === 'trust') {
+    if (rest[0] !== 'import') throw new UsageError('trust has one subcommand: trust import <file.ml|certificate> [--trust DIR]');
+    name = 'trust-import';
+    rest = rest.slice(1);
+  }
+  const allowed = ALLOWED[name];
+  if (!allowed) throw new UsageError('unknown command "' + name + '" (commands: list, info, read, trust import)');
+  for (const key of Object.keys(v)) {
+    if (v[key as keyof typeof v] !== undefined && !allowed.includes(key)) throw new UsageError('--' + key + ' does not apply to ' + name.replace('-', ' '));
+  }
+  const json = Boolean(v.json);
+  switch (name) {
+    case 'list':
+      if (rest.length) throw new UsageError('list takes no arguments');
+      return { command: 'list', json };
+    case 'info':
+      if (rest.length) throw new UsageError('info takes no arguments');
+      return { command: 'info', port: v.port, json };
+    case 'read': {
+      if (rest.length) throw new UsageError('read takes no positional arguments (give the MRZ with --mrz)');
+      let cardTimeoutMs: number | undefined;
+      if (v['card-timeout'] !== undefined) {
+        const s = Number(v['card-timeout']);
+        if (!Number.isFinite(s) || s <= 0 || s > 3600) throw new UsageError('--card-timeout takes seconds, e.g. --card-timeout 30');
+        cardTimeoutMs = Math.round(s * 1000);
+      }
+      return {
+        command: 'read', mrz: mrzInput(v), port: v.port, groups: v.groups === undefined ? undefined : parseGroups(v.groups),
+        trust: v.trust, out: v.out, json, quiet: Boolean(v.quiet), cardTimeoutMs,
+      };
+    }
+    default:
+      if (rest.length !== 1) throw new UsageError('trust import takes one file: a master list (.ml) or a certificate (DER/PEM)');
+      return { command: 'trust-import', file: rest[0], trust: v.trust, json };
+  }
+}

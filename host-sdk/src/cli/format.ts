@@ -1,0 +1,90 @@
+// Human-readable and JSON renderings of what the CLI shows.
+
+import { mrzDateToIso } from '../mrz/mrz-parser';
+import type { PassportDocument } from '../passport-document';
+import type { PassiveAuthenticationReport } from '../pa/passive-authentication';
+import type { DeviceInfo } from '../session/link-session';
+import type { ReaderPortInfo } from '../transport/discovery';
+
+const pad = (label: string) => (label + ':').padEnd(14);
+
+export function formatPorts(ports: ReaderPortInfo[]): string {
+  if (ports.length === 0) return 'no serial ports\n';
+  return ports.map((p) => {
+    const id = p.vendorId && p.productId ? p.vendorId + ':' + p.productId : '----:----';
+    const words = [p.path.padEnd(16), id, p.manufacturer ?? '', p.product ?? '', p.serialNumber ? 'serial ' + p.serialNumber : ''].filter(Boolean);
+    return words.join('  ') + (p.isReader ? '  (reader)' : '') + '\n';
+  }).join('');
+}
+
+export function formatInfo(info: DeviceInfo): string {
+  return [
+    pad('Port') + info.path,
+    pad('Firmware') + info.firmware,
+    pad('Board') + info.board,
+    pad('Protocol') + 'version ' + info.protocolVersion,
+    pad('NFC module') + info.nfcModule + (info.nfcFirmware ? ' (0x' + info.nfcFirmware.toString(16).padStart(8, '0') + ')' : ''),
+    pad('Capabilities') + info.capabilityNames.join(', '),
+    pad('Max payload') + info.maxPayload + ' bytes',
+  ].join('\n') + '\n';
+}
+
+export function verdictLine(report: PassiveAuthenticationReport): string {
+  if (report.verified) return 'VERIFIED';
+  return 'NOT VERIFIED: ' + (report.problems.join('; ') || 'passive authentication incomplete');
+}
+
+export function formatReport(report: PassiveAuthenticationReport): string {
+  const h = report.hashes;
+  const groups = h.groups.map((g) => 'DG' + g.dataGroup + ' ' + g.verdict).join(', ');
+  const s = report.signature;
+  const c = report.chain;
+  const ds = c.documentSigner;
+  const lines = [
+    pad('Hashes') + h.status + (h.algorithm ? ' (' + h.algorithm + ')' : '') + (groups ? ': ' + groups : ''),
+    pad('Signature') + s.status + (s.algorithm ? ' (' + s.algorithm + ')' : '') + (s.signingTime ? ', signed ' + s.signingTime.slice(0, 10) : ''),
+    pad('Signer') + (ds ? ds.subject + ' [' + ds.validity + ', until ' + ds.notAfter.slice(0, 10) + ']' : 'none'),
+    pad('Chain') + c.status + (c.csca ? ' by ' + c.csca.subject + ' [' + c.csca.validity + ']' : '') + (c.reason && c.status !== 'trusted' ? ' (' + c.reason + ')' : ''),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+export function formatDocument(doc: PassportDocument): string {
+  const lines: string[] = [];
+  const m = doc.dg1;
+  if (m) {
+    const checks = Object.entries(m.checks).filter(([, ok]) => !ok).map(([k]) => k);
+    lines.push(
+      pad('Document') + [m.documentCode, m.issuingState, m.documentNumber].join('  ') + '  (' + m.format + ')',
+      pad('Name') + m.primaryIdentifier + (m.secondaryIdentifier ? ', ' + m.secondaryIdentifier : '') + (m.nameMayBeTruncated ? '  (may be truncated)' : ''),
+      pad('Nationality') + m.nationality,
+      pad('Born') + (mrzDateToIso(m.dateOfBirth, 'birth') ?? m.dateOfBirth) + '   Sex ' + m.sex,
+      pad('Expires') + (mrzDateToIso(m.dateOfExpiry, 'expiry') ?? m.dateOfExpiry),
+    );
+    if (m.optionalData) lines.push(pad('Optional') + m.optionalData);
+    if (m.optionalData2) lines.push(pad('Optional 2') + m.optionalData2);
+    lines.push(pad('MRZ checks') + (checks.length ? 'FAILED: ' + checks.join(', ') : 'ok'));
+  }
+  doc.faces.forEach((f, i) => {
+    lines.push(pad(doc.faces.length > 1 ? 'Face ' + (i + 1) : 'Face') + f.mime + ' ' + f.width + 'x' + f.height + ' (' + f.bytes.length + ' bytes)' + (f.viewableError ? ', not viewable: ' + f.viewableError : ''));
+  });
+  lines.push(pad('Files') + [...doc.files.values()].map((f) => f.name + ' ' + f.bytes.length).join(', '));
+  for (const e of doc.parseErrors) lines.push(pad('Parse error') + e.message);
+  return lines.join('\n') + '\n' + formatReport(doc.passiveAuthentication) + verdictLine(doc.passiveAuthentication) + '\n';
+}
+
+/** The document as JSON: parsed fields, face metadata, files by name (length and verdicts; the
+ * bytes only go to --out), the PA report. */
+export function documentJson(doc: PassportDocument, written: string[] = []): object {
+  return {
+    verified: doc.verified,
+    dg1: doc.dg1 ? { ...doc.dg1, dateOfBirthIso: mrzDateToIso(doc.dg1.dateOfBirth, 'birth'), dateOfExpiryIso: mrzDateToIso(doc.dg1.dateOfExpiry, 'expiry') } : null,
+    faces: doc.faces.map((f) => ({ mime: f.mime, width: f.width, height: f.height, bytes: f.bytes.length, source: f.source, viewable: f.viewable ? f.viewable.mime : null })),
+    dataGroups: doc.dataGroups,
+    files: [...doc.files.values()].map((f) => ({ fileId: f.fileId, name: f.name, length: f.bytes.length, deviceVerdict: f.deviceVerdict })),
+    passiveAuthentication: doc.passiveAuthentication,
+    stats: doc.stats,
+    parseErrors: doc.parseErrors,
+    written,
+  };
+}
