@@ -18,7 +18,13 @@ describe.each(BOARDS)('bundled firmware on board %s', (board) => {
     expect(hello.board).toBe(r.device.board.board);
     expect(hello.capabilities & CAP.BAC).toBeTruthy();
 
-    const messages = r.host.read({ ...r.bac, dataGroups: [1, 2, 15] });
+    const from = r.host.messages.length;
+    r.host.startRead({ ...r.bac, dataGroups: [1, 2, 15] });
+    r.host.waitFor((m) => m.type === 'file-begin' && m.fileId === 2, from);
+    // InPSL took the link to 424 kbit/s both ways (the passport's ATS TA allows it).
+    expect(r.device.pn532.chip.target!.link).toMatchObject({ txRate: 424, rxRate: 424 });
+    r.host.waitFor((m) => m.type === 'result' || m.type === 'error', from);
+    const messages = r.host.messages.slice(from);
     const last = finalOf(messages);
     expect(last).toMatchObject({ type: 'result', ok: true });
     const files = filesOf(messages);
