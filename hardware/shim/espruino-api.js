@@ -424,6 +424,8 @@
     native.setConsole(device === null || device === undefined ? 'null' : String(device.__name || device), options && options.force ? 1 : 0);
   });
   define(E, 'getConsole', function () { return native.getConsole(); });
+  // The STM32's hardware random number generator: a 32-bit integer.
+  define(E, 'hwRand', function () { return native.hwRand(); });
   define(g, 'E', E);
 
   // ---- console ----

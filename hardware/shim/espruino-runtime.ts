@@ -7,7 +7,7 @@
 // digitalPulse) make the device busy for their transfer time: getTime() moves on, and events due
 // meanwhile wait until the device is free again. JavaScript itself takes no virtual time.
 
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
 import type { Clock, TimerId } from '../sim/clock';
@@ -404,6 +404,7 @@ export class EspruinoRuntime {
         this.consoleDevice = device;
       },
       getConsole: () => this.consoleDevice,
+      hwRand: () => randomInt(0, 0x100000000) | 0,
       save: () => {
         this.saves++;
       },
