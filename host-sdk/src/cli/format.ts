@@ -66,7 +66,7 @@ export function formatDocument(doc: PassportDocument): string {
     lines.push(pad('MRZ checks') + (checks.length ? 'FAILED: ' + checks.join(', ') : 'ok'));
   }
   doc.faces.forEach((f, i) => {
-    lines.push(pad(doc.faces.length > 1 ? 'Face ' + (i + 1) : 'Face') + f.mime + ' ' + f.width + 'x' + f.height + ' (' + f.bytes.length + ' bytes)' + (f.viewableError ? ', not viewable: ' + f.viewableError : ''));
+    lines.push(pad(doc.faces.length > 1 ? 'Face ' + (i + 1) : 'Face') + f.mime + ' ' + f.width + 'x' + f.height + ' (' + f.bytes.length + ' bytes)' + (f.viewable && f.viewable.mime !== f.mime ? ', viewable as ' + f.viewable.mime : '') + (f.viewableError ? ', not viewable: ' + f.viewableError : ''));
   });
   lines.push(pad('Files') + [...doc.files.values()].map((f) => f.name + ' ' + f.bytes.length).join(', '));
   for (const e of doc.parseErrors) lines.push(pad('Parse error') + e.message);

@@ -1,0 +1,49 @@
+// Signature verification by algorithm identifier, cross-checked against node:crypto signing.
+
+import { generateKeyPairSync, sign, constants } from 'node:crypto';
+import * as pkijs from 'pkijs';
+import * as asn1js from 'asn1js';
+import { describe, expect, it } from 'vitest';
+import { verifyWithKey } from './cms';
+
+const SHA256 = '2.16.840.1.101.3.4.2.1';
+const data = new TextEncoder().encode('signed attributes stand-in');
+const alg = (oid: string, params?: asn1js.AsnType) => new pkijs.AlgorithmIdentifier({ algorithmId: oid, algorithmParams: params });
+
+describe('verifyWithKey', () => {
+  it('verifies ECDSA in DER (ecdsa-with-SHA256) and plain r||s (BSI ecdsa-plain-SHA256) on brainpool', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'brainpoolP384r1' });
+    const der = sign('sha256', data, { key: privateKey, dsaEncoding: 'der' });
+    const plain = sign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+    expect(verifyWithKey(publicKey, alg('1.2.840.10045.4.3.2'), SHA256, data, der)).toEqual({ valid: true, algorithm: 'ecdsa-with-SHA256 (brainpoolP384r1)' });
+    expect(verifyWithKey(publicKey, alg('0.4.0.127.0.7.1.1.4.1.3'), SHA256, data, plain).valid).toBe(true);
+    // The encodings are not interchangeable, and a changed message fails.
+    expect(verifyWithKey(publicKey, alg('1.2.840.10045.4.3.2'), SHA256, data, plain).valid).toBe(false);
+    expect(verifyWithKey(publicKey, alg('1.2.840.10045.4.3.2'), SHA256, data.slice(1), der).valid).toBe(false);
+    // ecPublicKey as the signature algorithm: the digest comes from digestAlgorithm.
+    expect(verifyWithKey(publicKey, alg('1.2.840.10045.2.1'), SHA256, data, der)).toEqual({ valid: true, algorithm: 'ECDSA/SHA-256 (brainpoolP384r1)' });
+  });
+
+  it('verifies RSA PKCS#1 v1.5 and RSA-PSS with its parameters', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pkcs1 = sign('sha256', data, { key: privateKey, padding: constants.RSA_PKCS1_PADDING });
+    expect(verifyWithKey(publicKey, alg('1.2.840.113549.1.1.1'), SHA256, data, pkcs1).valid).toBe(true);
+    expect(verifyWithKey(publicKey, alg('1.2.840.113549.1.1.11'), SHA256, data, pkcs1).valid).toBe(true);
+    const pss = sign('sha256', data, { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
+    const params = new pkijs.RSASSAPSSParams({
+      hashAlgorithm: alg(SHA256),
+      maskGenAlgorithm: alg('1.2.840.113549.1.1.8', alg(SHA256).toSchema()),
+      saltLength: 32,
+    }).toSchema();
+    expect(verifyWithKey(publicKey, alg('1.2.840.113549.1.1.10', params), SHA256, data, pss)).toEqual({ valid: true, algorithm: 'RSASSA-PSS/SHA-256 salt 32' });
+    expect(verifyWithKey(publicKey, alg('1.2.840.113549.1.1.11'), SHA256, data, pss).valid).toBe(false);
+  });
+
+  it('refuses a key of the wrong type and unknown algorithms', () => {
+    const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const sig = sign('sha256', data, ec.privateKey);
+    expect(verifyWithKey(ec.publicKey, alg('1.2.840.113549.1.1.11'), SHA256, data, sig).valid).toBe(false);
+    expect(() => verifyWithKey(ec.publicKey, alg('1.2.3.4'), SHA256, data, sig)).toThrow(/signature algorithm 1.2.3.4 is not supported/);
+    expect(() => verifyWithKey(ec.publicKey, alg('1.2.840.10045.2.1'), '1.2.3', data, sig)).toThrow(/digest algorithm 1.2.3 is not supported/);
+  });
+});
