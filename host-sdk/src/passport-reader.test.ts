@@ -172,6 +172,10 @@ describe('PassportReader over the protocol', () => {
     const e = await rejection(reader.read(MRZ, { silenceTimeoutMs: 400 }));
     expect(e.code).toBe('timeout');
     expect(e.message).toBe('the reader sent nothing for 0.4 s during the read');
+    // The wedged session is dropped; the next read opens the port again and works.
+    binding.device.options.stallAfterChunks = undefined;
+    expect((await reader.read(MRZ, { trust })).verified).toBe(true);
+    expect(binding.opens).toBe(2);
     await reader.close();
   });
 

@@ -6,7 +6,7 @@
 // One read at a time per reader; a port that went away is reopened by the next operation.
 
 import type { BindingInterface } from './transport/binding';
-import { ReaderError } from './reader-error';
+import { isReaderError, ReaderError } from './reader-error';
 import { toBacKey, type MrzInput } from './mrz/mrz-input';
 import { loadTrustStore, TrustStore } from './pa/trust-store';
 import { HANDSHAKE_TIMEOUT_MS, LinkSession, type DeviceInfo } from './session/link-session';
@@ -148,7 +148,12 @@ export class PassportReader {
     const release = () => {
       if (this.current === out) this.current = null;
     };
-    out.document.then(release, release);
+    out.document.then(release, (e) => {
+      release();
+      // A device that went silent or stopped acknowledging may be wedged: drop the session so
+      // the next operation reopens the port and says hello again.
+      if (isReaderError(e, 'timeout') || isReaderError(e, 'link-error')) void this.session?.close().catch(() => {});
+    });
     void this.startRead(input, options, out).catch((e) => out.fail(e));
     return out;
   }
