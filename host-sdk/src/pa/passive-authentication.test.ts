@@ -172,6 +172,11 @@ describe('trust store and master lists', () => {
     expect(store.size).toBe(2);
     expect(passiveAuthentication(input(rsaDoc, store)).verified).toBe(true);
 
+    // A master list saved under another extension is recognised by its content.
+    const derDir = await mkdtemp(join(tmpdir(), 'trust-der-'));
+    await writeFile(join(derDir, 'master-list.der'), ml);
+    expect((await loadTrustStore(derDir)).size).toBe(2);
+
     const target = await mkdtemp(join(tmpdir(), 'trust-import-'));
     const result = await importIntoTrustDir(join(dir, 'list.ml'), target);
     expect(result.added.length).toBe(2);

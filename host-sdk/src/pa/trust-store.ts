@@ -41,7 +41,21 @@ export class TrustStore {
   }
 }
 
-/** Certificates of one file: a master list (verified first), or DER/PEM certificates. */
+/** DER of OID 1.2.840.113549.1.7.2 (signedData), as a ContentInfo starts with it. */
+const SIGNED_DATA_OID = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
+
+/** A CMS SignedData ContentInfo (a master list saved as .der or .bin), by its first bytes. */
+export function isSignedData(bytes: Uint8Array): boolean {
+  if (bytes[0] !== 0x30) return false;
+  const head = bytes.subarray(0, 16);
+  for (let i = 0; i + SIGNED_DATA_OID.length <= head.length; i++) {
+    if (SIGNED_DATA_OID.every((b, k) => head[i + k] === b)) return true;
+  }
+  return false;
+}
+
+/** Certificates of one file: a master list (.ml, or any CMS SignedData file; verified first),
+ * or DER/PEM certificates. */
 export async function readTrustFile(path: string): Promise<Uint8Array[]> {
   let bytes: Uint8Array;
   try {
@@ -49,7 +63,7 @@ export async function readTrustFile(path: string): Promise<Uint8Array[]> {
   } catch (e) {
     throw new ReaderError('trust-store', 'cannot read ' + basename(path) + ': ' + (e as NodeJS.ErrnoException).code, { cause: e });
   }
-  if (extname(path).toLowerCase() === MASTER_LIST_EXTENSION) return parseMasterList(bytes).certificates;
+  if (extname(path).toLowerCase() === MASTER_LIST_EXTENSION || isSignedData(bytes)) return parseMasterList(bytes).certificates;
   const certs = certificatesFromFile(bytes);
   for (const der of certs) loadCertificate(der, basename(path));
   return certs;
