@@ -10,6 +10,7 @@ import { loadBoard } from '../boards/index';
 import type { Card } from '../sim/card';
 import { RealClock } from '../sim/clock';
 import { VirtualPassport } from '../sim/passport/virtual-passport';
+import { loadFixture } from '../fixtures/index';
 import { VpcdCard } from '../sim/vpcd-card';
 import { createVirtualDevice, ensureFirmwareBundle, serveOnPty } from '../sim/virtual-device';
 
@@ -42,22 +43,11 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
   return { document: out.document ?? 'none', board: out.board!, vpcd: out.vpcd, bundle: out.bundle };
 }
 
-/** A document fixture as a Card (hardware/fixtures, once it offers loadFixture). */
-async function documentCard(nameOrDir: string): Promise<Card | null> {
-  if (nameOrDir === 'none') return null;
-  const fixtures = '../fixtures/index';
-  let mod: { loadFixture?: (name: string) => unknown | Promise<unknown> };
-  try {
-    mod = await import(fixtures);
-  } catch (e) {
-    throw new Error(`cannot load document fixtures (hardware/fixtures): ${(e as Error).message}`);
-  }
-  if (typeof mod.loadFixture !== 'function') throw new Error('hardware/fixtures has no loadFixture()');
-  const f = (await mod.loadFixture(nameOrDir)) as Record<string, unknown>;
-  if (f && typeof f.transceive === 'function') return f as unknown as Card;
-  if (f && f.card && typeof (f.card as Card).transceive === 'function') return f.card as Card;
-  if (f && f.files && f.mrz) return new VirtualPassport(f.files as ConstructorParameters<typeof VirtualPassport>[0], f.mrz as ConstructorParameters<typeof VirtualPassport>[1]);
-  throw new Error(`fixture ${nameOrDir} is neither a Card nor { files, mrz }`);
+/** A committed document fixture (hardware/fixtures) as a virtual passport in the field. */
+function documentCard(name: string): Card | null {
+  if (name === 'none') return null;
+  const fixture = loadFixture(name);
+  return new VirtualPassport(fixture.files, fixture.bac);
 }
 
 async function main(): Promise<void> {
@@ -71,7 +61,7 @@ async function main(): Promise<void> {
   }
   const board = loadBoard(args.board);
   const vpcd = args.vpcd !== undefined ? await VpcdCard.listen({ port: args.vpcd }) : null;
-  const card: Card | null = vpcd ?? (await documentCard(args.document));
+  const card: Card | null = vpcd ?? documentCard(args.document);
   const bundlePath = args.bundle ?? (await ensureFirmwareBundle());
   if (!existsSync(bundlePath)) throw new Error(`no firmware bundle at ${bundlePath}`);
 
