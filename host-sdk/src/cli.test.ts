@@ -128,7 +128,7 @@ describe('passport-reader read', () => {
     const out = await mkdtemp(join(tmpdir(), 'cli-out-'));
     const r = await cli(['read', ...MRZ, '--trust', trustDir, '--out', out], {}, {}, jp2.files);
     expect(r.code).toBe(0);
-    expect((await readdir(out)).sort()).toEqual(['DG1.bin', 'DG2.bin', 'EF.COM.bin', 'EF.SOD.bin', 'face.jp2', 'face.png', 'report.json']);
+    expect((await readdir(out)).sort()).toEqual(['DG1.bin', 'DG15.bin', 'DG2.bin', 'EF.COM.bin', 'EF.SOD.bin', 'face.jp2', 'face.png', 'report.json']);
     expect(Buffer.compare(await readFile(join(out, 'EF.SOD.bin')), Buffer.from(jp2.files[0x1d]))).toBe(0);
     expect((await readFile(join(out, 'face.png'))).subarray(1, 4).toString()).toBe('PNG');
     expect(JSON.parse(await readFile(join(out, 'report.json'), 'utf8')).verified).toBe(true);

@@ -16,7 +16,9 @@ import { findReaders, listPorts, type DiscoveryOptions, type ReaderPortInfo } fr
 import { SerialTransport } from './transport/serial-transport';
 import type { PassportDocument } from './passport-document';
 
-export const DEFAULT_DATA_GROUPS = [1, 2];
+/** Every data group readable after BAC: all but DG3 (fingerprints) and DG4 (iris), which need
+ * Extended Access Control. The device skips those EF.COM does not list. */
+export const DEFAULT_DATA_GROUPS = [1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
 
 export interface OpenOptions {
   /** Serial port path; default: the first port that looks like a reader. */
@@ -30,7 +32,8 @@ export interface OpenOptions {
 }
 
 export interface ReadOptions {
-  /** Data groups wanted besides EF.COM and EF.SOD (DG1 is always read); default [1, 2]. */
+  /** Data groups wanted besides EF.COM and EF.SOD (DG1 is always read); default: every group
+   * readable after BAC that EF.COM lists (DEFAULT_DATA_GROUPS). */
   dataGroups?: number[];
   /** CSCA trust: a TrustStore, or a folder / certificate / master list path. None: the chain
    * is reported as 'no-trust-store'. */
