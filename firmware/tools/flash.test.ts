@@ -25,7 +25,9 @@ describe('flash tool', () => {
     const args = espruinoArgs({ port: '/dev/ttyACM0', board: 'PICO', baud: 115200, dryRun: false }, '/tmp/u.js');
     expect(args.slice(0, 4)).toEqual(['--port', '/dev/ttyACM0', '-b', '115200']);
     expect(args.join(' ')).toContain('--config MINIFICATION_LEVEL= --config COMPILATION=false');
-    expect(args.slice(-3)).toEqual(['-e', 'save()', '/tmp/u.js']);
+    expect(args).toContain('SAVE_ON_SEND=1'); // straight to flash: the code runs from flash, not RAM
+    expect(args).not.toContain('save()');
+    expect(args[args.length - 1]).toBe('/tmp/u.js');
   });
 
   it('the upload text is the bundle plus a boot line that starts it with the board at power-on (run in the shim)', () => {

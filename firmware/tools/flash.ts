@@ -3,8 +3,10 @@
 // --board: an Espruino board id (PICO, ESPRUINO_WIFI), a file name in hardware/boards (pico,
 // pico-i2c, pico-spi, espruino-wifi) or a path to a board .json.
 // Builds firmware/dist/firmware.js when it is missing or older than the sources, gates the upload
-// text, then sends it with the espruino CLI (devDependency) and runs save(): the code is kept in
-// flash and E.on('init') starts Firmware.start(<board>) at power-on.
+// text, then sends it with the espruino CLI (devDependency) straight into flash (Storage file
+// .bootcde, "save on send"): Espruino then runs the code from flash, so the ~64 KB of source do
+// not have to fit in the board's RAM as they would with an upload to RAM and save(). At power-on
+// E.on('init') starts Firmware.start(<board>).
 // Back to the REPL: the host sends `reset` with toConsole (the firmware then calls
 // USB.setConsole()), or plug the board in and press the button right after (Espruino starts
 // without loading the saved code). See hardware/README.md.
@@ -67,19 +69,19 @@ export function uploadText(bundleSource: string, board: BoardConfig): string {
 }
 
 /** Arguments for the espruino CLI: upload `file` as is (no minifying, no online compiler, no
- * module lookups), reset before sending, then save() so it survives power-off. */
+ * module lookups), reset before sending, written directly to flash (SAVE_ON_SEND=1) so the code
+ * is executed from flash and survives power-off. */
 export function espruinoArgs(options: FlashOptions, file: string): string[] {
   return [
     '--port', options.port,
     '-b', String(options.baud),
     '--no-ble',
     '--config', 'RESET_BEFORE_SEND=true',
-    '--config', 'SAVE_ON_SEND=0',
+    '--config', 'SAVE_ON_SEND=1',
     '--config', 'MINIFICATION_LEVEL=',
     '--config', 'COMPILATION=false',
     '--config', 'PRETOKENISE=0',
     '--config', 'STORE_LINE_NUMBERS=false',
-    '-e', 'save()',
     file,
   ];
 }
