@@ -63,8 +63,11 @@ export function errorCodeValue(code: ErrorCode): number {
   return i < 0 ? 0 : i;
 }
 
-/** Read phases, indexed by their wire value. */
-export const PHASES = ['idle', 'waiting-for-card', 'connecting', 'authenticating', 'reading', 'done'];
+/** Read phases, indexed by their wire value. Never reorder: append.
+ * 'card-lost': the passport left the field mid-read; the device waits for it (fileId, done =
+ * bytes delivered of it, total = its length). 'resumed': the same passport is back and
+ * authenticated again; the file continues at `done`. */
+export const PHASES = ['idle', 'waiting-for-card', 'connecting', 'authenticating', 'reading', 'done', 'card-lost', 'resumed'];
 
 /** Hash verdict of one file against EF.SOD, indexed by wire value. */
 export const VERDICTS = ['not-checked', 'match', 'mismatch', 'not-in-sod'];

@@ -61,6 +61,11 @@ export class FileStreamer implements FileSink {
   }
 
   begin(totalLength: number): void {
+    if (this.total >= 0) {
+      // Resumed after a card loss: the host has its file-begin; the file must be the same.
+      if (totalLength !== this.total) throw new IcaoError('malformed-data', 'length changed');
+      return;
+    }
     this.total = totalLength;
     if (this._capture && totalLength > this._capture.length) throw new IcaoError('too-large', 'file of ' + totalLength + ' bytes');
     this._host.send({ type: 'file-begin', fileId: this.fileId, length: totalLength });

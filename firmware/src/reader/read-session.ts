@@ -7,10 +7,17 @@
 //     --> AUTHENTICATING (BAC) --> READING (EF.COM, EF.SOD, DG1, requested DGs in EF.COM)
 //     --> RELEASING (InRelease, field off, PowerDown) --> final message --> IDLE
 //
-// Any failure or a cancel jumps to RELEASING with a typed error. Keys are wiped at the end of
-// every session (K_seed on BAC's answer, the SM keys in RELEASING).
+// Resume: a card lost after it was found (CONNECTING, AUTHENTICATING, READING) wipes the SM keys,
+// releases the field and goes back to POLLING for at most RESUME_WINDOW_MS ('card-lost'
+// heartbeats). When a card answers it must pass BAC with the same K_seed (another passport is
+// refused: error card-lost); then 'resumed' and the interrupted file goes on from its last
+// delivered (MAC-verified) byte with the same FileStreamer, whose hash/extractor state carries
+// on: the host gets every byte once, and finished files are not read again.
+//
+// Any other failure or a cancel jumps to RELEASING with a typed error. K_seed lives until the
+// read ends (a resume needs it); the SM keys are wiped at a loss and in RELEASING.
 
-import type { ReadMessage } from '@epassport/protocol';
+import type { DeviceMessage, ReadMessage } from '@epassport/protocol';
 import { createHash } from '../crypto/hash';
 import type { ApduChannel } from '../icao/apdu-channel';
 import { BacProtocol } from '../icao/bac';
@@ -62,6 +69,8 @@ export const enum READ_DEFAULTS {
   /** Largest EF.SOD and data group accepted. */
   MAX_SOD = 32768,
   MAX_DG = 131072,
+  /** How long a passport lost mid-read may take to come back (resume). */
+  RESUME_WINDOW_MS = 10000,
 }
 
 const enum STATE {
@@ -99,6 +108,11 @@ export class ReadSession {
   private _pollTimer: unknown;
   private _chipAwake: boolean;
   private _file: FileStreamer | null;
+  /** The current file's limit and what follows it (kept for a resume). */
+  private _max: number;
+  private _next: () => void;
+  /** When the card was lost (waiting for it to come back), else -1. */
+  private _lostAt: number;
   private _files: number[];
   private _bytesRead: number;
   private _allMatch: boolean;
@@ -131,6 +145,10 @@ export class ReadSession {
     this._pollTimer = null;
     this._chipAwake = false;
     this._file = null;
+    this._max = 0;
+    this._pollBound = () => this._poll();
+    this._next = this._pollBound;
+    this._lostAt = -1;
     this._files = [];
     this._bytesRead = 0;
     this._allMatch = true;
@@ -138,7 +156,6 @@ export class ReadSession {
     this._hashName = '';
     this._sodHashes = null;
     this._comBuffer = new Uint8Array(MAX_EF_COM);
-    this._pollBound = () => this._poll();
     this._onTargetBound = (err, target) => this._onTarget(err, target);
   }
 
@@ -181,6 +198,7 @@ export class ReadSession {
     this._firstMismatch = 0;
     this._sodHashes = null;
     this._file = null;
+    this._lostAt = -1;
     this._chip.apdus = 0;
     this._state = STATE.WAKING;
     this._chip.begin((err) => {
@@ -230,15 +248,21 @@ export class ReadSession {
   private _poll(): void {
     this._pollTimer = null;
     if (this._state !== STATE.POLLING) return;
+    const stopped = this._plain!.stopped;
+    if (stopped) {
+      this._end(stopped); // cancelled while the field was being released
+      return;
+    }
     const now = this._timers.now();
-    const elapsed = now - this._pollStartedAt;
-    if (elapsed >= this._timeoutMs) {
-      this._end(new IcaoError('no-card', ''));
+    const lost = this._lostAt;
+    const elapsed = now - (lost < 0 ? this._pollStartedAt : lost);
+    if (elapsed >= (lost < 0 ? this._timeoutMs : READ_DEFAULTS.RESUME_WINDOW_MS)) {
+      this._end(new IcaoError(lost < 0 ? 'no-card' : 'card-lost', ''));
       return;
     }
     if (now - this._lastBeat >= READ_DEFAULTS.HEARTBEAT_MS) {
       this._lastBeat = now;
-      this._host.report({ type: 'progress', phase: 'waiting-for-card', fileId: 0, done: Math.floor(elapsed), total: this._timeoutMs });
+      this._host.report(lost < 0 ? { type: 'progress', phase: 'waiting-for-card', fileId: 0, done: Math.floor(elapsed), total: this._timeoutMs } : this._at('card-lost'));
     }
     this._chip.listPassiveTarget(this._nextTypeB, this._onTargetBound);
   }
@@ -256,7 +280,7 @@ export class ReadSession {
       return;
     }
     if (!(target.sak & 0x20)) {
-      this._end(new IcaoError('unsupported', 'not ISO 14443-4'));
+      this._fail(new IcaoError('unsupported', 'not ISO 14443-4'));
       return;
     }
     this._connect();
@@ -270,18 +294,18 @@ export class ReadSession {
     this._chip.selectBitRate((err) => {
       if (this._state !== STATE.CONNECTING) return;
       if (err) {
-        this._end(err);
+        this._fail(err);
         return;
       }
       this._plain!.transceive(selectApplicationApdu(), (e2, response) => {
         if (this._state !== STATE.CONNECTING) return;
         if (e2 || !response) {
-          this._end(e2 || new IcaoError('card-error', ''));
+          this._fail(e2 || new IcaoError('card-error', ''));
           return;
         }
         const sw = statusWord(response);
-        if (sw === SW.FILE_NOT_FOUND) this._end(new IcaoError('unsupported', 'no eMRTD', sw));
-        else if (sw !== SW.OK) this._end(errorForStatus(sw, 'SELECT'));
+        if (sw === SW.FILE_NOT_FOUND) this._fail(new IcaoError('unsupported', 'no eMRTD', sw));
+        else if (sw !== SW.OK) this._fail(errorForStatus(sw, 'SELECT'));
         else this._authenticate();
       });
     });
@@ -291,20 +315,57 @@ export class ReadSession {
     this._state = STATE.AUTHENTICATING;
     this._host.report({ type: 'progress', phase: 'authenticating', fileId: 0, done: 0, total: 0 });
     new BacProtocol(this._plain!, this._random).authenticate(this._seed!, (err, sm) => {
-      this._wipeSeed();
       if (this._state !== STATE.AUTHENTICATING) {
         if (sm) sm.wipe();
         return;
       }
       if (err || !sm) {
-        this._end(err || new IcaoError('internal', 'BAC'));
+        this._fail(err || new IcaoError('internal', 'BAC'));
         return;
       }
       this._sm = sm;
       this._secure = new GatedChannel(sm, this._host, READ_DEFAULTS.ROOM_SLOTS);
       this._state = STATE.READING;
-      this._readCom();
+      if (this._lostAt >= 0) {
+        this._lostAt = -1;
+        this._host.send(this._at('resumed'));
+      }
+      if (this._file) this._readOn();
+      else this._readCom();
     });
+  }
+
+  // ---- losing the card, and getting it back ----------------------------------------------------
+
+  /** A failure while talking to the card. A lost card is waited for (resume); during a resume,
+   * a card that is not the same passport (BAC refused, not an eMRTD) ends the read card-lost. */
+  private _fail(err: IcaoError): void {
+    const code = err.code;
+    if (code === 'card-lost' && !this._plain!.stopped) {
+      this._lose();
+      return;
+    }
+    this._end(this._lostAt >= 0 && (code === 'access-denied' || code === 'unsupported') ? new IcaoError('card-lost', 'another document') : err);
+  }
+
+  private _lose(): void {
+    if (this._sm) this._sm.wipe();
+    this._sm = null;
+    this._secure = null;
+    const now = this._timers.now();
+    this._lostAt = now;
+    this._lastBeat = now;
+    this._nextTypeB = false;
+    this._state = STATE.POLLING;
+    this._host.send(this._at('card-lost'));
+    // InRelease and field off: the passport restarts when it is back; then poll.
+    this._chip.release(this._pollBound);
+  }
+
+  /** progress{phase} at the current file's last delivered byte. */
+  private _at(phase: string): DeviceMessage {
+    const f = this._file;
+    return { type: 'progress', phase, fileId: f ? f.fileId : 0, done: f ? f.received : 0, total: f && f.total > 0 ? f.total : 0 };
   }
 
   // ---- reading ------------------------------------------------------------------------------------
@@ -350,14 +411,22 @@ export class ReadSession {
   /** Reads one file through SM into `sink`, sends its file-end, then `next` (which may throw). */
   private _read(sink: FileStreamer, maxFileLength: number, next: () => void): void {
     this._file = sink;
-    readFile(this._secure!, sink.fileId, sink, { maxFileLength }, (err, length) => {
+    this._max = maxFileLength;
+    this._next = next;
+    this._readOn();
+  }
+
+  /** Reads the current file from its first byte not yet delivered (0, or where the card left). */
+  private _readOn(): void {
+    const sink = this._file!;
+    readFile(this._secure!, sink.fileId, sink, { maxFileLength: this._max, startOffset: sink.received }, (err, length) => {
       if (this._state !== STATE.READING) return;
       if (err) {
         if (EAC_GROUPS.indexOf(sink.fileId) >= 0 && err.code === 'access-denied' && sink.total < 0) {
           this._nextGroup(); // refused before any byte: skipped
           return;
         }
-        this._end(err);
+        this._fail(err);
         return;
       }
       let verdict = sink.verdict();
@@ -371,7 +440,7 @@ export class ReadSession {
       this._host.send({ type: 'file-end', fileId: sink.fileId, length, verdict, digest: sink.digest() });
       this._file = null;
       try {
-        next();
+        this._next();
       } catch (e) {
         this._end(asIcaoError(e));
       }
