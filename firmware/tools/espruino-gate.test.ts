@@ -88,6 +88,12 @@ describe('Espruino gate: accepts what Espruino runs', () => {
     expect(rules(src)).toEqual([]);
   });
 
+  it('does not take property and method names for calls of a later function', () => {
+    const src = 'var C = class { a(){ this.I() } I(){ return 1 } }; var o = { I: 1 }; var v = o.I; function I(){ return 2 }';
+    expect(rules(src)).toEqual([]);
+    expect(checkBundle('var o = { k: I() }; function I(){ return 2 }').map((v) => v.rule)).toEqual(['hoisting']);
+  });
+
   it('names the construct and its place', () => {
     const v = checkBundle('var a = 1;\nvar m = new Map();');
     expect(v).toHaveLength(1);

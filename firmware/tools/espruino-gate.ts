@@ -142,6 +142,9 @@ function hoistingViolations(ast: Node, out: GateViolation[]): void {
       if (node.type === 'Identifier') refs.push(node.name);
       for (const key of Object.keys(node)) {
         if (key === 'type' || key === 'start' || key === 'end') continue;
+        // A property name (`this.I()`, `{ I: 1 }`, a method `I(){}`) is not a reference to a
+        // function `I`: mangled member names may coincide with minified function names.
+        if ((key === 'property' || key === 'key') && !node.computed) continue;
         const v = node[key];
         if (Array.isArray(v)) v.forEach((c) => c && typeof c.type === 'string' && walkNode(c));
         else if (v && typeof v.type === 'string') walkNode(v);

@@ -162,57 +162,57 @@ function storeBlock(dst: Uint8Array, o: number): void {
  * uses) or 24-byte (three-key) key. Parity bits are ignored, as FIPS 46-3 allows.
  */
 export class DesCipher {
-  private ks1: Int32Array;
-  private ks2: Int32Array | null;
-  private ks3: Int32Array | null;
+  private _ks1: Int32Array;
+  private _ks2: Int32Array | null;
+  private _ks3: Int32Array | null;
 
   constructor(key: Uint8Array) {
     const n = key.length;
     if (n !== 8 && n !== 16 && n !== 24) throw new Error('DES key must be 8, 16 or 24 bytes');
     ensureTables();
-    this.ks1 = new Int32Array(32);
-    desKeySchedule(key, 0, this.ks1);
-    this.ks2 = null;
-    this.ks3 = null;
+    this._ks1 = new Int32Array(32);
+    desKeySchedule(key, 0, this._ks1);
+    this._ks2 = null;
+    this._ks3 = null;
     if (n > 8) {
-      this.ks2 = new Int32Array(32);
-      desKeySchedule(key, 8, this.ks2);
+      this._ks2 = new Int32Array(32);
+      desKeySchedule(key, 8, this._ks2);
       if (n === 24) {
-        this.ks3 = new Int32Array(32);
-        desKeySchedule(key, 16, this.ks3);
+        this._ks3 = new Int32Array(32);
+        desKeySchedule(key, 16, this._ks3);
       } else {
-        this.ks3 = this.ks1;
+        this._ks3 = this._ks1;
       }
     }
   }
 
   /** Encrypts or decrypts the block held in LR (raw, through IP and FP). */
-  private cryptLr(encrypt: boolean): void {
+  private _cryptLr(encrypt: boolean): void {
     initialPermutation();
-    if (this.ks2 === null) {
-      desRounds(this.ks1, !encrypt);
+    if (this._ks2 === null) {
+      desRounds(this._ks1, !encrypt);
     } else if (encrypt) {
       // FP then IP between the stages cancel out, so the three stages run back to back.
-      desRounds(this.ks1, false);
-      desRounds(this.ks2, true);
-      desRounds(this.ks3!, false);
+      desRounds(this._ks1, false);
+      desRounds(this._ks2, true);
+      desRounds(this._ks3!, false);
     } else {
-      desRounds(this.ks3!, true);
-      desRounds(this.ks2, false);
-      desRounds(this.ks1, true);
+      desRounds(this._ks3!, true);
+      desRounds(this._ks2, false);
+      desRounds(this._ks1, true);
     }
     finalPermutation();
   }
 
   encryptBlock(src: Uint8Array, srcOffset: number, dst: Uint8Array, dstOffset: number): void {
     loadBlock(src, srcOffset);
-    this.cryptLr(true);
+    this._cryptLr(true);
     storeBlock(dst, dstOffset);
   }
 
   decryptBlock(src: Uint8Array, srcOffset: number, dst: Uint8Array, dstOffset: number): void {
     loadBlock(src, srcOffset);
-    this.cryptLr(false);
+    this._cryptLr(false);
     storeBlock(dst, dstOffset);
   }
 
@@ -234,7 +234,7 @@ export class DesCipher {
       loadBlock(data, o);
       LR[0] ^= pl;
       LR[1] ^= pr;
-      this.cryptLr(true);
+      this._cryptLr(true);
       pl = LR[0];
       pr = LR[1];
       storeBlock(dst, o);
@@ -257,7 +257,7 @@ export class DesCipher {
       loadBlock(data, o);
       const cl = LR[0];
       const cr = LR[1];
-      this.cryptLr(false);
+      this._cryptLr(false);
       LR[0] ^= pl;
       LR[1] ^= pr;
       pl = cl;
@@ -269,9 +269,9 @@ export class DesCipher {
 
   /** Overwrites the key schedules with zeros; the object is useless afterwards. */
   wipe(): void {
-    this.ks1.fill(0);
-    if (this.ks2) this.ks2.fill(0);
-    if (this.ks3) this.ks3.fill(0);
+    this._ks1.fill(0);
+    if (this._ks2) this._ks2.fill(0);
+    if (this._ks3) this._ks3.fill(0);
     LR[0] = 0;
     LR[1] = 0;
   }

@@ -6,46 +6,46 @@
 import { DesCipher } from './des';
 
 export class RetailMac {
-  private k1: DesCipher;
-  private k2: DesCipher;
-  private chain: Uint8Array;
-  private block: Uint8Array;
-  private used: number;
+  private _k1: DesCipher;
+  private _k2: DesCipher;
+  private _chain: Uint8Array;
+  private _block: Uint8Array;
+  private _used: number;
 
   /** `key`: 16 bytes, K1 || K2. */
   constructor(key: Uint8Array) {
     if (key.length !== 16) throw new Error('retail MAC key must be 16 bytes');
-    this.k1 = new DesCipher(key.subarray(0, 8));
-    this.k2 = new DesCipher(key.subarray(8, 16));
-    this.chain = new Uint8Array(8);
-    this.block = new Uint8Array(8);
-    this.used = 0;
+    this._k1 = new DesCipher(key.subarray(0, 8));
+    this._k2 = new DesCipher(key.subarray(8, 16));
+    this._chain = new Uint8Array(8);
+    this._block = new Uint8Array(8);
+    this._used = 0;
   }
 
   /** Starts a new MAC with the same key. */
   reset(): this {
-    this.chain.fill(0);
-    this.block.fill(0);
-    this.used = 0;
+    this._chain.fill(0);
+    this._block.fill(0);
+    this._used = 0;
     return this;
   }
 
   update(data: Uint8Array, offset?: number, length?: number): this {
     let o = offset || 0;
     const end = length === undefined ? data.length : o + length;
-    const block = this.block;
-    const chain = this.chain;
-    let used = this.used;
+    const block = this._block;
+    const chain = this._chain;
+    let used = this._used;
     while (o < end) {
       block[used] = data[o] ^ chain[used];
       used++;
       o++;
       if (used === 8) {
-        this.k1.encryptBlock(block, 0, chain, 0);
+        this._k1.encryptBlock(block, 0, chain, 0);
         used = 0;
       }
     }
-    this.used = used;
+    this._used = used;
     return this;
   }
 
@@ -53,21 +53,21 @@ export class RetailMac {
   finish(out?: Uint8Array, outOffset?: number): Uint8Array {
     const dst = out || new Uint8Array(8);
     const o = outOffset || 0;
-    const block = this.block;
-    const chain = this.chain;
-    let used = this.used;
+    const block = this._block;
+    const chain = this._chain;
+    let used = this._used;
     block[used] = 0x80 ^ chain[used];
     for (used++; used < 8; used++) block[used] = chain[used];
-    this.k1.encryptBlock(block, 0, chain, 0);
-    this.k2.decryptBlock(chain, 0, chain, 0);
-    this.k1.encryptBlock(chain, 0, dst, o);
+    this._k1.encryptBlock(block, 0, chain, 0);
+    this._k2.decryptBlock(chain, 0, chain, 0);
+    this._k1.encryptBlock(chain, 0, dst, o);
     this.reset();
     return dst;
   }
 
   wipe(): void {
-    this.k1.wipe();
-    this.k2.wipe();
+    this._k1.wipe();
+    this._k2.wipe();
     this.reset();
   }
 }

@@ -1,39 +1,8 @@
 // SHA-512 and SHA-384 (FIPS 180-4 §6.4, §6.5) without BigInt: every 64-bit word is a pair of
 // 32-bit halves (hi, lo) in Int32Arrays, additions carry from lo to hi by hand.
 
-/** Round constants, hi/lo pairs (the first 64 bits of the fractional parts of the cube roots of
- * the first 80 primes; regenerated independently and checked against FIPS 180-4 §4.2.3). */
-const K512 = new Int32Array([
-  0x428a2f98, 0xd728ae22, 0x71374491, 0x23ef65cd, 0xb5c0fbcf, 0xec4d3b2f, 0xe9b5dba5, 0x8189dbbc,
-  0x3956c25b, 0xf348b538, 0x59f111f1, 0xb605d019, 0x923f82a4, 0xaf194f9b, 0xab1c5ed5, 0xda6d8118,
-  0xd807aa98, 0xa3030242, 0x12835b01, 0x45706fbe, 0x243185be, 0x4ee4b28c, 0x550c7dc3, 0xd5ffb4e2,
-  0x72be5d74, 0xf27b896f, 0x80deb1fe, 0x3b1696b1, 0x9bdc06a7, 0x25c71235, 0xc19bf174, 0xcf692694,
-  0xe49b69c1, 0x9ef14ad2, 0xefbe4786, 0x384f25e3, 0x0fc19dc6, 0x8b8cd5b5, 0x240ca1cc, 0x77ac9c65,
-  0x2de92c6f, 0x592b0275, 0x4a7484aa, 0x6ea6e483, 0x5cb0a9dc, 0xbd41fbd4, 0x76f988da, 0x831153b5,
-  0x983e5152, 0xee66dfab, 0xa831c66d, 0x2db43210, 0xb00327c8, 0x98fb213f, 0xbf597fc7, 0xbeef0ee4,
-  0xc6e00bf3, 0x3da88fc2, 0xd5a79147, 0x930aa725, 0x06ca6351, 0xe003826f, 0x14292967, 0x0a0e6e70,
-  0x27b70a85, 0x46d22ffc, 0x2e1b2138, 0x5c26c926, 0x4d2c6dfc, 0x5ac42aed, 0x53380d13, 0x9d95b3df,
-  0x650a7354, 0x8baf63de, 0x766a0abb, 0x3c77b2a8, 0x81c2c92e, 0x47edaee6, 0x92722c85, 0x1482353b,
-  0xa2bfe8a1, 0x4cf10364, 0xa81a664b, 0xbc423001, 0xc24b8b70, 0xd0f89791, 0xc76c51a3, 0x0654be30,
-  0xd192e819, 0xd6ef5218, 0xd6990624, 0x5565a910, 0xf40e3585, 0x5771202a, 0x106aa070, 0x32bbd1b8,
-  0x19a4c116, 0xb8d2d0c8, 0x1e376c08, 0x5141ab53, 0x2748774c, 0xdf8eeb99, 0x34b0bcb5, 0xe19b48a8,
-  0x391c0cb3, 0xc5c95a63, 0x4ed8aa4a, 0xe3418acb, 0x5b9cca4f, 0x7763e373, 0x682e6ff3, 0xd6b2b8a3,
-  0x748f82ee, 0x5defb2fc, 0x78a5636f, 0x43172f60, 0x84c87814, 0xa1f0ab72, 0x8cc70208, 0x1a6439ec,
-  0x90befffa, 0x23631e28, 0xa4506ceb, 0xde82bde9, 0xbef9a3f7, 0xb2c67915, 0xc67178f2, 0xe372532b,
-  0xca273ece, 0xea26619c, 0xd186b8c7, 0x21c0c207, 0xeada7dd6, 0xcde0eb1e, 0xf57d4f7f, 0xee6ed178,
-  0x06f067aa, 0x72176fba, 0x0a637dc5, 0xa2c898a6, 0x113f9804, 0xbef90dae, 0x1b710b35, 0x131c471b,
-  0x28db77f5, 0x23047d84, 0x32caab7b, 0x40c72493, 0x3c9ebe0a, 0x15c9bebc, 0x431d67c4, 0x9c100d4c,
-  0x4cc5d4be, 0xcb3e42b6, 0x597f299c, 0xfc657e2a, 0x5fcb6fab, 0x3ad6faec, 0x6c44198c, 0x4a475817,
-]);
-
-const IV512 = [
-  0x6a09e667, 0xf3bcc908, 0xbb67ae85, 0x84caa73b, 0x3c6ef372, 0xfe94f82b, 0xa54ff53a, 0x5f1d36f1,
-  0x510e527f, 0xade682d1, 0x9b05688c, 0x2b3e6c1f, 0x1f83d9ab, 0xfb41bd6b, 0x5be0cd19, 0x137e2179,
-];
-const IV384 = [
-  0xcbbb9d5d, 0xc1059ed8, 0x629a292a, 0x367cd507, 0x9159015a, 0x3070dd17, 0x152fecd8, 0xf70e5939,
-  0x67332667, 0xffc00b31, 0x8eb44a87, 0x68581511, 0xdb0c2e0d, 0x64f98fa7, 0x47b5481d, 0xbefa4fa4,
-];
+import { MdHash } from './md-hash';
+import { IV384, IV512, K512 } from './sha2-tables';
 
 /** Message schedule, hi/lo pairs, shared by all instances (compression is never re-entered). */
 const W = new Int32Array(160);
@@ -50,25 +19,13 @@ function add64(h: Int32Array, i: number, hi: number, lo: number): void {
   h[i + 1] = l | 0;
 }
 
-export class Sha512 {
-  readonly outputLength: number;
-  private h: Int32Array;
-  private buf: Uint8Array;
-  private used: number;
-  private total: number;
-  private done: boolean;
-
+export class Sha512 extends MdHash {
   /** `is384`: SHA-384 (other IV, 48-byte output). */
   constructor(is384?: boolean) {
-    this.outputLength = is384 ? 48 : 64;
-    this.h = new Int32Array(is384 ? IV384 : IV512);
-    this.buf = new Uint8Array(128);
-    this.used = 0;
-    this.total = 0;
-    this.done = false;
+    super(128, is384 ? 48 : 64, is384 ? IV384 : IV512);
   }
 
-  private compress(src: Uint8Array, o: number): void {
+  protected _compress(src: Uint8Array, o: number): void {
     const w = W;
     const k = K512;
     for (let i = 0; i < 32; i++, o += 4) w[i] = (src[o] << 24) | (src[o + 1] << 16) | (src[o + 2] << 8) | src[o + 3];
@@ -85,7 +42,7 @@ export class Sha512 {
       w[i] = (s0h + s1h + w[i - 14] + w[i - 32] + carry(lo)) | 0;
       w[i + 1] = lo | 0;
     }
-    const h = this.h;
+    const h = this._h;
     let ah = h[0], al = h[1], bh = h[2], bl = h[3], ch = h[4], cl = h[5], dh = h[6], dl = h[7];
     let eh = h[8], el = h[9], fh = h[10], fl = h[11], gh = h[12], gl = h[13], hh = h[14], hl = h[15];
     for (let i = 0; i < 160; i += 2) {
@@ -112,52 +69,5 @@ export class Sha512 {
     }
     add64(h, 0, ah, al); add64(h, 2, bh, bl); add64(h, 4, ch, cl); add64(h, 6, dh, dl);
     add64(h, 8, eh, el); add64(h, 10, fh, fl); add64(h, 12, gh, gl); add64(h, 14, hh, hl);
-  }
-
-  update(data: Uint8Array, offset?: number, length?: number): void {
-    if (this.done) throw new Error('hash already finished');
-    let o = offset || 0;
-    const end = length === undefined ? data.length : o + length;
-    this.total += end - o;
-    const buf = this.buf;
-    while (o < end) {
-      if (this.used === 0 && end - o >= 128) {
-        this.compress(data, o);
-        o += 128;
-        continue;
-      }
-      const take = Math.min(128 - this.used, end - o);
-      buf.set(data.subarray(o, o + take), this.used);
-      this.used += take;
-      o += take;
-      if (this.used === 128) {
-        this.compress(buf, 0);
-        this.used = 0;
-      }
-    }
-  }
-
-  digest(): Uint8Array {
-    if (this.done) throw new Error('hash already finished');
-    this.done = true;
-    const buf = this.buf;
-    buf[this.used++] = 0x80;
-    if (this.used > 112) {
-      buf.fill(0, this.used);
-      this.compress(buf, 0);
-      this.used = 0;
-    }
-    buf.fill(0, this.used);
-    const bitsHi = Math.floor(this.total / 0x20000000);
-    const bitsLo = (this.total * 8) >>> 0;
-    buf[120] = bitsHi >>> 24; buf[121] = bitsHi >>> 16; buf[122] = bitsHi >>> 8; buf[123] = bitsHi;
-    buf[124] = bitsLo >>> 24; buf[125] = bitsLo >>> 16; buf[126] = bitsLo >>> 8; buf[127] = bitsLo;
-    this.compress(buf, 0);
-    const n = this.outputLength;
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) out[i] = this.h[i >> 2] >>> (24 - ((i & 3) << 3));
-    this.h.fill(0);
-    buf.fill(0);
-    return out;
   }
 }

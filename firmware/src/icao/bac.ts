@@ -65,12 +65,12 @@ export function completeBac(kEnc: Uint8Array, kMac: Uint8Array, rndIfd: Uint8Arr
 }
 
 export class BacProtocol {
-  private channel: ApduChannel;
-  private random: (n: number) => Uint8Array;
+  private _channel: ApduChannel;
+  private _random: (n: number) => Uint8Array;
 
   constructor(channel: ApduChannel, random: (n: number) => Uint8Array) {
-    this.channel = channel;
-    this.random = random;
+    this._channel = channel;
+    this._random = random;
   }
 
   /**
@@ -90,7 +90,7 @@ export class BacProtocol {
       kEnc.fill(0);
       kMac.fill(0);
     };
-    this.channel.transceive(getChallengeApdu(), (err, response) => {
+    this._channel.transceive(getChallengeApdu(), (err, response) => {
       if (err || !response) {
         wipeAll();
         callback(err || new IcaoError('card-error', 'no response'), null);
@@ -107,8 +107,8 @@ export class BacProtocol {
       let kIfd: Uint8Array;
       let cmd: Uint8Array;
       try {
-        rndIfd = this.random(8);
-        kIfd = this.random(16);
+        rndIfd = this._random(8);
+        kIfd = this._random(16);
         if (!rndIfd || rndIfd.length !== 8 || !kIfd || kIfd.length !== 16) throw new IcaoError('internal', 'random source gave the wrong length');
         const s = new Uint8Array(32);
         s.set(rndIfd, 0);
@@ -121,7 +121,7 @@ export class BacProtocol {
         callback(asIcaoError(e), null);
         return;
       }
-      this.channel.transceive(cmd, (err2, answer) => {
+      this._channel.transceive(cmd, (err2, answer) => {
         let sm: SecureMessagingChannel | null = null;
         let failure: IcaoError | null = null;
         try {
@@ -129,7 +129,7 @@ export class BacProtocol {
           const sw2 = statusWord(answer);
           if (sw2 !== SW.OK) throw errorForStatus(sw2, 'MUTUAL AUTHENTICATE', true);
           const keys = completeBac(kEnc, kMac, rndIfd, rndIc, kIfd, answer.subarray(0, answer.length - 2));
-          sm = new SecureMessagingChannel(this.channel, keys.ksEnc, keys.ksMac, keys.ssc);
+          sm = new SecureMessagingChannel(this._channel, keys.ksEnc, keys.ksMac, keys.ssc);
         } catch (e) {
           failure = asIcaoError(e);
         }

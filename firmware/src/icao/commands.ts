@@ -3,13 +3,14 @@
 /** eMRTD LDS1 application identifier (9303-10 §3.6.3). */
 export const LDS1_AID = new Uint8Array([0xa0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01]);
 
-export const INS = {
-  SELECT: 0xa4,
-  READ_BINARY: 0xb0,
-  READ_BINARY_ODD: 0xb1,
-  GET_CHALLENGE: 0x84,
-  MUTUAL_AUTHENTICATE: 0x82,
-};
+/** Instruction bytes (a const enum: inlined). */
+export const enum INS {
+  SELECT = 0xa4,
+  READ_BINARY = 0xb0,
+  READ_BINARY_ODD = 0xb1,
+  GET_CHALLENGE = 0x84,
+  MUTUAL_AUTHENTICATE = 0x82,
+}
 
 /** SELECT the LDS1 application by AID (P1 04, P2 0C: no FCI). */
 export function selectApplicationApdu(): Uint8Array {

@@ -56,70 +56,70 @@ export const DEFAULT_MAX_SECURITY_OBJECT = 2048;
 const MAX_OID = 32;
 
 export class SodHashExtractor {
-  private maxObject: number;
+  private _maxObject: number;
   /** Absolute position in the file of the next byte pushed. */
-  private pos: number;
-  private step: number;
+  private _pos: number;
+  private _step: number;
   /** Header bytes of the TLV being read (tag + up to 4 length bytes). */
-  private header: Uint8Array;
-  private headerLen: number;
+  private _header: Uint8Array;
+  private _headerLen: number;
   /** Bytes still to skip or capture in the current element; -1 while reading a header. */
-  private remaining: number;
-  private target: Uint8Array | null;
-  private targetPos: number;
+  private _remaining: number;
+  private _target: Uint8Array | null;
+  private _targetPos: number;
   /** End positions of the constructed elements entered so far. */
-  private ends: number[];
-  private object: Uint8Array | null;
+  private _ends: number[];
+  private _object: Uint8Array | null;
   /** End of a constructed (BER) OCTET STRING whose segments are being captured, or -1. */
-  private segmentsEnd: number;
+  private _segmentsEnd: number;
 
   constructor(maxObjectLength?: number) {
-    this.maxObject = maxObjectLength || DEFAULT_MAX_SECURITY_OBJECT;
-    this.pos = 0;
-    this.step = 0;
-    this.header = new Uint8Array(6);
-    this.headerLen = 0;
-    this.remaining = -1;
-    this.target = null;
-    this.targetPos = 0;
-    this.ends = [];
-    this.object = null;
-    this.segmentsEnd = -1;
+    this._maxObject = maxObjectLength || DEFAULT_MAX_SECURITY_OBJECT;
+    this._pos = 0;
+    this._step = 0;
+    this._header = new Uint8Array(6);
+    this._headerLen = 0;
+    this._remaining = -1;
+    this._target = null;
+    this._targetPos = 0;
+    this._ends = [];
+    this._object = null;
+    this._segmentsEnd = -1;
   }
 
   /** True once the LDSSecurityObject has been captured (later chunks are ignored). */
   isComplete(): boolean {
-    return this.object !== null;
+    return this._object !== null;
   }
 
   /** Feeds the next bytes of EF.SOD, in file order. Throws 'malformed-data' / 'too-large'. */
   push(chunk: Uint8Array): void {
     let i = 0;
     const n = chunk.length;
-    while (i < n && !this.object) {
-      if (this.remaining < 0) {
-        this.header[this.headerLen++] = chunk[i++];
-        this.pos++;
-        this.headerByte();
+    while (i < n && !this._object) {
+      if (this._remaining < 0) {
+        this._header[this._headerLen++] = chunk[i++];
+        this._pos++;
+        this._headerByte();
         continue;
       }
       let take = n - i;
-      if (take > this.remaining) take = this.remaining;
-      if (this.target) {
-        this.target.set(chunk.subarray(i, i + take), this.targetPos);
-        this.targetPos += take;
+      if (take > this._remaining) take = this._remaining;
+      if (this._target) {
+        this._target.set(chunk.subarray(i, i + take), this._targetPos);
+        this._targetPos += take;
       }
       i += take;
-      this.pos += take;
-      this.remaining -= take;
-      if (this.remaining === 0) this.elementDone();
+      this._pos += take;
+      this._remaining -= take;
+      if (this._remaining === 0) this._elementDone();
     }
   }
 
   /** Called after each header byte: when the header is complete, acts on it. */
-  private headerByte(): void {
-    const h = this.header;
-    const got = this.headerLen;
+  private _headerByte(): void {
+    const h = this._header;
+    const got = this._headerLen;
     const tag = h[0];
     if ((tag & 0x1f) === 0x1f) throw new IcaoError('malformed-data', 'EF.SOD: unexpected multi-byte tag');
     if (got < 2) return;
@@ -134,78 +134,78 @@ export class SodHashExtractor {
       len = 0;
       for (let j = 2; j < hl; j++) len = len * 256 + h[j];
     }
-    this.headerLen = 0;
-    const end = this.pos + len;
-    if (this.segmentsEnd >= 0) {
+    this._headerLen = 0;
+    const end = this._pos + len;
+    if (this._segmentsEnd >= 0) {
       // One primitive segment of a constructed OCTET STRING (BER, as pkijs writes eContent).
       if (tag !== 0x04) throw new IcaoError('malformed-data', 'EF.SOD: nested segment in eContent');
-      if (end > this.segmentsEnd) throw new IcaoError('malformed-data', 'EF.SOD: segment runs past its container');
-      if (this.targetPos + len > this.maxObject) throw new IcaoError('too-large', 'EF.SOD: security object too large');
-      this.remaining = len;
-      if (len === 0) this.elementDone();
+      if (end > this._segmentsEnd) throw new IcaoError('malformed-data', 'EF.SOD: segment runs past its container');
+      if (this._targetPos + len > this._maxObject) throw new IcaoError('too-large', 'EF.SOD: security object too large');
+      this._remaining = len;
+      if (len === 0) this._elementDone();
       return;
     }
-    const expect = PATH[this.step];
+    const expect = PATH[this._step];
     const action = expect[1];
     const segmented = action === CAPTURE && tag === 0x24;
     if (tag !== expect[0] && !segmented) throw new IcaoError('malformed-data', 'EF.SOD: unexpected tag ' + tag.toString(16));
-    const parentEnd = this.ends.length ? this.ends[this.ends.length - 1] : -1;
+    const parentEnd = this._ends.length ? this._ends[this._ends.length - 1] : -1;
     if (parentEnd >= 0 && end > parentEnd) throw new IcaoError('malformed-data', 'EF.SOD: element runs past its container');
     if (action === ENTER) {
-      this.ends.push(end);
-      this.step++;
+      this._ends.push(end);
+      this._step++;
       return;
     }
     if (segmented) {
       // Segment headers take a few bytes each; the content itself is bounded as it arrives.
-      if (len > this.maxObject + 256) throw new IcaoError('too-large', 'EF.SOD: security object of ' + len + ' bytes');
-      this.target = new Uint8Array(len < this.maxObject ? len : this.maxObject);
-      this.targetPos = 0;
-      this.segmentsEnd = end;
-      if (len === 0) this.elementDone();
+      if (len > this._maxObject + 256) throw new IcaoError('too-large', 'EF.SOD: security object of ' + len + ' bytes');
+      this._target = new Uint8Array(len < this._maxObject ? len : this._maxObject);
+      this._targetPos = 0;
+      this._segmentsEnd = end;
+      if (len === 0) this._elementDone();
       return;
     }
     if (action === OID) {
       if (len > MAX_OID) throw new IcaoError('malformed-data', 'EF.SOD: OID too long');
-      this.target = new Uint8Array(len);
+      this._target = new Uint8Array(len);
     } else if (action === CAPTURE) {
-      if (len > this.maxObject) throw new IcaoError('too-large', 'EF.SOD: security object of ' + len + ' bytes');
-      this.target = new Uint8Array(len);
+      if (len > this._maxObject) throw new IcaoError('too-large', 'EF.SOD: security object of ' + len + ' bytes');
+      this._target = new Uint8Array(len);
     } else {
-      this.target = null;
+      this._target = null;
     }
-    this.targetPos = 0;
-    this.remaining = len;
-    if (len === 0) this.elementDone();
+    this._targetPos = 0;
+    this._remaining = len;
+    if (len === 0) this._elementDone();
   }
 
-  private elementDone(): void {
-    this.remaining = -1;
-    if (this.segmentsEnd >= 0) {
-      if (this.pos < this.segmentsEnd) return; // next segment header
-      this.object = this.target!.slice(0, this.targetPos);
-      this.target = null;
+  private _elementDone(): void {
+    this._remaining = -1;
+    if (this._segmentsEnd >= 0) {
+      if (this._pos < this._segmentsEnd) return; // next segment header
+      this._object = this._target!.slice(0, this._targetPos);
+      this._target = null;
       return;
     }
-    const expect = PATH[this.step];
+    const expect = PATH[this._step];
     const action = expect[1];
-    const value = this.target;
-    this.target = null;
+    const value = this._target;
+    this._target = null;
     if (action === OID) {
       const oid = decodeOid(value!, 0, value!.length);
       if (oid !== expect[2]) throw new IcaoError('malformed-data', 'EF.SOD: unexpected content type ' + oid);
     } else if (action === CAPTURE) {
-      this.object = value;
+      this._object = value;
       return;
     }
-    this.step++;
+    this._step++;
   }
 
   /** Parses the captured LDSSecurityObject. 'malformed-data' if EF.SOD ended before it, or it
    * does not parse; 'unsupported' for a hash algorithm we do not have. */
   finish(): SodHashes {
-    if (!this.object) throw new IcaoError('malformed-data', 'EF.SOD ended before its security object');
-    return parseLdsSecurityObject(this.object);
+    if (!this._object) throw new IcaoError('malformed-data', 'EF.SOD ended before its security object');
+    return parseLdsSecurityObject(this._object);
   }
 }
 

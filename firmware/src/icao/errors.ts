@@ -16,26 +16,26 @@ export class IcaoError extends Error {
   }
 }
 
-/** Status words named once (ISO/IEC 7816-4, ICAO 9303-10/11). */
-export const SW = {
-  OK: 0x9000,
-  END_OF_FILE: 0x6282, // end of file reached before reading Le bytes
-  VERIFICATION_FAILED: 0x6300,
-  WRONG_LENGTH: 0x6700,
-  SECURITY_STATUS: 0x6982, // security status not satisfied (BAC refused, EAC-protected file)
-  AUTH_BLOCKED: 0x6983,
-  REF_DATA_UNUSABLE: 0x6984,
-  CONDITIONS: 0x6985,
-  NO_CURRENT_EF: 0x6986,
-  SM_MISSING: 0x6987, // expected secure-messaging data objects missing
-  SM_INCORRECT: 0x6988, // secure-messaging data objects incorrect
-  FILE_NOT_FOUND: 0x6a82,
-  WRONG_P1P2: 0x6a86,
-  FUNC_NOT_SUPPORTED: 0x6a81,
-  WRONG_OFFSET: 0x6b00,
-  INS_NOT_SUPPORTED: 0x6d00,
-  CLA_NOT_SUPPORTED: 0x6e00,
-};
+/** Status words named once (ISO/IEC 7816-4, ICAO 9303-10/11); a const enum: esbuild inlines the values. */
+export const enum SW {
+  OK = 0x9000,
+  END_OF_FILE = 0x6282, // end of file reached before reading Le bytes
+  VERIFICATION_FAILED = 0x6300,
+  WRONG_LENGTH = 0x6700,
+  SECURITY_STATUS = 0x6982, // security status not satisfied (BAC refused, EAC-protected file)
+  AUTH_BLOCKED = 0x6983,
+  REF_DATA_UNUSABLE = 0x6984,
+  CONDITIONS = 0x6985,
+  NO_CURRENT_EF = 0x6986,
+  SM_MISSING = 0x6987, // expected secure-messaging data objects missing
+  SM_INCORRECT = 0x6988, // secure-messaging data objects incorrect
+  FILE_NOT_FOUND = 0x6a82,
+  WRONG_P1P2 = 0x6a86,
+  FUNC_NOT_SUPPORTED = 0x6a81,
+  WRONG_OFFSET = 0x6b00,
+  INS_NOT_SUPPORTED = 0x6d00,
+  CLA_NOT_SUPPORTED = 0x6e00,
+}
 
 export function hex4(sw: number): string {
   const s = '000' + sw.toString(16).toUpperCase();

@@ -64,240 +64,240 @@ const STATE_BODY = 3;
 const STATE_DONE = 4;
 
 class FileReadJob {
-  private channel: ApduChannel;
-  private sfi: number;
-  private sink: FileSink;
-  private maxLength: number;
-  private startOffset: number;
-  private block: number;
-  private useSfi: boolean;
-  private callback: ReadCallback;
-  private state: number;
-  private total: number;
-  private offset: number;
-  private le: number;
+  private _channel: ApduChannel;
+  private _sfi: number;
+  private _sink: FileSink;
+  private _maxLength: number;
+  private _startOffset: number;
+  private _block: number;
+  private _useSfi: boolean;
+  private _callback: ReadCallback;
+  private _state: number;
+  private _total: number;
+  private _offset: number;
+  private _le: number;
   /** Exact Le demanded by a 6Cxx for the next request, or 0. */
-  private exactLe: number;
-  private retries: number;
-  private lastOdd: boolean;
-  private next: Uint8Array | null;
-  private looping: boolean;
-  private onResponse: (err: IcaoError | null, response: Uint8Array | null) => void;
+  private _exactLe: number;
+  private _retries: number;
+  private _lastOdd: boolean;
+  private _next: Uint8Array | null;
+  private _looping: boolean;
+  private _onResponse: (err: IcaoError | null, response: Uint8Array | null) => void;
 
   constructor(channel: ApduChannel, sfi: number, sink: FileSink, options: ReadOptions, callback: ReadCallback) {
-    this.channel = channel;
-    this.sfi = sfi;
-    this.sink = sink;
-    this.maxLength = options.maxFileLength;
-    this.startOffset = options.startOffset || 0;
+    this._channel = channel;
+    this._sfi = sfi;
+    this._sink = sink;
+    this._maxLength = options.maxFileLength;
+    this._startOffset = options.startOffset || 0;
     let block = options.maxBlock || SM_MAX_READ;
     if (block > PLAIN_MAX_READ) block = PLAIN_MAX_READ;
-    this.block = block;
-    this.useSfi = options.useShortFileId !== false;
-    this.callback = callback;
-    this.state = 0;
-    this.total = 0;
-    this.offset = 0;
-    this.le = 0;
-    this.exactLe = 0;
-    this.retries = 0;
-    this.lastOdd = false;
-    this.next = null;
-    this.looping = false;
-    this.onResponse = (err, response) => this.handle(err, response);
+    this._block = block;
+    this._useSfi = options.useShortFileId !== false;
+    this._callback = callback;
+    this._state = 0;
+    this._total = 0;
+    this._offset = 0;
+    this._le = 0;
+    this._exactLe = 0;
+    this._retries = 0;
+    this._lastOdd = false;
+    this._next = null;
+    this._looping = false;
+    this._onResponse = (err, response) => this._handle(err, response);
   }
 
-  start(): void {
-    if (!(this.maxLength > 0) || this.startOffset < 0 || this.sfi < 1 || this.sfi > 0x1e) {
-      this.finish(new IcaoError('bad-request', 'bad read options'));
+  _start(): void {
+    if (!(this._maxLength > 0) || this._startOffset < 0 || this._sfi < 1 || this._sfi > 0x1e) {
+      this._finish(new IcaoError('bad-request', 'bad read options'));
       return;
     }
-    if (this.useSfi) this.requestHeader();
-    else this.requestSelect();
+    if (this._useSfi) this._requestHeader();
+    else this._requestSelect();
   }
 
   /** Sends through the channel without recursing when it answers synchronously. */
-  private send(apdu: Uint8Array): void {
-    this.next = apdu;
-    if (this.looping) return;
-    this.looping = true;
-    while (this.next) {
-      const a = this.next;
-      this.next = null;
-      this.channel.transceive(a, this.onResponse);
+  private _send(apdu: Uint8Array): void {
+    this._next = apdu;
+    if (this._looping) return;
+    this._looping = true;
+    while (this._next) {
+      const a = this._next;
+      this._next = null;
+      this._channel.transceive(a, this._onResponse);
     }
-    this.looping = false;
+    this._looping = false;
   }
 
-  private finish(err: IcaoError | null): void {
-    if (this.state === STATE_DONE) return;
-    this.state = STATE_DONE;
-    this.next = null;
-    this.callback(err, err ? 0 : this.total);
+  private _finish(err: IcaoError | null): void {
+    if (this._state === STATE_DONE) return;
+    this._state = STATE_DONE;
+    this._next = null;
+    this._callback(err, err ? 0 : this._total);
   }
 
-  private requestSelect(): void {
-    this.state = STATE_SELECT;
-    this.send(selectFileApdu(fileIdFromSfi(this.sfi)));
+  private _requestSelect(): void {
+    this._state = STATE_SELECT;
+    this._send(selectFileApdu(fileIdFromSfi(this._sfi)));
   }
 
-  private requestHeader(): void {
-    this.state = STATE_HEADER;
-    const le = this.exactLe || HEADER_READ;
-    this.exactLe = 0;
-    this.le = le;
-    this.send(this.useSfi ? readBinarySfiApdu(this.sfi, 0, le) : readBinaryApdu(0, le));
+  private _requestHeader(): void {
+    this._state = STATE_HEADER;
+    const le = this._exactLe || HEADER_READ;
+    this._exactLe = 0;
+    this._le = le;
+    this._send(this._useSfi ? readBinarySfiApdu(this._sfi, 0, le) : readBinaryApdu(0, le));
   }
 
-  private requestBlock(): void {
-    this.state = STATE_BODY;
-    const remaining = this.total - this.offset;
+  private _requestBlock(): void {
+    this._state = STATE_BODY;
+    const remaining = this._total - this._offset;
     if (remaining <= 0) {
-      this.complete();
+      this._complete();
       return;
     }
-    const odd = this.offset > MAX_EVEN_OFFSET;
-    this.lastOdd = odd;
+    const odd = this._offset > MAX_EVEN_OFFSET;
+    this._lastOdd = odd;
     if (odd) {
       // Room for the DO'53' header (53 81 L) inside the block.
-      let le = this.block - 3;
+      let le = this._block - 3;
       if (le > remaining) le = remaining;
       let wrapped = le + (le < 128 ? 2 : 3);
-      if (this.exactLe) {
+      if (this._exactLe) {
         // A 6Cxx names the length of the whole answer, DO'53' header included.
-        wrapped = this.exactLe;
+        wrapped = this._exactLe;
         le = wrapped;
       }
-      this.exactLe = 0;
-      this.le = le;
-      this.send(readBinaryOddApdu(this.offset, wrapped));
+      this._exactLe = 0;
+      this._le = le;
+      this._send(readBinaryOddApdu(this._offset, wrapped));
     } else {
-      let le = this.block > remaining ? remaining : this.block;
-      if (this.exactLe) le = this.exactLe;
-      this.exactLe = 0;
-      this.le = le;
-      this.send(readBinaryApdu(this.offset, le));
+      let le = this._block > remaining ? remaining : this._block;
+      if (this._exactLe) le = this._exactLe;
+      this._exactLe = 0;
+      this._le = le;
+      this._send(readBinaryApdu(this._offset, le));
     }
   }
 
-  private complete(): void {
+  private _complete(): void {
     try {
-      this.sink.end();
+      this._sink.end();
     } catch (e) {
-      this.finish(asIcaoError(e));
+      this._finish(asIcaoError(e));
       return;
     }
-    this.finish(null);
+    this._finish(null);
   }
 
-  private retry(): boolean {
-    return ++this.retries <= MAX_RETRIES;
+  private _retry(): boolean {
+    return ++this._retries <= MAX_RETRIES;
   }
 
-  private handle(err: IcaoError | null, response: Uint8Array | null): void {
-    if (this.state === STATE_DONE) return;
+  private _handle(err: IcaoError | null, response: Uint8Array | null): void {
+    if (this._state === STATE_DONE) return;
     if (err || !response) {
-      this.finish(err || new IcaoError('card-error', 'no response'));
+      this._finish(err || new IcaoError('card-error', 'no response'));
       return;
     }
     try {
       if (response.length < 2) throw new IcaoError('malformed-data', 'response without status word');
       const sw = statusWord(response);
-      if (this.state === STATE_SELECT) this.onSelect(sw);
-      else if (this.state === STATE_HEADER) this.onHeader(sw, response);
-      else this.onBlock(sw, response);
+      if (this._state === STATE_SELECT) this._onSelect(sw);
+      else if (this._state === STATE_HEADER) this._onHeader(sw, response);
+      else this._onBlock(sw, response);
     } catch (e) {
-      this.finish(asIcaoError(e));
+      this._finish(asIcaoError(e));
     }
   }
 
-  private onSelect(sw: number): void {
+  private _onSelect(sw: number): void {
     if (sw !== SW.OK) throw errorForStatus(sw, 'SELECT file');
-    this.useSfi = false;
-    this.requestHeader();
+    this._useSfi = false;
+    this._requestHeader();
   }
 
   /** 6Cxx: the chip names the exact Le. */
-  private exactLength(sw: number): boolean {
+  private _exactLength(sw: number): boolean {
     if ((sw & 0xff00) !== 0x6c00) return false;
     const xx = sw & 0xff;
-    if (!this.retry()) throw errorForStatus(sw, 'READ BINARY (Le retries exhausted)');
-    this.exactLe = xx === 0 ? 256 : xx;
+    if (!this._retry()) throw errorForStatus(sw, 'READ BINARY (Le retries exhausted)');
+    this._exactLe = xx === 0 ? 256 : xx;
     return true;
   }
 
-  private onHeader(sw: number, response: Uint8Array): void {
+  private _onHeader(sw: number, response: Uint8Array): void {
     if (sw !== SW.OK && sw !== SW.END_OF_FILE) {
-      if (this.exactLength(sw)) {
-        this.requestHeader();
+      if (this._exactLength(sw)) {
+        this._requestHeader();
         return;
       }
-      if (sw === SW.WRONG_LENGTH && this.retry()) {
-        this.exactLe = 4;
-        this.requestHeader();
+      if (sw === SW.WRONG_LENGTH && this._retry()) {
+        this._exactLe = 4;
+        this._requestHeader();
         return;
       }
-      if (this.useSfi && sw !== SW.SECURITY_STATUS && (sw >> 8) !== 0x69 && this.retry()) {
+      if (this._useSfi && sw !== SW.SECURITY_STATUS && (sw >> 8) !== 0x69 && this._retry()) {
         // The chip may not take a short EF identifier: SELECT the file instead.
-        this.useSfi = false;
-        this.requestSelect();
+        this._useSfi = false;
+        this._requestSelect();
         return;
       }
       throw errorForStatus(sw, 'READ BINARY header');
     }
     const n = response.length - 2;
-    if (n > this.le) throw new IcaoError('malformed-data', 'chip returned more than requested');
+    if (n > this._le) throw new IcaoError('malformed-data', 'chip returned more than requested');
     const h = peekTlvHeader(response, n);
     if (h.headerLength < 0) throw new IcaoError('malformed-data', 'file too short for its TLV header');
     const total = h.headerLength + h.valueLength;
-    if (total > this.maxLength) throw new IcaoError('too-large', 'file length ' + total + ' exceeds ' + this.maxLength);
-    if (this.startOffset > total) throw new IcaoError('bad-request', 'start offset beyond the end of the file');
-    this.total = total;
-    this.retries = 0;
-    this.sink.begin(total);
+    if (total > this._maxLength) throw new IcaoError('too-large', 'file length ' + total + ' exceeds ' + this._maxLength);
+    if (this._startOffset > total) throw new IcaoError('bad-request', 'start offset beyond the end of the file');
+    this._total = total;
+    this._retries = 0;
+    this._sink.begin(total);
     const have = n < total ? n : total;
-    if (this.startOffset < have) this.sink.chunk(response.subarray(this.startOffset, have), this.startOffset);
-    this.offset = this.startOffset > have ? this.startOffset : have;
-    if (sw === SW.END_OF_FILE && this.offset < total) throw new IcaoError('malformed-data', 'file ends before its TLV length');
-    this.requestBlock();
+    if (this._startOffset < have) this._sink.chunk(response.subarray(this._startOffset, have), this._startOffset);
+    this._offset = this._startOffset > have ? this._startOffset : have;
+    if (sw === SW.END_OF_FILE && this._offset < total) throw new IcaoError('malformed-data', 'file ends before its TLV length');
+    this._requestBlock();
   }
 
-  private onBlock(sw: number, response: Uint8Array): void {
+  private _onBlock(sw: number, response: Uint8Array): void {
     if (sw !== SW.OK && sw !== SW.END_OF_FILE) {
-      if (this.exactLength(sw)) {
-        this.requestBlock();
+      if (this._exactLength(sw)) {
+        this._requestBlock();
         return;
       }
       if (sw === SW.WRONG_LENGTH) {
-        const smaller = this.block > 0xdf ? 0xdf : this.block >> 1;
-        if (smaller < MIN_BLOCK || !this.retry()) throw errorForStatus(sw, 'READ BINARY (no block size accepted)');
-        this.block = smaller;
-        this.requestBlock();
+        const smaller = this._block > 0xdf ? 0xdf : this._block >> 1;
+        if (smaller < MIN_BLOCK || !this._retry()) throw errorForStatus(sw, 'READ BINARY (no block size accepted)');
+        this._block = smaller;
+        this._requestBlock();
         return;
       }
-      throw errorForStatus(sw, 'READ BINARY at ' + this.offset);
+      throw errorForStatus(sw, 'READ BINARY at ' + this._offset);
     }
     let start = 0;
     let n = response.length - 2;
-    if (this.lastOdd && n > 0) {
+    if (this._lastOdd && n > 0) {
       const t = readTlv(response, 0, n, newTlv());
       if (t.tag !== 0x53 || t.end !== n) throw new IcaoError('malformed-data', 'odd READ BINARY answer is not one DO53');
       start = t.valueOffset;
       n = t.length;
     }
-    if (n > this.le) throw new IcaoError('malformed-data', 'chip returned more than requested');
+    if (n > this._le) throw new IcaoError('malformed-data', 'chip returned more than requested');
     if (n > 0) {
-      this.retries = 0;
-      this.sink.chunk(response.subarray(start, start + n), this.offset);
-      this.offset += n;
+      this._retries = 0;
+      this._sink.chunk(response.subarray(start, start + n), this._offset);
+      this._offset += n;
     }
-    if (this.offset >= this.total) {
-      this.complete();
+    if (this._offset >= this._total) {
+      this._complete();
       return;
     }
     if (sw === SW.END_OF_FILE) throw new IcaoError('malformed-data', 'file ends before its TLV length');
     if (n === 0) throw new IcaoError('malformed-data', 'READ BINARY returned no data');
-    this.requestBlock();
+    this._requestBlock();
   }
 }
 
@@ -308,5 +308,5 @@ class FileReadJob {
  * 'too-large', 'malformed-data', 'card-error', or the channel's own error. Called exactly once.
  */
 export function readFile(channel: ApduChannel, fileId: number, sink: FileSink, options: ReadOptions, callback: ReadCallback): void {
-  new FileReadJob(channel, fileId, sink, options, callback).start();
+  new FileReadJob(channel, fileId, sink, options, callback)._start();
 }

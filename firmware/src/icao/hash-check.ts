@@ -11,62 +11,62 @@ import type { FileSink } from './file-reader';
 export type HashVerdict = 'not-checked' | 'match' | 'mismatch' | 'not-in-sod';
 
 export class HashCheckSink implements FileSink {
-  private inner: FileSink | null;
-  private hash: Hash | null;
-  private expected: Uint8Array | null;
-  private next: number;
-  private total: number;
-  private broken: boolean;
-  private result: HashVerdict;
+  private _inner: FileSink | null;
+  private _hash: Hash | null;
+  private _expected: Uint8Array | null;
+  private _next: number;
+  private _total: number;
+  private _broken: boolean;
+  private _result: HashVerdict;
 
   /** `expected` null: the data group is not in EF.SOD ('not-in-sod', nothing is hashed). */
   constructor(inner: FileSink | null, hashName: string, expected: Uint8Array | null) {
-    this.inner = inner;
-    this.expected = expected;
-    this.hash = expected ? createHash(hashName) : null;
-    this.next = 0;
-    this.total = -1;
-    this.broken = false;
-    this.result = expected ? 'not-checked' : 'not-in-sod';
+    this._inner = inner;
+    this._expected = expected;
+    this._hash = expected ? createHash(hashName) : null;
+    this._next = 0;
+    this._total = -1;
+    this._broken = false;
+    this._result = expected ? 'not-checked' : 'not-in-sod';
   }
 
   begin(totalLength: number): void {
     // A resumed read calls begin again with the same length; the hash carries on.
-    if (this.total >= 0 && this.total !== totalLength) this.broken = true;
-    this.total = totalLength;
-    if (this.inner) this.inner.begin(totalLength);
+    if (this._total >= 0 && this._total !== totalLength) this._broken = true;
+    this._total = totalLength;
+    if (this._inner) this._inner.begin(totalLength);
   }
 
   chunk(data: Uint8Array, offset: number): void {
-    if (this.hash && !this.broken) {
-      if (offset === this.next) {
-        this.hash.update(data);
-        this.next += data.length;
-      } else if (offset + data.length <= this.next) {
+    if (this._hash && !this._broken) {
+      if (offset === this._next) {
+        this._hash.update(data);
+        this._next += data.length;
+      } else if (offset + data.length <= this._next) {
         // Bytes seen already (a resume that overlaps): skip.
-      } else if (offset < this.next) {
-        const skip = this.next - offset;
-        this.hash.update(data, skip, data.length - skip);
-        this.next = offset + data.length;
+      } else if (offset < this._next) {
+        const skip = this._next - offset;
+        this._hash.update(data, skip, data.length - skip);
+        this._next = offset + data.length;
       } else {
-        this.broken = true;
+        this._broken = true;
       }
     }
-    if (this.inner) this.inner.chunk(data, offset);
+    if (this._inner) this._inner.chunk(data, offset);
   }
 
   end(): void {
-    if (this.hash && this.expected) {
-      if (!this.broken && this.next === this.total) {
-        const d = this.hash.digest();
-        this.result = d.length === this.expected.length && equalBytes(d, 0, this.expected, 0, d.length) ? 'match' : 'mismatch';
+    if (this._hash && this._expected) {
+      if (!this._broken && this._next === this._total) {
+        const d = this._hash.digest();
+        this._result = d.length === this._expected.length && equalBytes(d, 0, this._expected, 0, d.length) ? 'match' : 'mismatch';
       }
-      this.hash = null;
+      this._hash = null;
     }
-    if (this.inner) this.inner.end();
+    if (this._inner) this._inner.end();
   }
 
   verdict(): HashVerdict {
-    return this.result;
+    return this._result;
   }
 }

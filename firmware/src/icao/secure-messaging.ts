@@ -57,51 +57,51 @@ function writeLength(buf: Uint8Array, pos: number, len: number): number {
 const PAD_TAIL = new Uint8Array([0x80, 0, 0, 0]);
 
 export class SecureMessagingChannel implements ApduChannel {
-  private inner: ApduChannel;
-  private ksEnc: Uint8Array;
-  private ksMac: Uint8Array;
+  private _inner: ApduChannel;
+  private _ksEnc: Uint8Array;
+  private _ksMac: Uint8Array;
   /** The send sequence counter; this object owns it (and the key arrays) and wipes them. */
   readonly ssc: Uint8Array;
-  private cipher: DesCipher | null;
-  private mac: RetailMac | null;
-  private open: boolean;
+  private _cipher: DesCipher | null;
+  private _mac: RetailMac | null;
+  private _open: boolean;
 
   /** Takes ownership of `ksEnc`, `ksMac` (16 bytes each) and `ssc` (8 bytes): `wipe()` zeroes them. */
   constructor(inner: ApduChannel, ksEnc: Uint8Array, ksMac: Uint8Array, ssc: Uint8Array) {
     if (ksEnc.length !== 16 || ksMac.length !== 16 || ssc.length !== 8) throw new IcaoError('internal', 'SM key or SSC length');
-    this.inner = inner;
-    this.ksEnc = ksEnc;
-    this.ksMac = ksMac;
+    this._inner = inner;
+    this._ksEnc = ksEnc;
+    this._ksMac = ksMac;
     this.ssc = ssc;
-    this.cipher = new DesCipher(ksEnc);
-    this.mac = new RetailMac(ksMac);
-    this.open = true;
+    this._cipher = new DesCipher(ksEnc);
+    this._mac = new RetailMac(ksMac);
+    this._open = true;
   }
 
   /** False once the session has ended (MAC failure, lost card, or `wipe()`). */
   isOpen(): boolean {
-    return this.open;
+    return this._open;
   }
 
   /** Ends the session: zeroes keys, key schedules and SSC. Idempotent. */
   wipe(): void {
-    this.open = false;
-    if (this.cipher) this.cipher.wipe();
-    if (this.mac) this.mac.wipe();
-    this.cipher = null;
-    this.mac = null;
-    this.ksEnc.fill(0);
-    this.ksMac.fill(0);
+    this._open = false;
+    if (this._cipher) this._cipher.wipe();
+    if (this._mac) this._mac.wipe();
+    this._cipher = null;
+    this._mac = null;
+    this._ksEnc.fill(0);
+    this._ksMac.fill(0);
     this.ssc.fill(0);
   }
 
-  private fail(message: string, sw?: number): IcaoError {
+  private _fail(message: string, sw?: number): IcaoError {
     return smFailure(message, sw);
   }
 
   /** Protects a plain short command APDU (cases 1-4). Increments the SSC. */
   wrap(apdu: Uint8Array): Uint8Array {
-    if (!this.open) throw smFailure('secure messaging session has ended');
+    if (!this._open) throw smFailure('secure messaging session has ended');
     const n = apdu.length;
     if (n < 4) throw new IcaoError('internal', 'command APDU shorter than 4 bytes');
     let lc = 0;
@@ -135,7 +135,7 @@ export class SecureMessagingChannel implements ApduChannel {
       out[pos++] = odd ? 0x85 : 0x87;
       pos = writeLength(out, pos, value);
       if (!odd) out[pos++] = 0x01;
-      this.cipher!.cbcEncrypt(null, padded, padded);
+      this._cipher!.cbcEncrypt(null, padded, padded);
       out.set(padded, pos);
       pos += padded.length;
     }
@@ -145,7 +145,7 @@ export class SecureMessagingChannel implements ApduChannel {
       out[pos++] = le;
     }
     incrementSsc(this.ssc);
-    const mac = this.mac!;
+    const mac = this._mac!;
     mac.update(this.ssc);
     mac.update(out, 0, 4);
     mac.update(PAD_TAIL);
@@ -164,9 +164,9 @@ export class SecureMessagingChannel implements ApduChannel {
    * any MAC or structure failure; nothing is decrypted before the MAC has been verified.
    */
   unwrap(response: Uint8Array): Uint8Array {
-    if (!this.open) throw smFailure('secure messaging session has ended');
+    if (!this._open) throw smFailure('secure messaging session has ended');
     try {
-      return this.unwrapOpen(response);
+      return this._unwrapOpen(response);
     } catch (e) {
       const err = asIcaoError(e);
       if (err.code === 'sm-failure') this.wipe();
@@ -174,15 +174,15 @@ export class SecureMessagingChannel implements ApduChannel {
     }
   }
 
-  private unwrapOpen(response: Uint8Array): Uint8Array {
+  private _unwrapOpen(response: Uint8Array): Uint8Array {
     const n = response.length;
-    if (n < 2) throw this.fail('response shorter than a status word');
+    if (n < 2) throw this._fail('response shorter than a status word');
     incrementSsc(this.ssc);
     const outerSw = statusWord(response);
     if (n === 2) {
-      if (outerSw === SW.SM_MISSING || outerSw === SW.SM_INCORRECT) throw this.fail('chip reports a secure-messaging error ' + hex4(outerSw), outerSw);
+      if (outerSw === SW.SM_MISSING || outerSw === SW.SM_INCORRECT) throw this._fail('chip reports a secure-messaging error ' + hex4(outerSw), outerSw);
       if (outerSw === SW.OK || (outerSw >> 8) === 0x61 || (outerSw >> 8) === 0x62 || (outerSw >> 8) === 0x63) {
-        throw this.fail('unprotected status word ' + hex4(outerSw), outerSw);
+        throw this._fail('unprotected status word ' + hex4(outerSw), outerSw);
       }
       return response;
     }
@@ -196,48 +196,48 @@ export class SecureMessagingChannel implements ApduChannel {
     let macStart = -1;
     while (pos < end) {
       readTlv(response, pos, end, t, 'sm-failure');
-      if (macStart >= 0) throw this.fail('data object after DO8E');
+      if (macStart >= 0) throw this._fail('data object after DO8E');
       if (t.tag === 0x87 || t.tag === 0x85) {
-        if (cryptoStart >= 0 || swStart >= 0) throw this.fail('misplaced DO' + t.tag.toString(16));
+        if (cryptoStart >= 0 || swStart >= 0) throw this._fail('misplaced DO' + t.tag.toString(16));
         cryptoStart = t.valueOffset;
         cryptoEnd = t.end;
         cryptoTag = t.tag;
       } else if (t.tag === 0x99) {
-        if (swStart >= 0 || t.length !== 2) throw this.fail('malformed DO99');
+        if (swStart >= 0 || t.length !== 2) throw this._fail('malformed DO99');
         swStart = t.valueOffset;
       } else if (t.tag === 0x8e) {
-        if (t.length !== 8) throw this.fail('malformed DO8E');
+        if (t.length !== 8) throw this._fail('malformed DO8E');
         macStart = pos;
       } else {
-        throw this.fail('unexpected data object in protected response');
+        throw this._fail('unexpected data object in protected response');
       }
       pos = t.end;
     }
-    if (macStart < 0) throw this.fail('response has no MAC (DO8E)');
-    if (swStart < 0) throw this.fail('response has no status (DO99)');
-    const mac = this.mac!;
+    if (macStart < 0) throw this._fail('response has no MAC (DO8E)');
+    if (swStart < 0) throw this._fail('response has no status (DO99)');
+    const mac = this._mac!;
     mac.update(this.ssc);
     mac.update(response, 0, macStart);
     const expected = mac.finish();
     const ok = equalBytes(expected, 0, response, macStart + 2, 8);
     expected.fill(0);
-    if (!ok) throw this.fail('response MAC does not verify');
+    if (!ok) throw this._fail('response MAC does not verify');
     // Authentic from here on; structure of the cryptogram is still checked.
     let dataLen = 0;
     let plain: Uint8Array | null = null;
     if (cryptoStart >= 0) {
       let c = cryptoStart;
       if (cryptoTag === 0x87) {
-        if (c >= cryptoEnd || response[c] !== 0x01) throw this.fail('DO87 without padding indicator 01');
+        if (c >= cryptoEnd || response[c] !== 0x01) throw this._fail('DO87 without padding indicator 01');
         c++;
       }
       const clen = cryptoEnd - c;
-      if (clen < 8 || (clen & 7)) throw this.fail('cryptogram length is not a positive multiple of 8');
-      plain = this.cipher!.cbcDecrypt(null, response.subarray(c, cryptoEnd));
+      if (clen < 8 || (clen & 7)) throw this._fail('cryptogram length is not a positive multiple of 8');
+      plain = this._cipher!.cbcDecrypt(null, response.subarray(c, cryptoEnd));
       dataLen = unpaddedLength(plain);
       if (dataLen < 0) {
         plain.fill(0);
-        throw this.fail('cryptogram padding is wrong');
+        throw this._fail('cryptogram padding is wrong');
       }
     }
     const out = new Uint8Array(dataLen + 2);
@@ -258,7 +258,7 @@ export class SecureMessagingChannel implements ApduChannel {
       callback(asIcaoError(e), null);
       return;
     }
-    this.inner.transceive(wrapped, (err, response) => {
+    this._inner.transceive(wrapped, (err, response) => {
       if (err || !response) {
         // The exchange is lost, so is SSC synchrony: the session cannot go on.
         this.wipe();
