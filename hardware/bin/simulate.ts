@@ -1,8 +1,10 @@
 // The virtual reader on a real pseudo-terminal, for the host SDK, the CLI or libnfc-style tools:
 //   npx tsx hardware/bin/simulate.ts --document <fixture name|dir|none> --board pico|pico-i2c|pico-spi
 //        [--vpcd <port>] [--bundle <firmware.js>]
-// First line on stdout: `serial: /dev/pts/N`. Runs until SIGINT/SIGTERM. The passport starts on
-// the reader; 'r' removes it and 'p' places it again (stdin a TTY), SIGUSR1 toggles it.
+// First line on stdout: `serial: /dev/pts/N`, second: `pid: N`, the process that takes SIGUSR1
+// (under `tsx` that is not the pid you started: tsx relays only SIGINT/SIGTERM to its child).
+// Runs until SIGINT/SIGTERM. The passport starts on the reader; 'r' removes it and 'p' places it
+// again (stdin a TTY), SIGUSR1 toggles it.
 // --vpcd <port>: the card is an external emulator (vicc) connecting to this TCP port instead.
 
 import { existsSync } from 'node:fs';
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
   const device = createVirtualDevice({ clock: new RealClock(), board, card, bundlePath });
   const server = await serveOnPty(device);
   process.stdout.write(`serial: ${server.path}\n`);
+  process.stdout.write(`pid: ${process.pid} (kill -USR1 ${process.pid} toggles the passport)\n`);
   if (vpcd) process.stderr.write(`vpcd: waiting for a card emulator on 127.0.0.1:${vpcd.port}\n`);
 
   let placed = card !== null;

@@ -3,11 +3,11 @@
 // on a real pseudo-terminal, then reads it with the real CLI over that serial device, verifies
 // it against the sample CSCA and saves the data groups and the face image.
 //
-//   npm start [-- --document utopia-jp2] [-- --board pico-i2c]
+//   npm start [-- --document utopia-jp2] [-- --board pico-i2c] [-- --out DIR]  (default out/<document>)
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadFixture } from '@epassport/hardware/fixtures/index';
@@ -16,10 +16,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const tsx = join(root, 'node_modules/.bin/tsx');
 
 const { values } = parseArgs({
-  options: { document: { type: 'string', default: 'utopia-anna' }, board: { type: 'string', default: 'pico' } },
+  options: {
+    document: { type: 'string', default: 'utopia-anna' },
+    board: { type: 'string', default: 'pico' },
+    out: { type: 'string' },
+  },
 });
 const fixture = loadFixture(values.document!);
-const outDir = join(root, 'out', fixture.name);
+const outDir = values.out ? resolve(values.out) : join(root, 'out', fixture.name);
 
 function startVirtualReader(): Promise<{ child: ChildProcess; path: string }> {
   const child = spawn(tsx, [join(root, 'hardware/bin/simulate.ts'), '--document', fixture.name, '--board', values.board!], {
