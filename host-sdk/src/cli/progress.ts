@@ -37,6 +37,14 @@ export function createProgress(stream: NodeJS.WritableStream & { isTTY?: boolean
             stopBar();
             bar = new SingleBar({ stream, format: 'waiting for a passport [{bar}] {value}/{total} s', hideCursor: true, clearOnComplete: true, barsize: 30 });
             bar.start(Math.round(e.total / 1000), 0);
+          } else if (e.phase === 'card-lost' || e.phase === 'resumed') {
+            // The device waits for the same passport, then reads on from where it was.
+            const where = e.fileId ? ' at ' + fileName(e.fileId) + (e.total ? ' ' + e.done + '/' + e.total : '') : '';
+            line(e.phase === 'resumed' ? 'resumed' + where : 'passport lost' + where + ' \u2014 place it again');
+            if (tty && e.phase === 'resumed' && e.fileId && e.total) {
+              bar = new SingleBar({ stream, format: 'reading {file} [{bar}] {value}/{total} bytes', hideCursor: true, clearOnComplete: true, barsize: 30 });
+              bar.start(e.total, e.done, { file: fileName(e.fileId).padEnd(6) });
+            }
           } else {
             line(PHASE_TEXT[e.phase] ?? e.phase);
           }

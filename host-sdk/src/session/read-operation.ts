@@ -131,13 +131,14 @@ export class ReadOperation {
       case 'file-chunk': {
         const f = this.incoming.get(m.fileId);
         if (!f) return this.fail(new ReaderError('malformed-data', 'the reader sent data of ' + fileName(m.fileId) + ' before its file-begin', { fileId: m.fileId }));
-        // Contiguous from 0, or again from a resume offset after a card loss: never past what
-        // arrived, never past the announced length.
-        if (m.offset > f.received || m.offset + m.data.length > f.length) {
+        // Each byte exactly once: every chunk starts where the previous one ended (a resume
+        // after a card loss continues at the last delivered byte, it never repeats or skips),
+        // and never runs past the announced length.
+        if (m.offset !== f.received || m.offset + m.data.length > f.length) {
           return this.fail(new ReaderError('malformed-data', fileName(m.fileId) + ': chunk at ' + m.offset + '+' + m.data.length + ' does not follow ' + f.received + ' of ' + f.length + ' bytes', { fileId: m.fileId }));
         }
         f.bytes.set(m.data, m.offset);
-        f.received = Math.max(f.received, m.offset + m.data.length);
+        f.received = m.offset + m.data.length;
         const event = { type: 'chunk' as const, fileId: m.fileId, offset: m.offset, length: m.data.length, received: f.received, total: f.length };
         this.emit(() => this.out.push(event));
         break;

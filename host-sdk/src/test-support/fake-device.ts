@@ -40,6 +40,12 @@ export interface FakeDeviceOptions {
   failWith?: { code: string; sw?: number; message?: string };
   /** Writes these garbage bytes before every n-th frame. */
   garbage?: { every: number; bytes: Uint8Array };
+  /** The passport leaves the field after this many chunks (resume, protocol/README.md): the
+   * device reports 'card-lost' (heartbeats every 500 ms), and when the passport is back after
+   * `backAfterMs` (null: never) it authenticates again, reports 'resumed' and reads on from the
+   * same offset; after `windowMs` (default 10 s) without it, error card-lost. `resendBytes`
+   * makes it a faulty device that repeats that many bytes on resuming. */
+  loseCard?: { afterChunks: number; backAfterMs: number | null; windowMs?: number; resendBytes?: number };
 }
 
 export class FakeDevice {
@@ -179,6 +185,7 @@ export class FakeDevice {
     let firstMismatch = 0;
     let bytesRead = 0;
     const chunk = o.chunkSize ?? MAX_CHUNK_DATA;
+    let lose = o.loseCard;
     for (const fileId of order) {
       const bytes = o.files[fileId];
       await send({ type: 'file-begin', fileId, length: bytes.length });
@@ -189,6 +196,25 @@ export class FakeDevice {
         if (o.unplugAfterChunks !== undefined && this.chunksSent >= o.unplugAfterChunks) {
           this.onUnplug();
           return;
+        }
+        if (lose && this.chunksSent >= lose.afterChunks) {
+          const away = lose;
+          lose = undefined;
+          const lostAt = Date.now();
+          const where = { fileId, done: offset, total: bytes.length };
+          for (;;) {
+            await send({ type: 'progress', phase: 'card-lost', ...where });
+            if (stale()) return;
+            if (stopped()) return fail('cancelled', 'cancelled by the host');
+            const elapsed = Date.now() - lostAt;
+            if (away.backAfterMs !== null && elapsed >= away.backAfterMs) break;
+            if (elapsed >= (away.windowMs ?? 10_000)) return fail('card-lost', '', fileId);
+            await new Promise((r) => setTimeout(r, Math.min(500, away.backAfterMs ?? 500)));
+          }
+          await send({ type: 'progress', phase: 'connecting', fileId: 0, done: 0, total: 0 });
+          await send({ type: 'progress', phase: 'authenticating', fileId: 0, done: 0, total: 0 });
+          await send({ type: 'progress', phase: 'resumed', ...where });
+          if (away.resendBytes) offset = Math.max(0, offset - away.resendBytes);
         }
         await send({ type: 'file-chunk', fileId, offset, data: bytes.subarray(offset, offset + chunk) });
         this.chunksSent++;
