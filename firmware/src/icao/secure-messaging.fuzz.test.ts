@@ -51,7 +51,7 @@ function retailMac(key: Buffer, data: Uint8Array): Buffer {
   const k1 = key.subarray(0, 8);
   const k2 = key.subarray(8, 16);
   const p = isoPad(data);
-  let h = Buffer.alloc(8);
+  let h: Buffer = Buffer.alloc(8);
   for (let o = 0; o < p.length; o += 8) {
     const x = Buffer.alloc(8);
     for (let i = 0; i < 8; i++) x[i] = h[i] ^ p[o + i];
@@ -96,7 +96,7 @@ interface Sample {
   expected?: Uint8Array;
 }
 
-const arbSw = fc.oneof(fc.constantFrom([0x90, 0x00], [0x62, 0x82], [0x6a, 0x82], [0x69, 0x88]), fc.tuple(fc.nat(255), fc.nat(255)));
+const arbSw: fc.Arbitrary<number[]> = fc.oneof(fc.constantFrom([0x90, 0x00], [0x62, 0x82], [0x6a, 0x82], [0x69, 0x88]), fc.tuple(fc.nat(255), fc.nat(255)));
 const arbLongForm = fc.integer({ min: 0, max: 4 });
 
 /** Honest responses: DO'87' (any length form) when there is data, DO'99', DO'8E'. */
