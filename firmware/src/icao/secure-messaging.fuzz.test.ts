@@ -96,7 +96,7 @@ interface Sample {
   expected?: Uint8Array;
 }
 
-const arbSw: fc.Arbitrary<number[]> = fc.oneof(fc.constantFrom([0x90, 0x00], [0x62, 0x82], [0x6a, 0x82], [0x69, 0x88]), fc.tuple(fc.nat(255), fc.nat(255)));
+const arbSw: fc.Arbitrary<number[]> = fc.oneof(fc.constantFrom<number[]>([0x90, 0x00], [0x62, 0x82], [0x6a, 0x82], [0x69, 0x88]), fc.tuple(fc.nat(255), fc.nat(255)).map((t) => [...t]));
 const arbLongForm = fc.integer({ min: 0, max: 4 });
 
 /** Honest responses: DO'87' (any length form) when there is data, DO'99', DO'8E'. */
@@ -121,7 +121,7 @@ const arbHostileAuthentic: fc.Arbitrary<Sample> = fc.record({
   do99: fc.constantFrom('ok', 'missing', 'short', 'long', 'twice', 'first'),
   extra: fc.option(fc.tuple(fc.constantFrom(0x01, 0x53, 0x80, 0x8e, 0x97, 0x5f1f), fc.uint8Array({ maxLength: 12 })), { nil: undefined }),
   lengthForm: fc.constantFrom('short', 'long', 'indefinite', 'overlong', 'huge'),
-  macHeader: fc.constantFrom([0x8e, 0x08], [0x8e, 0x81, 0x08], [0x8e, 0x07], [0x8e, 0x09], [0x8e, 0x80]),
+  macHeader: fc.constantFrom<number[]>([0x8e, 0x08], [0x8e, 0x81, 0x08], [0x8e, 0x07], [0x8e, 0x09], [0x8e, 0x80]),
   sw: arbSw,
 }).map((c) => {
   const padded = c.badPadding ? Buffer.from(concat(c.data, new Uint8Array((8 - (c.data.length % 8)) % 8 || 8).fill(0x5a))) : isoPad(c.data);
