@@ -15,6 +15,7 @@ import { EspruinoRuntime } from '../shim/espruino-runtime';
 import type { InputLine, SpiPeer } from '../shim/peers';
 import type { Card } from './card';
 import type { Clock } from './clock';
+import type { LinkFaults } from './link-faults';
 import { HsuTransport, I2cTransport, Pn532Faults, Pn532Simulator, SpiTransport, type Pn532Stats } from './pn532/index';
 import { openPseudoTerminal, type PseudoTerminal } from './pty';
 
@@ -30,6 +31,8 @@ export interface VirtualDeviceOptions {
   /** Or its text. */
   bundleSource?: string;
   faults?: Pn532Faults;
+  /** Faults on the USB link between the host and the device (link-faults.ts). */
+  linkFaults?: LinkFaults;
   /** Start the firmware at once (default true): load, boot line, power-on. */
   start?: boolean;
 }
@@ -85,7 +88,7 @@ export function createVirtualDevice(options: VirtualDeviceOptions): VirtualDevic
     runtime,
     pn532,
     board,
-    usb: runtime.usb,
+    usb: options.linkFaults ? options.linkFaults.attach(runtime.usb, clock) : runtime.usb,
     setCard: (card) => pn532.setCard(card),
     get stats() {
       return pn532.stats;

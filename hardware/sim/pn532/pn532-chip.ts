@@ -588,6 +588,12 @@ export class Pn532Chip {
 
   /** Replies up to 262 bytes of `data`, with MI set and the rest kept when there is more. */
   private handOut(job: Job, t: Target, data: Uint8Array, ms: number): void {
+    if (this.faults.endlessMoreParts > 0) {
+      // Fault: MI on every part, the same part again on the next `40 Tg`.
+      this.faults.endlessMoreParts--;
+      t.rxRest = data;
+      return this.reply(job, COMMAND.InDataExchange, [MI, ...data.subarray(0, MAX_DATA_EXCHANGE)], ms);
+    }
     if (data.length > MAX_DATA_EXCHANGE) {
       t.rxRest = data.slice(MAX_DATA_EXCHANGE);
       return this.reply(job, COMMAND.InDataExchange, [MI, ...data.subarray(0, MAX_DATA_EXCHANGE)], ms);

@@ -13,6 +13,9 @@ export class Pn532Faults {
   exchangeErrors: number[] = [];
   /** The chip is reset (RSTPD_N pulse) this many ms after ACKing the next command. */
   resetAfterAckMs: number | null = null;
+  /** Upcoming InDataExchange answers that say "more information" (MI) and then repeat the same
+   * part, never reaching the end while this is above 0 (Infinity: a card that never finishes). */
+  endlessMoreParts = 0;
   private silentUntil = -Infinity;
   private clock: Clock | null = null;
 
@@ -45,6 +48,12 @@ export class Pn532Faults {
 
   speak(): this {
     this.silentUntil = -Infinity;
+    return this;
+  }
+
+  /** The card's answers never end: each part comes with MI set, `parts` times (default forever). */
+  moreInformationForever(parts = Infinity): this {
+    this.endlessMoreParts = parts;
     return this;
   }
 
