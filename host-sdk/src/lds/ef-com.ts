@@ -18,7 +18,8 @@ export interface EfCom {
 export function parseEfCom(bytes: Uint8Array): EfCom {
   const outer = readFileTlv(bytes, 0x60, 'EF.COM');
   const children = readTlvList(outer.value);
-  const ascii = (v?: Uint8Array) => (v ? String.fromCharCode(...v) : '');
+  // latin1 without spreading the bytes into arguments (a hostile 100 KB field would overflow the stack)
+  const ascii = (v?: Uint8Array) => (v ? Buffer.from(v.buffer, v.byteOffset, v.length).toString('latin1') : '');
   const list = findTlv(children, 0x5c);
   const groups = list ? [...list.value].map((t) => DG_TAGS[t]).filter((g) => g !== undefined) : [];
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readTlv, readTlvList, encodeTlv } from './tlv';
+import { readTlv, readTlvList, encodeTlv, concatBytes } from './tlv';
 import { encodeDg1, parseDg1 } from './dg1';
 import { parseDg2 } from './dg2';
 import { parseEfCom } from './ef-com';
@@ -69,6 +69,13 @@ describe('DG1', () => {
 describe('EF.COM', () => {
   it('lists the data groups', () => {
     expect(parseEfCom(encodeEfCom([1, 2, 15, 14]))).toEqual({ ldsVersion: '0107', unicodeVersion: '040000', dataGroups: [1, 2, 14, 15] });
+  });
+  it('reads a hostile 300 KB version field without overflowing the stack (found by fuzzing)', () => {
+    const big = new Uint8Array(300_000).fill(0x30);
+    const com = encodeTlv(0x60, concatBytes(encodeTlv(0x5f01, big), encodeTlv(0x5c, new Uint8Array([0x61]))));
+    const r = parseEfCom(com);
+    expect(r.ldsVersion.length).toBe(300_000);
+    expect(r.dataGroups).toEqual([1]);
   });
 });
 
