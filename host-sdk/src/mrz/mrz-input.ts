@@ -47,13 +47,16 @@ export function bacKeyFromFields(fields: MrzFields): BacKey {
   if (!/^[0-9A-Z<]+$/.test(number)) invalid('documentNumber', 'may only hold A-Z, 0-9 and <');
   if (number.replace(/<+$/, '').length > 22) invalid('documentNumber', 'is longer than 22 characters');
   const documentNumber = number.length < 9 ? number.padEnd(9, '<') : number;
-  checkDate('dateOfBirth', String(fields.dateOfBirth ?? ''));
-  checkDate('dateOfExpiry', String(fields.dateOfExpiry ?? ''));
+  // Strings from here on: a JavaScript caller may pass 880315 as a number.
+  const dateOfBirth = String(fields.dateOfBirth ?? '');
+  const dateOfExpiry = String(fields.dateOfExpiry ?? '');
+  checkDate('dateOfBirth', dateOfBirth);
+  checkDate('dateOfExpiry', dateOfExpiry);
   return {
     documentNumber,
-    dateOfBirth: fields.dateOfBirth,
-    dateOfExpiry: fields.dateOfExpiry,
-    checkDigits: checkDigit(documentNumber) + checkDigit(fields.dateOfBirth) + checkDigit(fields.dateOfExpiry),
+    dateOfBirth,
+    dateOfExpiry,
+    checkDigits: checkDigit(documentNumber) + checkDigit(dateOfBirth) + checkDigit(dateOfExpiry),
   };
 }
 

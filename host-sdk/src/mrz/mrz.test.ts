@@ -135,6 +135,11 @@ describe('MRZ input for BAC', () => {
     expect(toBacKey({ mrz: 'l898902c3 690806 940623' }).documentNumber).toBe('L898902C3');
   });
 
+  it('dates given as numbers by a JavaScript caller become strings with the right check digits (found by fuzzing)', () => {
+    const key = toBacKey({ documentNumber: 'L898902C', dateOfBirth: 690806 as unknown as string, dateOfExpiry: 940623 as unknown as string });
+    expect(key).toEqual({ documentNumber: 'L898902C<', dateOfBirth: '690806', dateOfExpiry: '940623', checkDigits: '316' });
+  });
+
   it('verifies a check digit appended to a date', () => {
     expect(bacKeyFromText('L898902C 6908061 9406236').checkDigits).toBe('316');
     const e = thrown(() => bacKeyFromText('L898902C 6908062 9406236'));
