@@ -5,6 +5,9 @@ import * as pkijs from 'pkijs';
 import * as asn1js from 'asn1js';
 import { describe, expect, it } from 'vitest';
 import { verifyWithKey } from './cms';
+import { parseMasterList } from './master-list';
+import { passiveAuthentication } from './passive-authentication';
+import { parseSod } from './sod';
 
 const SHA256 = '2.16.840.1.101.3.4.2.1';
 const data = new TextEncoder().encode('signed attributes stand-in');
@@ -45,5 +48,22 @@ describe('verifyWithKey', () => {
     expect(verifyWithKey(ec.publicKey, alg('1.2.840.113549.1.1.11'), SHA256, data, sig).valid).toBe(false);
     expect(() => verifyWithKey(ec.publicKey, alg('1.2.3.4'), SHA256, data, sig)).toThrow(/signature algorithm 1.2.3.4 is not supported/);
     expect(() => verifyWithKey(ec.publicKey, alg('1.2.840.10045.2.1'), '1.2.3', data, sig)).toThrow(/digest algorithm 1.2.3 is not supported/);
+  });
+});
+
+describe('malformed time values (found by fuzzing)', () => {
+  // asn1js throws a plain Error for a GeneralizedTime that is not a time ("abc").
+  const badTime = [0x30, 0x05, 0x18, 0x03, 0x61, 0x62, 0x63];
+
+  it('EF.SOD: ReaderError malformed-data, and passive authentication reports instead of throwing', () => {
+    const sod = new Uint8Array([0x77, badTime.length, ...badTime]);
+    expect(() => parseSod(sod)).toThrow(expect.objectContaining({ name: 'ReaderError', code: 'malformed-data' }));
+    const report = passiveAuthentication({ sod, dataGroups: {} });
+    expect(report.verified).toBe(false);
+    expect(report.signature.problems.join()).toMatch(/not ASN.1/);
+  });
+
+  it('master list: ReaderError trust-store', () => {
+    expect(() => parseMasterList(new Uint8Array(badTime))).toThrow(expect.objectContaining({ name: 'ReaderError', code: 'trust-store' }));
   });
 });

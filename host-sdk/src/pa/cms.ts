@@ -26,6 +26,20 @@ function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
+/**
+ * asn1js.fromBER that never throws: asn1js decodes time types eagerly and throws a plain Error on
+ * a UTCTime / GeneralizedTime that is not a time, where every other malformation gives offset -1.
+ */
+export function fromBerSafe(data: Parameters<typeof asn1js.fromBER>[0]): ReturnType<typeof asn1js.fromBER> {
+  try {
+    return asn1js.fromBER(data);
+  } catch (e) {
+    const result = new asn1js.BaseBlock();
+    result.error = (e as Error).message;
+    return { offset: -1, result };
+  }
+}
+
 /** The octets of an OCTET STRING, joining the segments of a constructed (BER) one. */
 function octets(s: asn1js.OctetString): Uint8Array {
   if (!s.idBlock.isConstructed) return new Uint8Array(s.valueBlock.valueHexView);
@@ -41,7 +55,7 @@ function octets(s: asn1js.OctetString): Uint8Array {
 
 /** Parses a ContentInfo holding SignedData. `what` names the object in errors (EF.SOD, ...). */
 export function parseSignedData(der: Uint8Array, what: string): ParsedSignedData {
-  const asn1 = asn1js.fromBER(toArrayBuffer(der));
+  const asn1 = fromBerSafe(toArrayBuffer(der));
   if (asn1.offset === -1) fail(what, 'not ASN.1: ' + asn1.result.error);
   let contentInfo: pkijs.ContentInfo;
   let signedData: pkijs.SignedData;
@@ -107,7 +121,8 @@ export function findSignerCertificate(signerInfo: pkijs.SignerInfo, certificates
     } else if (sid && sid.valueBlock) {
       const ski = cert.extensions?.find((e) => e.extnID === OID.SUBJECT_KEY_IDENTIFIER);
       const keyId = new Uint8Array((sid as asn1js.OctetString).valueBlock.valueHexView);
-      if (ski && sameBytes(octets(asn1js.fromBER(ski.extnValue.valueBlock.valueHexView).result as asn1js.OctetString), keyId)) return der;
+      const id = ski ? fromBerSafe(ski.extnValue.valueBlock.valueHexView).result : null;
+      if (id instanceof asn1js.OctetString && sameBytes(octets(id), keyId)) return der;
     }
   }
   return null;

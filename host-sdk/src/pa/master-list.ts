@@ -6,7 +6,7 @@
 import * as asn1js from 'asn1js';
 import type { X509Certificate } from 'node:crypto';
 import { ReaderError } from '../reader-error';
-import { checkSigner, parseSignedData } from './cms';
+import { checkSigner, fromBerSafe, parseSignedData } from './cms';
 import { issuedBy, loadCertificate, summarize, type CertificateSummary } from './certificates';
 import { OID } from './oids';
 
@@ -31,7 +31,7 @@ export function parseMasterList(bytes: Uint8Array): MasterList {
     return reject((e as Error).message, e);
   }
   if (cms.eContentType !== OID.CSCA_MASTER_LIST) reject('content type ' + cms.eContentType + ' is not a CSCA master list (2.23.136.1.1.2)');
-  const asn1 = asn1js.fromBER(cms.eContent.slice().buffer as ArrayBuffer);
+  const asn1 = fromBerSafe(cms.eContent.slice().buffer as ArrayBuffer);
   if (asn1.offset === -1 || !(asn1.result instanceof asn1js.Sequence)) reject('CscaMasterList is not a SEQUENCE');
   const [version, certList] = asn1.result.valueBlock.value;
   if (!(version instanceof asn1js.Integer) || !(certList instanceof asn1js.Set)) reject('CscaMasterList is not { version, certList }');

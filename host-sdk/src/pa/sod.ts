@@ -8,7 +8,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { ReaderError } from '../reader-error';
 import { readFileTlv } from '../lds/tlv';
-import { parseSignedData, type ParsedSignedData } from './cms';
+import { fromBerSafe, parseSignedData, type ParsedSignedData } from './cms';
 import { DIGESTS, OID, digestLabel } from './oids';
 
 export const SOD_TAG = 0x77;
@@ -34,7 +34,7 @@ function fail(message: string, cause?: unknown): never {
 }
 
 function parseLdsSecurityObject(der: Uint8Array): LdsSecurityObject {
-  const asn1 = asn1js.fromBER(der.buffer.slice(der.byteOffset, der.byteOffset + der.byteLength) as ArrayBuffer);
+  const asn1 = fromBerSafe(der.buffer.slice(der.byteOffset, der.byteOffset + der.byteLength) as ArrayBuffer);
   if (asn1.offset === -1 || !(asn1.result instanceof asn1js.Sequence)) fail('LDSSecurityObject is not a SEQUENCE');
   const [version, alg, hashes, versionInfo] = asn1.result.valueBlock.value;
   if (!(version instanceof asn1js.Integer) || !(alg instanceof asn1js.Sequence) || !(hashes instanceof asn1js.Sequence)) {
