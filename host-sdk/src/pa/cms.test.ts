@@ -67,3 +67,14 @@ describe('malformed time values (found by fuzzing)', () => {
     expect(() => parseMasterList(new Uint8Array(badTime))).toThrow(expect.objectContaining({ name: 'ReaderError', code: 'trust-store' }));
   });
 });
+
+describe('hostile RSA-PSS parameters (found by fuzzing)', () => {
+  const PSS = '1.2.840.113549.1.1.10';
+
+  it('parameters that are not RSASSA-PSS-params: ReaderError malformed-data, not a pkijs Error', () => {
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    expect(() => verifyWithKey(publicKey, alg(PSS, new asn1js.Integer({ value: 1 })), SHA256, data, new Uint8Array(128)))
+      .toThrow(expect.objectContaining({ name: 'ReaderError', code: 'malformed-data' }));
+  });
+
+});

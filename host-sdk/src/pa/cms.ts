@@ -148,7 +148,12 @@ export function verifyWithKey(
   let algorithm = sig.name;
   const curve = key.asymmetricKeyDetails?.namedCurve;
   if (sig.scheme === 'rsa-pss') {
-    const params = new pkijs.RSASSAPSSParams({ schema: signatureAlgorithm.algorithmParams });
+    let params: pkijs.RSASSAPSSParams;
+    try {
+      params = new pkijs.RSASSAPSSParams({ schema: signatureAlgorithm.algorithmParams });
+    } catch (e) {
+      throw new ReaderError('malformed-data', 'RSA-PSS parameters do not parse', { cause: e });
+    }
     digest = DIGESTS[params.hashAlgorithm.algorithmId];
     if (!digest) throw new ReaderError('unsupported', 'RSA-PSS hash ' + params.hashAlgorithm.algorithmId + ' is not supported');
     algorithm = 'RSASSA-PSS/' + digestLabel(digest) + ' salt ' + params.saltLength;
