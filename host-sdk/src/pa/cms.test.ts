@@ -78,3 +78,17 @@ describe('hostile RSA-PSS parameters (found by fuzzing)', () => {
   });
 
 });
+
+describe('a signed attribute with no values (found by fuzzing)', () => {
+  it('is a problem in the report, not a TypeError out of passiveAuthentication', () => {
+    // 77 { ContentInfo { SignedData { ..., LDSSecurityObject v0 SHA-256 with no hashes,
+    //   SignerInfo { signedAttrs [0] { Attribute { contentType, SET {} } } } } } }
+    const sod = new Uint8Array(Buffer.from(
+      '7782007f307d06092a864886f70d010702a070306e020103310030220606678108010101a018241604143012020100300b06096086480165030402013000' +
+      '31433041020101300730023100020101300b0609608648016503040201a00f300d06092a864886f70d0109033100300b06092a864886f70d01010b04080000000000000000', 'hex'));
+    const report = passiveAuthentication({ sod, dataGroups: {} });
+    expect(report.verified).toBe(false);
+    expect(report.signature.contentType).toBe(false);
+    expect(report.signature.problems.join()).toMatch(/content-type attribute/);
+  });
+});

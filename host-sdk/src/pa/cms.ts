@@ -130,7 +130,8 @@ export function findSignerCertificate(signerInfo: pkijs.SignerInfo, certificates
 
 function attributeValue(signerInfo: pkijs.SignerInfo, oid: string): asn1js.AsnType | null {
   const attr = signerInfo.signedAttrs?.attributes.find((a) => a.type === oid);
-  return attr && attr.values.length === 1 ? attr.values[0] : null;
+  // pkijs leaves `values` undefined for an attribute with an empty SET of values
+  return attr && attr.values && attr.values.length === 1 ? attr.values[0] : null;
 }
 
 /** Verifies `signature` over `data` with `key` by the SignerInfo's algorithm (node:crypto). */
