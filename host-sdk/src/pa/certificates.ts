@@ -23,20 +23,28 @@ export function loadCertificate(der: Uint8Array | string, what = 'certificate'):
   }
 }
 
+/** ISO 8601 of an X509Certificate date, or the text as it is when it is not a date (OpenSSL
+ * loads certificates whose validity does not parse as a date). */
+function isoDate(text: string): string {
+  const t = Date.parse(text);
+  return Number.isNaN(t) ? text : new Date(t).toISOString();
+}
+
 export function summarize(cert: X509Certificate): CertificateSummary {
   return {
     subject: cert.subject.split('\n').join(', '),
     issuer: cert.issuer.split('\n').join(', '),
     serialNumber: cert.serialNumber,
-    notBefore: new Date(cert.validFrom).toISOString(),
-    notAfter: new Date(cert.validTo).toISOString(),
+    notBefore: isoDate(cert.validFrom),
+    notAfter: isoDate(cert.validTo),
     fingerprint: cert.fingerprint256.replace(/:/g, '').toLowerCase(),
   };
 }
 
 export function validityAt(cert: X509Certificate, at: Date): Validity {
-  if (at.getTime() < new Date(cert.validFrom).getTime()) return 'not-yet-valid';
-  if (at.getTime() > new Date(cert.validTo).getTime()) return 'expired';
+  // Negated so that a validity date that does not parse (NaN) is never 'valid'.
+  if (!(at.getTime() >= new Date(cert.validFrom).getTime())) return 'not-yet-valid';
+  if (!(at.getTime() <= new Date(cert.validTo).getTime())) return 'expired';
   return 'valid';
 }
 

@@ -218,3 +218,19 @@ describe('trust store and master lists', () => {
     await expect(loadTrustStore(join(dir, 'nope'))).rejects.toMatchObject({ code: 'trust-store' });
   });
 });
+
+describe('a Document Signer certificate whose validity is not a date (found by fuzzing)', () => {
+  it('is reported, never valid, and does not throw a RangeError', async () => {
+    const { loadFixture } = await import('@epassport/hardware/fixtures/index');
+    const f = loadFixture('icao-specimen');
+    const sod = f.files[0x1d].slice();
+    // offset 336 is a digit of the DS certificate's UTCTime; bit 3 turns it into something OpenSSL
+    // still loads but that is not a date
+    expect(Buffer.from(sod.subarray(330, 342)).toString('latin1')).toMatch(/^\d+/);
+    sod[336] ^= 1 << 3;
+    const report = passiveAuthentication({ sod, dataGroups: { 1: f.files[1] }, trustStore: storeOf(f.cscaCertificate) });
+    expect(report.verified).toBe(false);
+    expect(report.chain.status).toBe('untrusted');
+    expect(report.chain.documentSigner?.validity).not.toBe('valid');
+  });
+});
