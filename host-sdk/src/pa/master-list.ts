@@ -53,7 +53,12 @@ export function parseMasterList(bytes: Uint8Array): MasterList {
   }
   if (!check.signerCertificate) reject('no signer certificate is embedded');
   if (!check.messageDigestValid || !check.contentTypeValid || !check.signatureValid) reject(check.problems.join('; '));
-  const signer = loadCertificate(check.signerCertificate, 'master list signer certificate');
+  let signer: X509Certificate;
+  try {
+    signer = loadCertificate(check.signerCertificate, 'master list signer certificate');
+  } catch (e) {
+    return reject((e as Error).message, e);
+  }
   const issuer = cscas.find((c) => issuedBy(signer, c));
   if (!issuer) reject('its signer certificate was not issued by any CSCA in the list');
   return { version: version.valueBlock.valueDec, certificates, signer: summarize(signer), signerIssuer: summarize(issuer) };

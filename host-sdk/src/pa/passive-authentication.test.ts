@@ -234,3 +234,14 @@ describe('a Document Signer certificate whose validity is not a date (found by f
     expect(report.chain.documentSigner?.validity).not.toBe('valid');
   });
 });
+
+describe('a master list whose signer certificate OpenSSL cannot load (found by fuzzing)', () => {
+  it('is rejected as trust-store, like every other bad master list', async () => {
+    const { loadMasterList } = await import('@epassport/hardware/fixtures/index');
+    const ml = loadMasterList();
+    // 19 bytes spliced into the signer certificate's extensions: pkijs still parses it, OpenSSL does not
+    const splice = Buffer.from('1d0f0101ff04040302078030110603551d2504', 'hex');
+    const bad = new Uint8Array([...ml.subarray(0, 1826), ...splice, ...ml.subarray(1826)]);
+    expect(() => parseMasterList(bad)).toThrow(expect.objectContaining({ name: 'ReaderError', code: 'trust-store' }));
+  });
+});
