@@ -47,7 +47,7 @@ const WIRE_KINDS: WireKind[] = ['flip', 'truncate', 'sw', 'bare', 'junk', 'empty
 
 export const arbPlan: fc.Arbitrary<Plan> = fc.record({
   seed: fc.integer(),
-  dataGroups: fc.constantFrom([1], [1], [1, 15], [1, 2, 15]),
+  dataGroups: fc.constantFrom<number[]>([1], [1], [1, 15], [1, 2, 15]),
   wire: fc.option(fc.record({ rate: fc.constantFrom(0.01, 0.03, 0.1, 0.3), kinds: fc.subarray(WIRE_KINDS, { minLength: 1 }) }), { freq: 2, nil: null }),
   file: fc.option(fc.oneof(
     { weight: 6, arbitrary: fc.record({ id: fc.constantFrom(SFI.COM, SFI.SOD, SFI.SOD, 1, 2, 15), how: fc.constant('mutate' as const), mutations: arbMutations }) },
