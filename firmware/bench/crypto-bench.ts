@@ -36,7 +36,7 @@ const tdes = new DesCipher(key16);
 const mac = new RetailMac(key16);
 const rows: [string, string][] = [
   ['DES-CBC encrypt', fmt(measure(blocks, () => des.cbcEncrypt(null, buf, out)), 'blocks/s')],
-  ['DES block (ECB)', fmt(measure(1, () => des.encryptBlock(buf, 0, out, 0)), 'blocks/s')],
+  ['DES block (one-block CBC = ECB)', fmt(measure(1, () => des.cbcEncrypt(null, buf.subarray(0, 8), out.subarray(0, 8))), 'blocks/s')],
   ['3DES-CBC encrypt (2-key EDE)', fmt(measure(blocks, () => tdes.cbcEncrypt(null, buf, out)), 'blocks/s')],
   ['3DES-CBC decrypt (2-key EDE)', fmt(measure(blocks, () => tdes.cbcDecrypt(null, buf, out)), 'blocks/s')],
   ['retail MAC (ISO 9797-1 alg. 3)', fmt(measure(buf.length, () => { mac.update(buf); mac.finish(); }), 'bytes/s')],

@@ -1,4 +1,4 @@
-// DES and Triple DES (FIPS 46-3, ANSI X9.52), ECB blocks and CBC, in plain code that Espruino runs.
+// DES and Triple DES (FIPS 46-3, ANSI X9.52), CBC (one block with a zero IV is ECB) and CBC-MAC steps, in plain code that Espruino runs.
 //
 // Layout (the classic fast software DES, as in Outerbridge's d3des and libdes):
 // - the initial and final permutations are five masked swaps each (no bit loops);
@@ -204,18 +204,6 @@ export class DesCipher {
     finalPermutation();
   }
 
-  encryptBlock(src: Uint8Array, srcOffset: number, dst: Uint8Array, dstOffset: number): void {
-    loadBlock(src, srcOffset);
-    this._cryptLr(true);
-    storeBlock(dst, dstOffset);
-  }
-
-  decryptBlock(src: Uint8Array, srcOffset: number, dst: Uint8Array, dstOffset: number): void {
-    loadBlock(src, srcOffset);
-    this._cryptLr(false);
-    storeBlock(dst, dstOffset);
-  }
-
   /**
    * CBC encryption of `data` (a multiple of 8 bytes; pad first) into `out` (may be `data`).
    * `iv` null means eight zero bytes, as in ICAO 9303.
@@ -227,8 +215,9 @@ export class DesCipher {
     let pl = 0;
     let pr = 0;
     if (iv) {
-      pl = (iv[0] << 24) | (iv[1] << 16) | (iv[2] << 8) | iv[3];
-      pr = (iv[4] << 24) | (iv[5] << 16) | (iv[6] << 8) | iv[7];
+      loadBlock(iv, 0);
+      pl = LR[0];
+      pr = LR[1];
     }
     for (let o = 0; o < n; o += 8) {
       loadBlock(data, o);
@@ -250,8 +239,9 @@ export class DesCipher {
     let pl = 0;
     let pr = 0;
     if (iv) {
-      pl = (iv[0] << 24) | (iv[1] << 16) | (iv[2] << 8) | iv[3];
-      pr = (iv[4] << 24) | (iv[5] << 16) | (iv[6] << 8) | iv[7];
+      loadBlock(iv, 0);
+      pl = LR[0];
+      pr = LR[1];
     }
     for (let o = 0; o < n; o += 8) {
       loadBlock(data, o);
@@ -265,6 +255,30 @@ export class DesCipher {
       storeBlock(dst, o);
     }
     return dst;
+  }
+
+  /**
+   * CBC-MAC step on whole blocks, chaining value as two words: for each 8-byte block of
+   * `src[o, o + 8 * blocks)`, cv = E(cv XOR block). No byte copies, no allocation.
+   */
+  macBlocks(cv: Int32Array, src: Uint8Array, o: number, blocks: number): void {
+    for (let end = o + 8 * blocks; o < end; o += 8) {
+      loadBlock(src, o);
+      LR[0] ^= cv[0];
+      LR[1] ^= cv[1];
+      this._cryptLr(true);
+      cv[0] = LR[0];
+      cv[1] = LR[1];
+    }
+  }
+
+  /** Encrypts (or decrypts) the block held as two words in `cv`, in place. */
+  cryptWords(cv: Int32Array, encrypt: boolean): void {
+    LR[0] = cv[0];
+    LR[1] = cv[1];
+    this._cryptLr(encrypt);
+    cv[0] = LR[0];
+    cv[1] = LR[1];
   }
 
   /** Overwrites the key schedules with zeros; the object is useless afterwards. */

@@ -9,4 +9,8 @@ export type ApduCallback = (err: IcaoError | null, response: Uint8Array | null) 
 
 export interface ApduChannel {
   transceive(apdu: Uint8Array, callback: ApduCallback): void;
+  /** What readFile learnt about the card behind this channel (it keeps the note on the channel,
+   * which lives as long as the session): the largest extended-length READ BINARY block the card
+   * answered, or -1 when it refused extended length. Absent: not tried yet. */
+  readBlock?: number;
 }

@@ -25,9 +25,13 @@ export function selectFileApdu(fid: number): Uint8Array {
   return new Uint8Array([0x00, INS.SELECT, 0x02, 0x0c, 0x02, (fid >> 8) & 0xff, fid & 0xff]);
 }
 
-/** READ BINARY of the current EF at `offset` (0..32767). `le` 1..256 (256 is sent as 00). */
+/** READ BINARY of the current EF at `offset` (0..32767). `le` 1..256 (256 is sent as 00); above
+ * 256 (up to 65536, sent as 0000) the APDU is extended: 00 B0 P1 P2 00 Le Le. */
 export function readBinaryApdu(offset: number, le: number): Uint8Array {
-  return new Uint8Array([0x00, INS.READ_BINARY, (offset >> 8) & 0x7f, offset & 0xff, le & 0xff]);
+  const a = [0x00, INS.READ_BINARY, (offset >> 8) & 0x7f, offset & 0xff];
+  if (le > 256) a.push(0, (le >> 8) & 0xff, le & 0xff);
+  else a.push(le & 0xff);
+  return new Uint8Array(a);
 }
 
 /** READ BINARY with a short EF identifier (P1 = 80|SFI): selects the file and reads at `offset`

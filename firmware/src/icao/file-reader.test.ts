@@ -44,7 +44,7 @@ interface Outcome { err: IcaoError | null; length: number; sink: RecordingSink; 
 
 function read(channel: ApduChannel, sfi: number, options: Partial<ReadOptions> = {}, sink = new RecordingSink()): Outcome {
   const out: Outcome = { err: null, length: -1, sink, calls: 0 };
-  readFile(channel, sfi, sink, { maxFileLength: 200_000, ...options }, (err, length) => {
+  readFile(channel, sfi, sink, { maxFileLength: 200_000, extendedBlock: 0, ...options }, (err, length) => {
     out.calls++;
     out.err = err;
     out.length = length;
@@ -87,17 +87,17 @@ function securedChip(opts: Partial<MockChipOptions> & { files: MockChipOptions['
 const summary = (log: Uint8Array[]): string[] => log.map((a) => toHex(a.subarray(1, 4)) + ':' + (a.length > 4 ? a[a.length - 1] : ''));
 
 describe('readFile, plain channel', () => {
-  it('header first with the short EF identifier, then full blocks, streamed to the sink', () => {
+  it('a whole block first with the short EF identifier (the TLV header is in it), then full blocks, streamed to the sink', () => {
     const file = lds(0x75, 1000); // DG2: 75 82 03E8, 1004 bytes
     const chip = plainChip({ files: { 2: file } });
     const r = read(chip, 2, { maxBlock: PLAIN_MAX_READ });
     expect(r.err).toBeNull();
     expect(r.length).toBe(1004);
     expect(toHex(r.sink.data)).toBe(toHex(file));
-    expect(summary(chip.log)).toEqual(['B08200:8', 'B00008:0', 'B00108:0', 'B00208:0', 'B00308:228']);
+    expect(summary(chip.log)).toEqual(['B08200:0', 'B00100:0', 'B00200:0', 'B00300:236']);
     expect(r.sink.events[0]).toBe('begin');
     expect(r.sink.events[r.sink.events.length - 1]).toBe('end');
-    expect(r.sink.chunks.map((c) => c.offset)).toEqual([0, 8, 264, 520, 776]);
+    expect(r.sink.chunks.map((c) => c.offset)).toEqual([0, 256, 512, 768]);
   });
 
   it('a file smaller than the header read (6282 on the first read)', () => {
@@ -113,9 +113,10 @@ describe('readFile, plain channel', () => {
     const r = read(chip, 2);
     expect(r.err).toBeNull();
     expect(toHex(r.sink.data)).toBe(toHex(file));
-    const les = chip.log.slice(1, 4).map((a) => a[4]);
-    expect(les).toEqual([SM_MAX_READ, 0xdf, 0x6f]); // 239 -> 223 -> 111, then it sticks
-    expect(chip.log.slice(4).every((a) => a[4] <= 0x6f)).toBe(true);
+    const les = chip.log.slice(0, 5).map((a) => a[4]);
+    // First read 239 refused: the header alone (4), then blocks 239 -> 223 -> 111, and it sticks.
+    expect(les).toEqual([SM_MAX_READ, 4, SM_MAX_READ, 0xdf, 0x6f]);
+    expect(chip.log.slice(5).every((a) => a[4] <= 0x6f)).toBe(true);
   });
 
   it('6Cxx: retries with exactly the Le the chip names', () => {
@@ -124,8 +125,8 @@ describe('readFile, plain channel', () => {
     const r = read(chip, 3);
     expect(r.err).toBeNull();
     expect(toHex(r.sink.data)).toBe(toHex(file));
-    expect(chip.log[1][4]).toBe(SM_MAX_READ);
-    expect(chip.log[2][4]).toBe(100);
+    expect(chip.log[0][4]).toBe(SM_MAX_READ);
+    expect(chip.log[1][4]).toBe(100);
   });
 
   it('offsets beyond 32767 use READ BINARY B1 with DO54', () => {
@@ -164,10 +165,10 @@ describe('readFile, plain channel', () => {
     expect(r.sink.chunks[0].offset).toBe(1500);
     expect(toHex(r.sink.data.subarray(1500))).toBe(toHex(file.subarray(1500)));
     expect(r.sink.data.subarray(0, 1500).every((b) => b === 0)).toBe(true);
-    expect(summary(chip.log).slice(0, 2)).toEqual(['B08200:8', 'B005DC:' + SM_MAX_READ]);
+    expect(summary(chip.log).slice(0, 2)).toEqual(['B08200:' + SM_MAX_READ, 'B005DC:' + SM_MAX_READ]);
     // a start offset inside the header bytes
     const r2 = read(plainChip({ files: { 2: file } }), 2, { startOffset: 5 });
-    expect(r2.sink.chunks[0]).toEqual({ offset: 5, length: 3 });
+    expect(r2.sink.chunks[0]).toEqual({ offset: 5, length: SM_MAX_READ - 5 });
     expect(toHex(r2.sink.data.subarray(5))).toBe(toHex(file.subarray(5)));
     // at the very end: begin + end, nothing else
     const r3 = read(plainChip({ files: { 2: file } }), 2, { startOffset: file.length });
@@ -181,7 +182,7 @@ describe('readFile, plain channel', () => {
     const r = read(chip, 5);
     expect(r.err!.code).toBe('file-not-found');
     expect(r.err!.sw).toBe(0x6a82);
-    expect(summary(chip.log)).toEqual(['B08500:8', 'A4020C:5']);
+    expect(summary(chip.log)).toEqual(['B08500:' + SM_MAX_READ, 'A4020C:5']);
   });
 
   it('a chip without SFI support: SELECT by identifier, then plain READ BINARY', () => {
@@ -213,9 +214,11 @@ describe('readFile, plain channel', () => {
   it('a chip that returns more than asked, or nothing, is malformed-data (no endless loop)', () => {
     const file = lds(0x75, 1000);
     const chip = plainChip({ files: { 2: file } });
+    let calls = 0;
     const greedy: ApduChannel = {
       transceive(a, cb) {
-        chip.transceive(a, (e, r) => cb(e, a[3] === 8 ? new Uint8Array([...r!.subarray(0, r!.length - 2), 1, 2, 3, 0x90, 0]) : r));
+        const second = ++calls === 2;
+        chip.transceive(a, (e, r) => cb(e, second ? new Uint8Array([...r!.subarray(0, r!.length - 2), 1, 2, 3, 0x90, 0]) : r));
       },
     };
     expect(read(greedy, 2).err!.code).toBe('malformed-data');
@@ -284,7 +287,7 @@ describe('readFile under secure messaging', () => {
     const r = read(sm, 2);
     expect(r.err).toBeNull();
     expect(toHex(r.sink.data)).toBe(toHex(file));
-    expect(summary(chip.log).slice(0, 2)).toEqual(['B08200:8', 'B00008:' + SM_MAX_READ]);
+    expect(summary(chip.log).slice(0, 2)).toEqual(['B08200:' + SM_MAX_READ, 'B000EF:' + SM_MAX_READ]);
     expect(Math.max(...responseLengths)).toBe(260);
     expect(responseLengths.every((n) => n <= 262)).toBe(true);
   });

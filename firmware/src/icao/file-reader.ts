@@ -41,6 +41,10 @@ export interface ReadOptions {
   maxBlock?: number;
   /** Use READ BINARY with a short EF identifier for the first read (default true). */
   useShortFileId?: boolean;
+  /** Largest block read with an extended-length READ BINARY (Le > 256) when the rest of the file
+   * is longer than `maxBlock` (default EXTENDED_READ; 0: never). Tried once per channel: a card
+   * that refuses it (any error status) is read in `maxBlock` blocks from then on. */
+  extendedBlock?: number;
 }
 
 export type ReadCallback = (err: IcaoError | null, length: number) => void;
@@ -53,6 +57,9 @@ export const PLAIN_MAX_READ = 256;
 export const HEADER_READ = 8;
 /** Offsets above this need READ BINARY with odd INS. */
 export const MAX_EVEN_OFFSET = 0x7fff;
+/** Extended-length block (see README, "Extended length"): the R-APDU is buffered whole (the MAC
+ * covers all of it) in the PN532 driver and the SM layer, so this bounds that RAM. */
+export const EXTENDED_READ = 2048;
 /** Smallest block we fall back to on repeated 6700 before giving up. */
 const MIN_BLOCK = 8;
 /** Retries (6Cxx, 6700, fall-back to SELECT) allowed without progress. */
@@ -80,6 +87,9 @@ class FileReadJob {
   private _exactLe: number;
   private _retries: number;
   private _lastOdd: boolean;
+  private _extended: number;
+  /** The request in flight is an extended-length READ BINARY. */
+  private _lastExtended: boolean;
   private _next: Uint8Array | null;
   private _looping: boolean;
   private _onResponse: (err: IcaoError | null, response: Uint8Array | null) => void;
@@ -102,6 +112,8 @@ class FileReadJob {
     this._exactLe = 0;
     this._retries = 0;
     this._lastOdd = false;
+    this._extended = options.extendedBlock === undefined ? EXTENDED_READ : options.extendedBlock;
+    this._lastExtended = false;
     this._next = null;
     this._looping = false;
     this._onResponse = (err, response) => this._handle(err, response);
@@ -143,7 +155,9 @@ class FileReadJob {
 
   private _requestHeader(): void {
     this._state = STATE_HEADER;
-    const le = this._exactLe || HEADER_READ;
+    // The first read asks for a whole block: the TLV header is in its first bytes, and a small
+    // file (EF.COM, DG1) needs no second exchange. A shorter file just answers fewer bytes.
+    const le = this._exactLe || this._block;
     this._exactLe = 0;
     this._le = le;
     this._send(this._useSfi ? readBinarySfiApdu(this._sfi, 0, le) : readBinaryApdu(0, le));
@@ -173,9 +187,13 @@ class FileReadJob {
       this._send(readBinaryOddApdu(this._offset, wrapped));
     } else {
       let le = this._block > remaining ? remaining : this._block;
+      // Extended length when the card has not refused it and it saves exchanges.
+      const x = this._channel.readBlock === -1 ? 0 : this._extended;
+      if (x > PLAIN_MAX_READ && remaining > le) le = x > remaining ? remaining : x;
       if (this._exactLe) le = this._exactLe;
       this._exactLe = 0;
       this._le = le;
+      this._lastExtended = le > PLAIN_MAX_READ;
       this._send(readBinaryApdu(this._offset, le));
     }
   }
@@ -263,6 +281,13 @@ class FileReadJob {
   }
 
   private _onBlock(sw: number, response: Uint8Array): void {
+    if (this._lastExtended && sw !== SW.OK && sw !== SW.END_OF_FILE && (sw & 0xff00) !== 0x6c00 && this._retry()) {
+      // No extended length here (6700, 6D00, 6A86, ...): short blocks from now on.
+      this._channel.readBlock = -1;
+      this._requestBlock();
+      return;
+    }
+    if (this._lastExtended && (sw === SW.OK || sw === SW.END_OF_FILE)) this._channel.readBlock = this._le;
     if (sw !== SW.OK && sw !== SW.END_OF_FILE) {
       if (this._exactLength(sw)) {
         this._requestBlock();

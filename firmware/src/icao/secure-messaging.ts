@@ -40,6 +40,16 @@ function incrementSsc(ssc: Uint8Array): void {
   }
 }
 
+/** Undoes `incrementSsc` `times` times (big-endian decrement). */
+function decrementSsc(ssc: Uint8Array, times: number): void {
+  while (times-- > 0) {
+    for (let i = ssc.length - 1; i >= 0; i--) {
+      ssc[i] = (ssc[i] - 1) & 0xff;
+      if (ssc[i] !== 0xff) break;
+    }
+  }
+}
+
 function writeLength(buf: Uint8Array, pos: number, len: number): number {
   if (len < 128) {
     buf[pos++] = len;
@@ -65,6 +75,8 @@ export class SecureMessagingChannel implements ApduChannel {
   private _cipher: DesCipher | null;
   private _mac: RetailMac | null;
   private _open: boolean;
+  /** See ApduChannel.readBlock (readFile's note about extended length). */
+  readBlock?: number;
 
   /** Takes ownership of `ksEnc`, `ksMac` (16 bytes each) and `ssc` (8 bytes): `wipe()` zeroes them. */
   constructor(inner: ApduChannel, ksEnc: Uint8Array, ksMac: Uint8Array, ssc: Uint8Array) {
@@ -99,14 +111,21 @@ export class SecureMessagingChannel implements ApduChannel {
     return smFailure(message, sw);
   }
 
-  /** Protects a plain short command APDU (cases 1-4). Increments the SSC. */
+  /**
+   * Protects a plain command APDU: short cases 1-4, or extended case 2 (CLA INS P1 P2 00 Le Le,
+   * e.g. a READ BINARY of more than 256 bytes), which becomes an extended protected APDU with a
+   * two-byte DO'97'. Increments the SSC.
+   */
   wrap(apdu: Uint8Array): Uint8Array {
     if (!this._open) throw smFailure('secure messaging session has ended');
     const n = apdu.length;
     if (n < 4) throw new IcaoError('internal', 'command APDU shorter than 4 bytes');
     let lc = 0;
     let le = -1;
-    if (n === 5) {
+    const ext = n === 7 && apdu[4] === 0;
+    if (ext) {
+      le = (apdu[5] << 8) | apdu[6]; // 0000 = 65536, sent as 0000 again
+    } else if (n === 5) {
       le = apdu[4];
     } else if (n > 5) {
       lc = apdu[4];
@@ -118,15 +137,17 @@ export class SecureMessagingChannel implements ApduChannel {
     const ins = apdu[1];
     const odd = (ins & 1) === 1;
     const do8xLen = lc ? cryptogramObjectLength(lc, odd) : 0;
-    const bodyLen = do8xLen + (le >= 0 ? 3 : 0) + 10;
+    const bodyLen = do8xLen + (le >= 0 ? (ext ? 4 : 3) : 0) + 10;
     if (bodyLen > 255) throw new IcaoError('unsupported', 'protected command exceeds a short APDU');
-    const out = new Uint8Array(6 + bodyLen);
+    // Header, Lc (00 Lc Lc when extended), body, Le (00 00 extended: up to 65536 bytes; 00 short).
+    const head = ext ? 7 : 5;
+    const out = new Uint8Array(head + bodyLen + (ext ? 2 : 1));
     out[0] = cla | 0x0c;
     out[1] = ins;
     out[2] = apdu[2];
     out[3] = apdu[3];
-    out[4] = bodyLen;
-    let pos = 5;
+    out[head - 1] = bodyLen;
+    let pos = head;
     if (lc) {
       const padded = new Uint8Array(paddedLength(lc));
       padded.set(apdu.subarray(5, 5 + lc), 0);
@@ -141,7 +162,12 @@ export class SecureMessagingChannel implements ApduChannel {
     }
     if (le >= 0) {
       out[pos++] = 0x97;
-      out[pos++] = 1;
+      if (ext) {
+        out[pos++] = 2;
+        out[pos++] = le >> 8;
+      } else {
+        out[pos++] = 1;
+      }
       out[pos++] = le;
     }
     incrementSsc(this.ssc);
@@ -149,12 +175,11 @@ export class SecureMessagingChannel implements ApduChannel {
     mac.update(this.ssc);
     mac.update(out, 0, 4);
     mac.update(PAD_TAIL);
-    mac.update(out, 5, pos - 5);
+    mac.update(out, head, pos - head);
     out[pos++] = 0x8e;
     out[pos++] = 8;
     mac.finish(out, pos);
-    pos += 8;
-    out[pos] = 0x00; // Le: the protected response may be up to 256 bytes
+    // Le: 00 (or 00 00): the protected response may be as long as the chip likes.
     return out;
   }
 
@@ -269,6 +294,9 @@ export class SecureMessagingChannel implements ApduChannel {
       let failure: IcaoError | null = null;
       try {
         plain = this.unwrap(response);
+        // A chip without extended length refuses such an APDU with a bare 6700 before its
+        // secure messaging sees it: its SSC did not move, so ours goes back (command + response).
+        if (response.length === 2 && wrapped[4] === 0 && statusWord(response) === SW.WRONG_LENGTH) decrementSsc(this.ssc, 2);
       } catch (e) {
         failure = asIcaoError(e);
       }

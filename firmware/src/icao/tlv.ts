@@ -19,66 +19,55 @@ export function newTlv(): Tlv {
 }
 
 /**
+ * Tag and length at `pos` (before `limit`) into `out` (tag, valueOffset, length); false when the
+ * bytes end before the header does. A tag over 3 bytes or a length form other than short or
+ * 81..84 throws IcaoError(`code`).
+ */
+function readHeader(buf: Uint8Array, pos: number, limit: number, out: Tlv, code: string): boolean {
+  if (pos >= limit) return false;
+  let tag = buf[pos++];
+  if ((tag & 0x1f) === 0x1f) {
+    let n = 0;
+    do {
+      if (pos >= limit) return false;
+      if (++n > 2) throw new IcaoError(code, 'TLV tag too long');
+      tag = (tag << 8) | buf[pos];
+    } while (buf[pos++] & 0x80);
+  }
+  if (pos >= limit) return false;
+  let len = buf[pos++];
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 4) throw new IcaoError(code, 'TLV length form not supported');
+    if (pos + n > limit) return false;
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + buf[pos++];
+  }
+  out.tag = tag;
+  out.valueOffset = pos;
+  out.length = len;
+  out.end = pos + len;
+  return true;
+}
+
+/**
  * Reads the TLV at `pos`, which must end at or before `limit`. Fills and returns `out`.
  * `code` is the error code for a structure that does not parse ('malformed-data' by default).
  */
 export function readTlv(buf: Uint8Array, pos: number, limit: number, out: Tlv, code?: string): Tlv {
   const err = code || 'malformed-data';
   if (limit > buf.length) limit = buf.length;
-  if (pos >= limit) throw new IcaoError(err, 'TLV truncated');
-  let tag = buf[pos++];
-  if ((tag & 0x1f) === 0x1f) {
-    let n = 0;
-    do {
-      if (pos >= limit || ++n > 2) throw new IcaoError(err, 'TLV tag truncated or too long');
-      tag = (tag << 8) | buf[pos];
-    } while (buf[pos++] & 0x80);
-  }
-  if (pos >= limit) throw new IcaoError(err, 'TLV length missing');
-  let len = buf[pos++];
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 4) throw new IcaoError(err, 'TLV length form not supported');
-    if (pos + n > limit) throw new IcaoError(err, 'TLV length truncated');
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + buf[pos++];
-  }
-  if (len > limit - pos) throw new IcaoError(err, 'TLV value runs past its container');
-  out.tag = tag;
-  out.valueOffset = pos;
-  out.length = len;
-  out.end = pos + len;
+  if (!readHeader(buf, pos, limit, out, err)) throw new IcaoError(err, 'TLV tag truncated or length missing');
+  if (out.end > limit) throw new IcaoError(err, 'TLV value runs past its container');
   return out;
 }
 
 /** Header length and total length of a TLV from its first bytes (a file's start), without
  * requiring the value to be present. Returns -1 for headerLength when more bytes are needed. */
 export function peekTlvHeader(buf: Uint8Array, available: number): { tag: number; headerLength: number; valueLength: number } {
-  const r = { tag: 0, headerLength: -1, valueLength: 0 };
-  let pos = 0;
-  if (available < 1) return r;
-  let tag = buf[pos++];
-  if ((tag & 0x1f) === 0x1f) {
-    let n = 0;
-    do {
-      if (pos >= available) return r;
-      if (++n > 2) throw new IcaoError('malformed-data', 'file tag too long');
-      tag = (tag << 8) | buf[pos];
-    } while (buf[pos++] & 0x80);
-  }
-  if (pos >= available) return r;
-  let len = buf[pos++];
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 4) throw new IcaoError('malformed-data', 'file length form not supported');
-    if (pos + n > available) return r;
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + buf[pos++];
-  }
-  r.tag = tag;
-  r.headerLength = pos;
-  r.valueLength = len;
-  return r;
+  const t = newTlv();
+  const whole = readHeader(buf, 0, available, t, 'malformed-data');
+  return { tag: t.tag, headerLength: whole ? t.valueOffset : -1, valueLength: t.length };
 }
 
 /** Dotted form of a DER OBJECT IDENTIFIER value. */
