@@ -5,6 +5,7 @@
 import { ERROR_CODES, FILE, type Message } from '@epassport/protocol';
 import { passiveAuthentication } from '@epassport/host-sdk/pa/passive-authentication';
 import type { TrustStore } from '@epassport/host-sdk/pa/trust-store';
+import { tlvTotalLength } from '@epassport/hardware/sim/passport/reference-reader';
 
 export interface ReadVerdict {
   /** 'verified', 'unverified' (completed, passive authentication failed), a device error code,
@@ -47,6 +48,17 @@ function differing(a: Uint8Array, b: Uint8Array | undefined): number {
   return n;
 }
 
+/** A file as a reader sees it: its outer TLV; bytes a chip keeps after that are not the file's. */
+function asTlv(file: Uint8Array | undefined): Uint8Array | undefined {
+  if (!file) return file;
+  try {
+    const n = tlvTotalLength(file.subarray(0, 8));
+    return n > 0 && n < file.length ? file.subarray(0, n) : file;
+  } catch {
+    return file;
+  }
+}
+
 function same(a: Uint8Array, b: Uint8Array | undefined): boolean {
   return !!b && a.length === b.length && differing(a, b) === 0;
 }
@@ -85,9 +97,10 @@ export function judgeRead(messages: Message[], x: ReadExpectations): ReadVerdict
       f.verdict = m.verdict;
       // Complete by the device's word: must be every byte the chip holds.
       const got = f.bytes.subarray(0, f.received);
-      if (f.received !== f.length || m.length !== f.length || !same(got, x.served[m.fileId])) {
-        v.dataLost += differing(got, x.served[m.fileId]);
-        v.notes.push(`file ${m.fileId} ended with ${f.received}/${f.length} bytes${same(got, x.served[m.fileId]) ? '' : ', not the chip\'s'}`);
+      const chip = asTlv(x.served[m.fileId]);
+      if (f.received !== f.length || m.length !== f.length || !same(got, chip)) {
+        v.dataLost += differing(got, chip);
+        v.notes.push(`file ${m.fileId} ended with ${f.received}/${f.length} bytes${same(got, chip) ? '' : ', not the chip\'s'}`);
       }
       if (m.verdict === 'match' && !same(got, x.signed[m.fileId])) {
         v.wrongVerdicts++;

@@ -17,7 +17,8 @@ import { FILE, type Message } from '@epassport/protocol';
 import { firmwareBundle } from '../../firmware/test/device-host';
 import { FaultHost, isFinal } from './fault-host';
 import { judgeRead, type ReadVerdict } from './read-check';
-import type { Action, FilePatch, Mutation, PassportSpec, Scenario, Step, Trigger } from './scenario';
+import { calibrate, type Calibration } from './calibration';
+import type { Action, At, FilePatch, Mutation, PassportSpec, Scenario, Step, Trigger } from './scenario';
 import { draw, randomBytes, seededRandom, type Range } from './seeded-random';
 
 export interface RunResult {
@@ -96,8 +97,19 @@ export function patchFiles(files: { [id: number]: Uint8Array }, patches: FilePat
   return out;
 }
 
-function mutator(m: Mutation, random: () => number): (apdu: Uint8Array, response: Uint8Array) => Uint8Array {
-  const at = draw(random, m.response);
+/** Draws an At: inside a phase means answers 'answers', answer 'bytes' or virtual 'ms'. */
+export function drawAt(random: () => number, at: At, unit: 'answers' | 'bytes' | 'ms', cal: Calibration): number {
+  if (typeof at === 'number' || Array.isArray(at)) return draw(random, at);
+  const span = cal.phases[at.in];
+  if (unit === 'answers') return draw(random, [span.firstAnswer, span.lastAnswer]);
+  if (unit === 'bytes') return draw(random, [span.startByte, Math.max(span.startByte, span.endByte - 1)]);
+  // Time: the phase's share of the read, by bytes (good enough to land inside it).
+  const f = (b: number): number => Math.floor((cal.virtualMs * b) / cal.bytes);
+  return draw(random, [f(span.startByte), Math.max(f(span.startByte), f(span.endByte) - 1)]);
+}
+
+function mutator(m: Mutation, random: () => number, cal: Calibration): (apdu: Uint8Array, response: Uint8Array) => Uint8Array {
+  const at = drawAt(random, m.response, 'answers', cal);
   let n = 0;
   return (_apdu, response) => {
     n++;
@@ -124,13 +136,14 @@ function mutator(m: Mutation, random: () => number): (apdu: Uint8Array, response
   };
 }
 
-function passportOptions(spec: PassportSpec | undefined, random: () => number): PassportOptions {
+function passportOptions(spec: PassportSpec | undefined, random: () => number, cal: Calibration): PassportOptions {
   const o: PassportOptions = { random: (n) => randomBytes(random, n) };
   if (!spec) return o;
-  if (spec.removedAfterBytes !== undefined) o.removedAfterBytes = draw(random, spec.removedAfterBytes);
-  if (spec.wrongMacResponse !== undefined) o.wrongMacResponse = draw(random, spec.wrongMacResponse);
+  if (spec.removedAfterBytes !== undefined) o.removedAfterBytes = drawAt(random, spec.removedAfterBytes, 'bytes', cal);
+  // Counted over answers under secure messaging: BAC's three plain answers come first.
+  if (spec.wrongMacResponse !== undefined) o.wrongMacResponse = Math.max(1, drawAt(random, spec.wrongMacResponse, 'answers', cal) - cal.phases.bac.lastAnswer);
   if (spec.corruptResponse) {
-    o.corruptResponse = { index: draw(random, spec.corruptResponse.index) };
+    o.corruptResponse = { index: drawAt(random, spec.corruptResponse.index, 'answers', cal) };
     if (spec.corruptResponse.byteOffset !== undefined) o.corruptResponse.byteOffset = draw(random, spec.corruptResponse.byteOffset);
   }
   if (spec.processingMs !== undefined) {
@@ -142,7 +155,7 @@ function passportOptions(spec: PassportSpec | undefined, random: () => number): 
       o.processingMs = per;
     }
   }
-  if (spec.mutate) o.mutateResponse = mutator(spec.mutate, random);
+  if (spec.mutate) o.mutateResponse = mutator(spec.mutate, random, cal);
   if (spec.shortReadSw !== undefined) o.shortReadSw = spec.shortReadSw;
   if (spec.plainErrors !== undefined) o.plainErrors = spec.plainErrors;
   return o;
@@ -165,7 +178,7 @@ export interface Reader {
 }
 
 /** A virtual reader built the way the matrix needs it (faults objects in hand, seeded RNGs). */
-export async function buildReader(board: string, fixture: Fixture, card: VirtualPassport | null, random: () => number): Promise<Reader> {
+export async function buildReader(board: string, fixture: Fixture, card: VirtualPassport | null, random: () => number, beforeStart?: (device: VirtualDevice) => void): Promise<Reader> {
   const bundlePath = await firmwareBundle();
   const clock = new VirtualClock();
   const faults = new Pn532Faults();
@@ -174,6 +187,7 @@ export async function buildReader(board: string, fixture: Fixture, card: Virtual
   // The board's hardware RNG (BAC's RND.IFD, K.IFD): seeded, so a run can be repeated.
   const install = device.runtime.evaluate('(function (f) { E.hwRand = f; })') as (f: () => number) => void;
   install(() => Math.floor(random() * 0x100000000) | 0);
+  if (beforeStart) beforeStart(device);
   device.start();
   const host = new FaultHost(device, clock);
   return { clock, device, faults, link, host, fixture };
@@ -198,7 +212,11 @@ export function followUpRead(r: Reader): { ok: boolean; verdict: ReadVerdict | n
       r.host = new FaultHost(r.device, r.clock);
       r.host.hello();
     }
-    const messages = r.host.read(r.fixture.bac, [1, 2, 15], 60_000);
+    const from = r.host.startRead(r.fixture.bac, [1, 2, 15]);
+    const end = r.host.waitFor((m) => isFinal(m) || (m.type === 'error' && m.code === 'busy'), from, 60_000);
+    if (end.type === 'error' && end.code === 'busy') return { ok: false, verdict: null, error: 'refused busy: the device was not idle' };
+    r.host.waitFor(isFinal, from, 60_000);
+    const messages = r.host.messages.slice(from);
     const verdict = judgeRead(messages, { served: r.fixture.files, signed: r.fixture.files, trust: trustOf(r.fixture), required: requiredFiles([1, 2, 15]) });
     return { ok: verdict.outcome === 'verified' && verdict.dataLost === 0 && verdict.duplicated === 0, verdict };
   } catch (e) {
@@ -221,8 +239,9 @@ export async function runScenario(s: Scenario, seed: number): Promise<RunResult>
   const boards = s.boards ?? ['pico'];
   const board = boards[Math.floor(random() * boards.length)];
   const fixture = fixtureOf(s.fixture ?? 'utopia-anna');
+  const cal = await calibrate(fixture);
   const served = s.files ? patchFiles(fixture.files, s.files, random) : fixture.files;
-  const passport = new VirtualPassport(served, fixture.bac, passportOptions(s.passport, random));
+  const passport = new VirtualPassport(served, fixture.bac, passportOptions(s.passport, random, cal));
   const r = await buildReader(board, fixture, s.cardAbsentAtStart ? null : passport, random);
   const result: RunResult = {
     scenario: s.name, seed, board, outcome: 'no-final', expected: false, dataLost: 0, duplicated: 0, wrongVerdicts: 0,
@@ -284,14 +303,14 @@ export async function runScenario(s: Scenario, seed: number): Promise<RunResult>
   const from = r.host.startRead(fixture.bac, s.dataGroups ?? [1, 2, 15], s.cardTimeoutMs ?? 5000);
   for (const st of steps) {
     const t = st.when;
-    if ('afterMs' in t) timers.push(r.clock.setTimeout(() => fire(st), draw(random, t.afterMs)));
+    if ('afterMs' in t) timers.push(r.clock.setTimeout(() => fire(st), drawAt(random, t.afterMs, 'ms', cal)));
   }
   const finished = (): boolean => r.host.messages.slice(from).some(isFinal);
-  const maxMs = s.maxMs ?? 180_000;
+  const maxMs = s.maxMs ?? 60_000;
   let abandoned = false;
   try {
     if (s.hostCloses) {
-      const at = draw(random, s.hostCloses.atMs);
+      const at = drawAt(random, s.hostCloses.atMs, 'ms', cal);
       r.clock.runUntil(() => finished() || r.clock.now() >= t0 + at, maxMs);
       if (!finished()) {
         abandoned = true;

@@ -4,13 +4,18 @@
 
 import type { CommandKind } from '@epassport/hardware/sim/passport/passport-options';
 import type { LinkDirection, LinkFaultPlan } from '@epassport/hardware/sim/link-faults';
+import type { Phase } from './calibration';
 import type { Range } from './seeded-random';
+
+/** A number, a [min, max] range, or "somewhere inside this phase of a clean read" (measured by
+ * calibration.ts: answer numbers, answer bytes, or virtual ms from the start of the read). */
+export type At = Range | { in: Phase };
 
 export type ScenarioGroup = 'usb' | 'pn532' | 'rf' | 'hostile';
 
 /** When a step fires, measured from the moment the host sends `read`. */
 export type Trigger =
-  | { afterMs: Range }
+  | { afterMs: At }
   | { progress: string }
   | { fileBegin: number }
   /** The first chunk of `file` that reaches `offset` or beyond. */
@@ -44,13 +49,13 @@ export interface Step {
  * answered APDU from 1. */
 export type Mutation =
   /** One random bit of answer N flipped. */
-  | { kind: 'flip-bit'; response: Range }
+  | { kind: 'flip-bit'; response: At }
   /** Answer N replaced by a bare status word (drawn from `sw`). */
-  | { kind: 'status'; response: Range; sw: number[] }
+  | { kind: 'status'; response: At; sw: number[] }
   /** Every answer from N on replaced by the bare status word `sw` (61xx loops, ...). */
-  | { kind: 'status-from'; response: Range; sw: number }
+  | { kind: 'status-from'; response: At; sw: number }
   /** Answer N gets `extra` random bytes before its status word (an oversized answer). */
-  | { kind: 'oversize'; response: Range; extra: Range };
+  | { kind: 'oversize'; response: At; extra: Range };
 
 /** How the chip's files differ from the signed fixture (hostile or damaged chips). */
 export type FilePatch =
@@ -68,9 +73,9 @@ export type FilePatch =
   | { file: number; truncateTo: Range };
 
 export interface PassportSpec {
-  removedAfterBytes?: Range;
-  wrongMacResponse?: Range;
-  corruptResponse?: { index: Range; byteOffset?: Range };
+  removedAfterBytes?: At;
+  wrongMacResponse?: At;
+  corruptResponse?: { index: At; byteOffset?: Range };
   processingMs?: Range | Partial<Record<CommandKind, Range>>;
   mutate?: Mutation;
   shortReadSw?: 0x9000 | 0x6282;
@@ -100,9 +105,9 @@ export interface Scenario {
   dataGroups?: number[];
   cardTimeoutMs?: number;
   /** The host closes its port at a random moment and a new host session comes back later. */
-  hostCloses?: { atMs: Range; backAfterMs: Range };
+  hostCloses?: { atMs: At; backAfterMs: Range };
   /** Acceptable outcomes of the faulted read. */
   expect: Outcome[];
-  /** Virtual time allowed for the faulted read (default 180 s). */
+  /** Virtual time allowed for the faulted read (default 60 s; a resume waits 10 s). */
   maxMs?: number;
 }

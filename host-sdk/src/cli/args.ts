@@ -78,7 +78,8 @@ export function parseCommandLine(argv: string[]): Command {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (e) {
     // parseArgs names the option, never a value.
-    throw new UsageError((e as Error).message.replace(/\. To specify a positional.*$/s, ''));
+    // One line: "argument is ambiguous" comes as three.
+    throw new UsageError((e as Error).message.replace(/\. To specify a positional.*$/s, '').replace(/\s*\n\s*/g, ' '));
   }
   const { values: v, positionals } = parsed;
   if (v.version) return { command: 'version' };
