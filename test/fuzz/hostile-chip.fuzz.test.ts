@@ -3,7 +3,7 @@
 // whose files are hostile under a correct MAC. See hostile-chip.ts for the plans and the checks;
 // `npx tsx test/fuzz/run.ts` runs thousands. FUZZ_SEED reproduces a run.
 import { describe, expect, it } from 'vitest';
-import { HostileChipFuzzer } from './hostile-chip';
+import { HostileChipFuzzer, type Plan } from './hostile-chip';
 import { runs } from './guards';
 
 const SEED = Number(process.env.FUZZ_SEED || Math.floor(Math.random() * 2 ** 31));
@@ -20,4 +20,23 @@ describe('hostile chip', () => {
     expect(Object.keys(stats.outcomes).filter((k) => !k.startsWith('result')).length).toBeGreaterThanOrEqual(4);
     expect(stats.damagedResponses).toBeGreaterThan(0);
   }, 120_000);
+
+  // Each class of hostility reaches the firmware and ends in the typed error it should: the
+  // fuzzer is not quietly reading good passports.
+  const base: Plan = { seed: 1, dataGroups: [1], wire: null, liar: null, file: null };
+  it.each<[string, Partial<Plan>, string]>([
+    ['EF.SOD missing', { file: { id: 0x1d, how: 'remove' } }, 'file-not-found'],
+    ['DG1 declaring 4 GB', { file: { id: 1, how: 'huge' } }, 'too-large'],
+    ['EF.COM of random bytes', { file: { id: 0x1e, how: 'random', length: 40 } }, 'malformed-data'],
+    ['DG1 with one bit flipped in the MRZ', { file: { id: 1, how: 'mutate', mutations: [{ kind: 'flip', pos: 20, bit: 1 }] } }, 'hash-mismatch'],
+    ['every response a bare status word (seed 3: 6A82 to the SELECT: no eMRTD)', { wire: { rate: 1, kinds: ['bare'] }, seed: 3 }, 'unsupported'],
+    ['every READ BINARY answer re-MACed with a flipped plaintext bit', { liar: { rate: 1, kinds: ['flip'] } }, 'malformed-data'],
+    ['every READ BINARY answer empty with 9000 under a correct MAC', { liar: { rate: 1, kinds: ['empty-ok'] } }, 'malformed-data'],
+  ])('%s', async (_name, patch, code) => {
+    const fuzzer = await HostileChipFuzzer.create('pico', 'utopia-anna');
+    const outcome = fuzzer.read({ ...base, ...patch });
+    expect(fuzzer.stats.failures).toEqual([]);
+    expect(outcome?.label).toBe(code);
+    expect(fuzzer.cleanRead()).toBe(true);
+  });
 });

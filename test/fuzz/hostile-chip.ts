@@ -4,6 +4,9 @@
 //   - wire: the passport's `mutateResponse` hook damages R-APDUs (bit flips, truncation, another
 //     status word, a bare status word, junk appended, emptied, TLV lengths rewritten). Under
 //     secure messaging most of these become sm-failure, which is the point: they must.
+//   - liar: the chip lies under a correct MAC: READ BINARY answers re-wrapped with the session
+//     keys with no data and 9000, more data than asked, less, another status word, flipped or
+//     replaced plaintext; this reaches the file reader's block logic, not just the parsers.
 //   - plaintext: the passport's files themselves are hostile (EF.COM, EF.SOD, DG1, DG2 mutated
 //     structurally, replaced by random bytes, declared 4 GB long, or missing) but served under a
 //     correct MAC, so the firmware's own parsers see the hostile bytes.
@@ -22,6 +25,9 @@ import { passiveAuthentication } from '@epassport/host-sdk/pa/passive-authentica
 import { parseSod } from '@epassport/host-sdk/pa/sod';
 import { TrustStore } from '@epassport/host-sdk/pa/trust-store';
 import { ReaderError } from '@epassport/host-sdk/reader-error';
+import type { SessionKeys } from '@epassport/hardware/sim/passport/bac-crypto';
+import { unwrapResponse, wrapResponse } from '@epassport/hardware/sim/passport/secure-messaging';
+import type { VirtualPassport } from '@epassport/hardware/sim/passport/virtual-passport';
 import { filesOf, newPassport, rig, type Rig } from '../../firmware/test/device-host';
 import { arbMutations, mutateAll, type Mutation } from './ber-mutator';
 
@@ -33,9 +39,13 @@ const SFI = { COM: 0x1e, SOD: 0x1d };
 
 export type WireKind = 'flip' | 'truncate' | 'sw' | 'bare' | 'junk' | 'empty' | 'tlv';
 
+export type LieKind = 'empty-ok' | 'more' | 'less' | 'sw' | 'flip' | 'replace';
+
 export interface Plan {
   seed: number;
   dataGroups: number[];
+  /** Lie in READ BINARY answers under a correct MAC: each with probability `rate`. */
+  liar: { rate: number; kinds: LieKind[] } | null;
   /** Damage R-APDUs on the wire: each response with probability `rate`, by one of `kinds`. */
   wire: { rate: number; kinds: WireKind[] } | null;
   /** Hostile file contents, served under a correct MAC. */
@@ -44,18 +54,20 @@ export interface Plan {
 }
 
 const WIRE_KINDS: WireKind[] = ['flip', 'truncate', 'sw', 'bare', 'junk', 'empty', 'tlv'];
+const LIE_KINDS: LieKind[] = ['empty-ok', 'more', 'less', 'sw', 'flip', 'replace'];
 
 export const arbPlan: fc.Arbitrary<Plan> = fc.record({
   seed: fc.integer(),
   dataGroups: fc.constantFrom<number[]>([1], [1], [1, 15], [1, 2, 15]),
   wire: fc.option(fc.record({ rate: fc.constantFrom(0.01, 0.03, 0.1, 0.3), kinds: fc.subarray(WIRE_KINDS, { minLength: 1 }) }), { freq: 2, nil: null }),
+  liar: fc.option(fc.record({ rate: fc.constantFrom(0.02, 0.1, 0.3, 1), kinds: fc.subarray(LIE_KINDS, { minLength: 1 }) }), { freq: 3, nil: null }),
   file: fc.option(fc.oneof(
     { weight: 6, arbitrary: fc.record({ id: fc.constantFrom(SFI.COM, SFI.SOD, SFI.SOD, 1, 2, 15), how: fc.constant('mutate' as const), mutations: arbMutations }) },
     { weight: 1, arbitrary: fc.record({ id: fc.constantFrom(SFI.COM, SFI.SOD, 1, 15), how: fc.constant('random' as const), length: fc.integer({ min: 0, max: 400 }) }) },
     { weight: 1, arbitrary: fc.record({ id: fc.constantFrom(SFI.COM, SFI.SOD, 1, 2), how: fc.constant('huge' as const) }) },
     { weight: 1, arbitrary: fc.record({ id: fc.constantFrom(SFI.COM, SFI.SOD, 1, 15), how: fc.constant('remove' as const) }) },
   ), { freq: 3, nil: null }),
-}).filter((p) => p.wire !== null || p.file !== null);
+}).filter((p) => p.wire !== null || p.file !== null || p.liar !== null);
 
 /** mulberry32: a small seeded PRNG for the wire mutator (deterministic per plan). */
 export function prng(seed: number): () => number {
@@ -121,6 +133,41 @@ export function wireMutator(plan: NonNullable<Plan['wire']>, seed: number, count
       }
     }
     return r;
+  };
+}
+
+function previousSsc(ssc: Uint8Array): Uint8Array {
+  const s = Uint8Array.from(ssc);
+  for (let i = 7; i >= 0; i--) if ((s[i] = (s[i] - 1) & 0xff) !== 0xff) break;
+  return s;
+}
+
+/**
+ * The liar: re-opens a READ BINARY answer with the passport's own session keys (the SSC it just
+ * used), changes the plaintext or the status word, and wraps it again, so the MAC is correct.
+ */
+export function liarMutator(plan: NonNullable<Plan['liar']>, seed: number, passport: () => VirtualPassport | null, counter: { damaged: number }): (apdu: Uint8Array, response: Uint8Array) => Uint8Array {
+  const rand = prng(seed ^ 0x1b873593);
+  const int = (n: number) => Math.floor(rand() * n);
+  return (apdu, response) => {
+    const p = passport();
+    const keys = p && (p as unknown as { session: SessionKeys | null }).session;
+    if (!keys || response.length <= 2 || (apdu[1] !== 0xb0 && apdu[1] !== 0xb1) || rand() >= plan.rate) return response;
+    const at = (ssc: Uint8Array) => ({ ksEnc: keys.ksEnc, ksMac: keys.ksMac, ssc: previousSsc(ssc) });
+    const opened = unwrapResponse(at(keys.ssc), response);
+    if (!opened.ok) return response;
+    let data: Uint8Array = opened.data;
+    let sw = opened.sw;
+    switch (plan.kinds[int(plan.kinds.length)]) {
+      case 'empty-ok': data = new Uint8Array(0); sw = 0x9000; break;
+      case 'more': data = Uint8Array.from([...data, ...new Uint8Array(1 + int(64)).map(() => int(256))]); break;
+      case 'less': data = data.subarray(0, int(data.length)); sw = rand() < 0.5 ? 0x9000 : 0x6282; break;
+      case 'sw': sw = SWS[int(SWS.length)]; if (rand() < 0.5) data = new Uint8Array(0); break;
+      case 'flip': data = Uint8Array.from(data); if (data.length) data[int(data.length)] ^= 1 << int(8); break;
+      case 'replace': data = data.map(() => int(256)); break;
+    }
+    counter.damaged++;
+    return wrapResponse(at(keys.ssc), data, sw);
   };
 }
 
@@ -196,8 +243,17 @@ export class HostileChipFuzzer {
     const { fixture, device, host } = this.r;
     const counter = { damaged: 0 };
     const files = hostileFiles(fixture.files, plan);
-    const options = plan.wire ? { mutateResponse: wireMutator(plan.wire, plan.seed, counter) } : {};
-    device.setCard(newPassport({ ...fixture, files }, options));
+    let passport: VirtualPassport | null = null;
+    const wire = plan.wire ? wireMutator(plan.wire, plan.seed, counter) : null;
+    const liar = plan.liar ? liarMutator(plan.liar, plan.seed, () => passport, counter) : null;
+    const options = wire || liar ? {
+      mutateResponse: (apdu: Uint8Array, response: Uint8Array) => {
+        const lied = liar ? liar(apdu, response) : response;
+        return wire ? wire(apdu, lied) : lied;
+      },
+    } : {};
+    passport = newPassport({ ...fixture, files }, options);
+    device.setCard(passport);
     const errorsBefore = device.errors.length;
     const from = host.messages.length;
     const messages = host.read({ ...this.r.bac, dataGroups: plan.dataGroups }, 300_000);
