@@ -80,19 +80,77 @@ export class VirtualClock implements Clock {
   }
 }
 
-/** Wall-clock time, for the virtual device on a real pseudo-terminal. */
+/**
+ * Wall-clock time, for the virtual device on a real pseudo-terminal. Its timers run in due order
+ * even when the process stalls (GC, a busy host in the same process, a loaded CPU): one Node
+ * timer drives a sorted queue, a callback sees now() = its own due time, and a timer it sets is
+ * due relative to that, so a chain of timers (bytes crossing a simulated UART) keeps its place
+ * ahead of a later deadline (the firmware's 30 ms ACK timeout) instead of losing the race to it.
+ * A stall stretches time; it never reorders events.
+ */
 export class RealClock implements Clock {
-  private start = performance.now();
+  private readonly start = performance.now();
+  /** Due time of the callback running now, null outside callbacks. */
+  private running: number | null = null;
+  private timers: Timer[] = [];
+  private nextId = 1;
+  private order = 0;
+  private handle: ReturnType<typeof setTimeout> | null = null;
+  private handleAt = Infinity;
 
   now(): number {
+    return this.running ?? this.wallNow();
+  }
+
+  private wallNow(): number {
     return performance.now() - this.start;
   }
 
   setTimeout(fn: () => void, ms: number): TimerId {
-    return setTimeout(fn, ms) as unknown as TimerId;
+    const id = this.nextId++;
+    const timer = { id, at: this.now() + Math.max(0, ms), order: this.order++, fn };
+    let i = this.timers.length;
+    while (i > 0 && this.timers[i - 1].at > timer.at) i--;
+    this.timers.splice(i, 0, timer);
+    this.arm();
+    return id;
   }
 
   clearTimeout(id: TimerId): void {
-    clearTimeout(id as unknown as NodeJS.Timeout);
+    const i = this.timers.findIndex((t) => t.id === id);
+    if (i >= 0) this.timers.splice(i, 1);
+    if (this.timers.length === 0 && this.handle) {
+      clearTimeout(this.handle); // nothing left: let the process exit
+      this.handle = null;
+      this.handleAt = Infinity;
+    }
+  }
+
+  /** One Node timer for the earliest due timer (none while the queue is being run). */
+  private arm(): void {
+    const next = this.timers[0];
+    if (!next || this.running !== null) return;
+    if (this.handle && this.handleAt <= next.at) return;
+    if (this.handle) clearTimeout(this.handle);
+    this.handleAt = next.at;
+    this.handle = setTimeout(() => this.run(), Math.max(0, next.at - this.wallNow()));
+  }
+
+  /** Runs every timer due by now, earliest first, those they set included; at most a bounded
+   * number per turn so I/O (the pty) is served between turns. */
+  private run(): void {
+    this.handle = null;
+    this.handleAt = Infinity;
+    let budget = 10_000;
+    try {
+      while (this.timers.length && this.timers[0].at <= this.wallNow() && budget-- > 0) {
+        const t = this.timers.shift()!;
+        this.running = t.at;
+        t.fn();
+      }
+    } finally {
+      this.running = null;
+      this.arm();
+    }
   }
 }

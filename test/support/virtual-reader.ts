@@ -25,6 +25,12 @@ export const CLI = join(ROOT, 'host-sdk/bin/passport-reader.mjs');
 /** Wall-clock budget of one read on the pty (a read takes ~2-4 s; CI machines are slower). */
 export const READ_TIMEOUT_MS = 30_000;
 
+/** The firmware bundle under test: $E2E_FIRMWARE (another build, e.g. to bisect), else
+ * firmware/dist/firmware.js (built when missing; `npm test` builds it first). */
+export async function firmwareBundle(): Promise<string> {
+  return process.env.E2E_FIRMWARE || ensureFirmwareBundle();
+}
+
 export interface Simulator {
   /** The pty, e.g. /dev/pts/3. */
   readonly path: string;
@@ -41,7 +47,7 @@ export interface Simulator {
 /** `tsx hardware/bin/simulate.ts --document <fixture> --board <board>`; resolves once its
  * serial port is open. */
 export async function startSimulator(document: string, board: string): Promise<Simulator> {
-  const bundle = await ensureFirmwareBundle();
+  const bundle = await firmwareBundle();
   const proc = spawnTracked(TSX, [join(ROOT, 'hardware/bin/simulate.ts'), '--document', document, '--board', board, '--bundle', bundle], { cwd: ROOT });
   const serial = await proc.waitForLine('stdout', /^serial: (\/dev\/pts\/\d+)$/);
   const pid = await proc.waitForLine('stdout', /^pid: (\d+)/);
@@ -75,7 +81,7 @@ const openReaders = new Set<InProcessReader>();
 export async function startInProcessReader(document: string, board: string): Promise<InProcessReader> {
   const fixture = loadFixture(document);
   const passport = new VirtualPassport(fixture.files, fixture.bac);
-  const device = createVirtualDevice({ clock: new RealClock(), board: loadBoard(board), card: passport as Card, bundlePath: await ensureFirmwareBundle() });
+  const device = createVirtualDevice({ clock: new RealClock(), board: loadBoard(board), card: passport as Card, bundlePath: await firmwareBundle() });
   const server = await serveOnPty(device);
   const reader: InProcessReader = {
     path: server.path,
