@@ -1,0 +1,61 @@
+// Smoke test of the bench (the bench itself stays out of `npm test`): one small reading through
+// the whole chain. No timing thresholds: only what must hold whatever the speed.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadFixture } from '@epassport/hardware/fixtures/index';
+import { countCrypto, cpuSeconds, OPS_PER_UNIT } from './device-cpu';
+import { formatTable } from './format';
+import { busMicrosPerByte, standardConfigs, withFastBaud } from './link-config';
+import { airMicrosPerByte, linkLimitMs } from './link-limit';
+import { PHASES, bundleFirmware, runReading } from './run-reading';
+
+let bundlePath = '';
+beforeAll(async () => {
+  bundlePath = await bundleFirmware();
+});
+
+describe('bench', () => {
+  it('reads DG1 through the chain on the fastest HSU link: verified, and never faster than the link limit', () => {
+    const link = standardConfigs().find((c) => c.name.startsWith('HSU 1288000'))!;
+    expect(link.board.nfc).toMatchObject({ bus: 'hsu', fastBaud: 1_288_000 });
+    const r = runReading('utopia-anna', link, { bundlePath, dataGroups: [1], passport: { extendedLength: true } });
+    expect(r.verified).toBe(true);
+    const f = loadFixture('utopia-anna').files;
+    expect(r.fileBytes).toBe(f[0x1e].length + f[0x1d].length + f[1].length);
+    expect(r.limitMs).toBeCloseTo(linkLimitMs(r.fileBytes, 424, busMicrosPerByte(link.board).micros), 6);
+    expect(r.ratio).toBeGreaterThan(0);
+    expect(r.ratio).toBeLessThan(1);
+    // The phases tile the device time; DG2 and DG15 were not read.
+    const device = PHASES.filter((p) => p !== 'PA host').reduce((n, p) => n + r.phases[p], 0);
+    expect(device).toBeCloseTo(r.deviceMs, 6);
+    expect(r.phases.DG2).toBe(0);
+    expect(r.phases.BAC).toBeGreaterThan(0);
+    expect(r.apdus).toBeGreaterThanOrEqual(5); // SELECT, GET CHALLENGE, MUTUAL AUTH, one READ per file at least
+    expect(r.uartBytes).toBeGreaterThan(r.fileBytes);
+    expect(r.airBytes).toBeGreaterThan(r.fileBytes);
+    expect(r.crypto.des).toBeGreaterThan(0);
+    expect(r.crypto.tdes).toBeGreaterThanOrEqual(Math.floor(r.fileBytes / 8));
+    expect(formatTable([r])).toContain('| utopia-anna | extended | HSU 1288000 / 424 |');
+  });
+
+  it('counts the cryptography of secure messaging from the APDUs', () => {
+    // A protected READ BINARY (MAC over SSC, header, DO97: 3 blocks + 2) and its answer with a
+    // 16-byte cryptogram (MAC over SSC + DO87 19 B + DO99 4 B = 31 B: 4 + 2; 2 3DES blocks).
+    const cmd = Uint8Array.from([0x0c, 0xb0, 0, 0, 0x0d, 0x97, 1, 0x10, 0x8e, 8, 1, 2, 3, 4, 5, 6, 7, 8, 0]);
+    const resp = Uint8Array.from([0x87, 0x11, 0x01, ...new Array(16).fill(7), 0x99, 2, 0x90, 0, 0x8e, 8, 1, 2, 3, 4, 5, 6, 7, 8, 0x90, 0]);
+    const n = countCrypto([{ at: 0, command: cmd, response: resp }], 'sha256', [100]);
+    expect(n.des).toBe(3 + 2 + 4 + 2);
+    expect(n.tdes).toBe(2);
+    expect(n.sha256).toBe(2); // 100 bytes + 80 + length: two 64-byte blocks
+    expect(n.sha1).toBe(3); // the MRZ key and K_enc, K_mac
+    expect(cpuSeconds(n, 10)).toBeCloseTo(((11 * OPS_PER_UNIT.des + 2 * OPS_PER_UNIT.tdes + 2 * OPS_PER_UNIT.sha256 + 3 * OPS_PER_UNIT.sha1) * 10) / 1e6, 9);
+  });
+
+  it('link configurations: 106 via the ATS, HSU speeds via fastBaud, bus costs per byte', () => {
+    expect(airMicrosPerByte(106)).toBeCloseTo(84.96, 1);
+    expect(airMicrosPerByte(424)).toBeCloseTo(21.24, 1);
+    expect(busMicrosPerByte(withFastBaud('pico', 115200)).micros).toBeCloseTo(86.8, 1);
+    expect(busMicrosPerByte(standardConfigs().find((c) => c.name.startsWith('I2C'))!.board).micros).toBeCloseTo(22.5, 1);
+    const names = standardConfigs().map((c) => c.name);
+    expect(names).toEqual(['HSU 115200 / 106', 'HSU 921600 / 424', 'HSU 1288000 / 424', 'I2C 400k / 424', 'SPI 1M / 424']);
+  });
+});
