@@ -117,3 +117,14 @@ export const SCENARIOS: Scenario[] = [
   { name: 'dg2-tampered', group: 'hostile', what: 'one byte of DG2 changed', files: [{ file: 2, flipByteAt: [0, 14798] }], expect: ['hash-mismatch', 'malformed-data'] },
   { name: 'dg-deep-nesting', group: 'hostile', what: 'DG1 is 50-2000 nested SEQUENCEs', files: [{ file: 1, nested: [50, 2000], tag: 0x61 }], expect: ['hash-mismatch', 'malformed-data', 'too-large'] },
 ];
+
+/** Scenarios that fail today because of firmware bugs outside the fault matrix's area (see
+ * test/faults/README.md, "Findings"). `npm run faults` counts them like any other; the quick
+ * matrix in `npm test` still demands of them no data lost, no byte twice, no wrong verdict and
+ * no uncaught error, and reports the rest instead of failing. Remove an entry once fixed. */
+export const KNOWN_ISSUES: Record<string, string> = {
+  'usb-host-closes': 'a read sent right after the new hello is answered busy: the aborted read is still releasing the card (firmware host-link / main: hello-reply before the session is idle)',
+  'usb-slow-host-long': 'after 10 unanswered resends the device link resets its sequence numbers alone (HostLink onFail): the two ends never agree again, the read never ends',
+  'pn532-dies': 'on I2C and SPI a module that goes silent for good mid-read leaves the read unfinished (no final message, device busy)',
+  'pn532-endless-mi': 'the PN532 driver concatenates MI parts without a limit: a card that never ends its answer keeps the read (and memory) growing',
+};

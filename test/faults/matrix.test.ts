@@ -1,0 +1,25 @@
+// The quick fault matrix in `npm test`: every scenario, a few runs with fixed seeds, through the
+// bundled firmware. `npm run faults` is the full version (30 runs each, random seeds).
+
+import { describe, expect, it } from 'vitest';
+import { describeFailure, runMatrix } from './matrix';
+import { KNOWN_ISSUES, SCENARIOS } from './scenarios';
+
+const RUNS = 2;
+const SEED = 0x8f17;
+
+describe('fault matrix (quick)', () => {
+  it.each(SCENARIOS.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
+    const [row] = await runMatrix([scenario], RUNS, SEED);
+    const failures = row.failures.map(describeFailure).join('\n');
+    // Never, whatever the fault: data lost, bytes twice, a wrong verdict, an uncaught error.
+    expect({ dataLost: row.dataLost, duplicated: row.duplicated, wrongVerdicts: row.wrongVerdicts, crashes: row.crashes }, failures)
+      .toEqual({ dataLost: 0, duplicated: 0, wrongVerdicts: 0, crashes: 0 });
+    if (KNOWN_ISSUES[scenario.name]) {
+      if (row.failures.length) console.log(`known issue, ${scenario.name}: ${KNOWN_ISSUES[scenario.name]}\n${failures}`);
+      return;
+    }
+    expect({ unexpected: row.unexpected, hangs: row.hangs, notIdle: row.notIdle }, failures).toEqual({ unexpected: 0, hangs: 0, notIdle: 0 });
+    expect(row.runs).toBe(RUNS);
+  }, 60_000);
+});
