@@ -4,6 +4,7 @@
 // first. No fixed sleeps.
 
 import { spawn, execFileSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 export interface Exit {
@@ -131,21 +132,33 @@ export function descendants(pid: number): Array<{ pid: number; command: string }
   return out;
 }
 
-/** True while a process with this pid exists (zombies included until reaped). */
+/** True while a process with this pid runs (a zombie, exited but not yet reaped, does not). */
 export function isAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
   } catch {
     return false;
   }
 }
 
-/** Number of socat processes on the machine (pgrep -c). */
-export function socatCount(): number {
+/** Waits until none of `pids` runs (a grandchild such as tsx's esbuild service ends on its own
+ * once its parent is gone, a moment later; there is no exit event for a process that is not our
+ * child, so this polls). Resolves with those still running after `timeoutMs`. */
+export async function waitUntilGone(pids: number[], timeoutMs = 5000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const alive = pids.filter(isAlive);
+    if (alive.length === 0 || Date.now() >= deadline) return alive;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Pids of the socat processes on the machine (pgrep -x socat). */
+export function socatPids(): number[] {
   try {
-    return Number(execFileSync('pgrep', ['-c', '-x', 'socat'], { encoding: 'utf8' }).trim());
+    return execFileSync('pgrep', ['-x', 'socat'], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
   } catch {
-    return 0; // pgrep exits 1 when none match
+    return []; // pgrep exits 1 when none match
   }
 }
