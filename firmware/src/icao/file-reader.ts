@@ -311,6 +311,8 @@ class FileReadJob {
       n = t.length;
     }
     if (n > this._le) throw new IcaoError('malformed-data', 'chip returned more than requested');
+    // After a 6Cxx the answer may run past the TLV's end (padding): only the file's bytes count.
+    if (n > this._total - this._offset) n = this._total - this._offset;
     if (n > 0) {
       this._retries = 0;
       this._sink.chunk(response.subarray(start, start + n), this._offset);
