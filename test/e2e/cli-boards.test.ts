@@ -1,12 +1,13 @@
 // The CLI as a user runs it, against the virtual reader as a user runs it (simulate.ts in its own
 // process, on a real pseudo-terminal), over each PN532 wiring: HSU (pico), I2C (pico-i2c) and SPI
-// (pico-spi). One board after another: each read is ~2-4 s of real time and the boards share the
-// machine's two cores with the other test files.
+// (pico-spi), and the JPEG 2000 sample. The four run at the same time, each with its own simulator:
+// a read mostly waits on the pty (~2-4 s of real time, well under a core), and vitest runs test
+// files one after another on a 2-core machine.
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import { hasSocat } from '@epassport/hardware/sim/pty';
 import { loadFixture } from '@epassport/hardware/fixtures/index';
@@ -18,14 +19,16 @@ let work: string;
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'e2e-cli-'));
 });
-afterEach(stopAll);
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(async () => {
+  await stopAll(); // whatever a failed test left running
+  rmSync(work, { recursive: true, force: true });
+});
 
 function readArgs(path: string, document: string, out: string): string[] {
   return ['read', '--port', path, '--mrz', mrzOf(loadFixture(document)), '--trust', cscaPath(document), '--out', out];
 }
 
-describe.skipIf(!hasSocat())('passport-reader read against simulate.ts on a pty', () => {
+describe.skipIf(!hasSocat()).concurrent('passport-reader read against simulate.ts on a pty', () => {
   for (const board of ['pico', 'pico-i2c', 'pico-spi']) {
     it(`reads, verifies and saves utopia-anna over ${board}`, async () => {
       const sim = await startSimulator('utopia-anna', board);
@@ -45,6 +48,7 @@ describe.skipIf(!hasSocat())('passport-reader read against simulate.ts on a pty'
       expect([...face.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]); // a JPEG
       // The simulator stayed healthy: no uncaught firmware error.
       expect(sim.process.stderr.filter((l) => l.startsWith('firmware:'))).toEqual([]);
+      expect(await sim.stop()).toEqual({ code: 0, signal: null });
     }, READ_TIMEOUT_MS);
   }
 
@@ -68,5 +72,6 @@ describe.skipIf(!hasSocat())('passport-reader read against simulate.ts on a pty'
       max = Math.max(max, png.data[i]);
     }
     expect(max - min).toBeGreaterThan(64);
+    expect(await sim.stop()).toEqual({ code: 0, signal: null });
   }, READ_TIMEOUT_MS);
 });

@@ -35,7 +35,10 @@ async function verifiedRead(reader: PassportReader, onProgress?: (e: ReadEvent) 
 }
 
 describe.skipIf(!hasSocat())('PassportReader against the in-process virtual reader on a pty', () => {
-  describe('one reader (pico, HSU), many reads', () => {
+  afterAll(closeInProcessReaders); // whatever a failed test left open
+  // The two groups run at the same time (vitest runs files one after another on 2 cores, and a
+  // read mostly waits on the pty); the first group's tests share one reader, one after another.
+  describe.concurrent('one reader (pico, HSU), many reads', () => {
     let virtual: InProcessReader;
     let reader: PassportReader;
     beforeAll(async () => {
@@ -44,7 +47,7 @@ describe.skipIf(!hasSocat())('PassportReader against the in-process virtual read
     });
     afterAll(async () => {
       await reader?.close();
-      await closeInProcessReaders();
+      await virtual?.close();
     });
     afterEach(() => {
       // A test that swapped the card leaves the fixture's passport on the reader for the next.
@@ -52,12 +55,12 @@ describe.skipIf(!hasSocat())('PassportReader against the in-process virtual read
       expect(virtual.device.errors, 'uncaught firmware errors').toEqual([]);
     });
 
-    it('says hello with the board and capabilities', () => {
+    it.sequential('says hello with the board and capabilities', () => {
       expect(reader.info.board).toBe('PICO');
       expect(reader.info.capabilityNames).toEqual(expect.arrayContaining(['bac', 'sha256']));
     });
 
-    it('reads twice in a row on one open reader, each read complete and verified', async () => {
+    it.sequential('reads twice in a row on one open reader, each read complete and verified', async () => {
       const phases: string[] = [];
       const first = await verifiedRead(reader, (e) => {
         if (e.type === 'progress' && phases.at(-1) !== e.phase) phases.push(e.phase);
@@ -71,7 +74,7 @@ describe.skipIf(!hasSocat())('PassportReader against the in-process virtual read
       expect(reader.connected).toBe(true);
     }, 2 * READ_TIMEOUT_MS);
 
-    it("rejects a wrong MRZ with 'access-denied', then reads with the right one", async () => {
+    it.sequential("rejects a wrong MRZ with 'access-denied', then reads with the right one", async () => {
       // A well-formed MRZ (check digits right) for another document number: BAC fails on the chip.
       const e = await rejection(reader.read({ documentNumber: 'UA7654321', dateOfBirth: anna.bac.dateOfBirth, dateOfExpiry: anna.bac.dateOfExpiry }, { trust: TRUST }));
       expect(e.code).toBe('access-denied');
@@ -79,7 +82,7 @@ describe.skipIf(!hasSocat())('PassportReader against the in-process virtual read
       await verifiedRead(reader);
     }, 2 * READ_TIMEOUT_MS);
 
-    it("cancels with an AbortSignal mid-read ('cancelled', no hang), then reads", async () => {
+    it.sequential("cancels with an AbortSignal mid-read ('cancelled', no hang), then reads", async () => {
       const abort = new AbortController();
       let dg2Chunks = 0;
       const e = await rejection(
@@ -97,7 +100,7 @@ describe.skipIf(!hasSocat())('PassportReader against the in-process virtual read
       await verifiedRead(reader);
     }, 2 * READ_TIMEOUT_MS);
 
-    it("fails with 'card-lost' when the passport leaves mid-read (another one comes back), then reads", async () => {
+    it.sequential("fails with 'card-lost' when the passport leaves mid-read (another one comes back), then reads", async () => {
       // The passport leaves during DG2. A firmware without resume fails the read at once; one with
       // resume waits for a passport and refuses another document. Either way the read must end
       // with a typed 'card-lost', not hang, and the next read must work.
@@ -133,7 +136,7 @@ describe.skipIf(!hasSocat())('PassportReader against the in-process virtual read
       await verifiedRead(reader);
     }, 3 * READ_TIMEOUT_MS);
 
-    it("reports 'no-card' when no passport comes within the card timeout, then reads", async () => {
+    it.sequential("reports 'no-card' when no passport comes within the card timeout, then reads", async () => {
       virtual.device.setCard(null);
       const e = await rejection(reader.read({ mrz: anna.mrz }, { trust: TRUST, cardTimeoutMs: 1500 }));
       expect(e.code).toBe('no-card');
@@ -142,8 +145,7 @@ describe.skipIf(!hasSocat())('PassportReader against the in-process virtual read
     }, 2 * READ_TIMEOUT_MS);
   });
 
-  describe('each PN532 wiring', () => {
-    afterEach(closeInProcessReaders);
+  describe.concurrent('each PN532 wiring', () => {
     for (const board of ['pico-i2c', 'pico-spi']) {
       it(`reads and verifies over ${board}`, async () => {
         const virtual = await startInProcessReader(DOCUMENT, board);
@@ -154,6 +156,7 @@ describe.skipIf(!hasSocat())('PassportReader against the in-process virtual read
           expect(virtual.device.errors).toEqual([]);
         } finally {
           await reader.close();
+          await virtual.close();
         }
       }, READ_TIMEOUT_MS);
     }
