@@ -9,10 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
-import { hasSocat } from '@epassport/hardware/sim/pty';
 import { loadFixture } from '@epassport/hardware/fixtures/index';
 import { expectVerifiedOutDir } from '../support/expect-read';
-import { stopAll } from '../support/processes';
+import { skipWithoutPty, stopAll } from '../support/processes';
 import { cscaPath, mrzOf, READ_TIMEOUT_MS, runCli, startSimulator } from '../support/virtual-reader';
 
 let work: string;
@@ -28,7 +27,7 @@ function readArgs(path: string, document: string, out: string): string[] {
   return ['read', '--port', path, '--mrz', mrzOf(loadFixture(document)), '--trust', cscaPath(document), '--out', out];
 }
 
-describe.skipIf(!hasSocat()).concurrent('passport-reader read against simulate.ts on a pty', () => {
+describe.skipIf(skipWithoutPty()).concurrent('passport-reader read against simulate.ts on a pty', () => {
   for (const board of ['pico', 'pico-i2c', 'pico-spi']) {
     it(`reads, verifies and saves utopia-anna over ${board}`, async () => {
       const sim = await startSimulator('utopia-anna', board);

@@ -8,10 +8,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { hasSocat } from '@epassport/hardware/sim/pty';
 import { loadFixture } from '@epassport/hardware/fixtures/index';
 import { expectVerifiedOutDir } from '../support/expect-read';
-import { descendants, socatPids, stopAll, waitUntilGone } from '../support/processes';
+import { descendants, skipWithoutPty, socatPids, stopAll, waitUntilGone } from '../support/processes';
 import { cscaPath, mrzOf, READ_TIMEOUT_MS, runCli, startSimulator, type CliRun, type Simulator } from '../support/virtual-reader';
 
 const DOCUMENT = 'utopia-anna';
@@ -56,7 +55,7 @@ function useSimulator(board: string) {
   return { sim: () => sim, cli, read, expectVerifiedRead };
 }
 
-describe.skipIf(!hasSocat())('passport-reader failure paths against simulate.ts', () => {
+describe.skipIf(skipWithoutPty())('passport-reader failure paths against simulate.ts', () => {
   // Each group is `concurrent` with its siblings, its own tests `sequential` (one reader each).
   afterAll(stopAll);
 

@@ -6,16 +6,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { hasSocat } from '@epassport/hardware/sim/pty';
 import { expectVerifiedOutDir } from '../support/expect-read';
-import { descendants, spawnTracked, stopAll, waitUntilGone } from '../support/processes';
+import { descendants, skipWithoutPty, spawnTracked, stopAll, waitUntilGone } from '../support/processes';
 import { READ_TIMEOUT_MS, ROOT, TSX } from '../support/virtual-reader';
 
 const work = mkdtempSync(join(tmpdir(), 'e2e-demo-'));
 afterEach(stopAll);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe.skipIf(!hasSocat())('npm start (test/scripts/demo.ts)', () => {
+describe.skipIf(skipWithoutPty())('npm start (test/scripts/demo.ts)', () => {
   it('reads the sample passport through the virtual reader: exit 0, VERIFIED, files and face saved', async () => {
     const out = join(work, 'out');
     const demo = spawnTracked(TSX, [join(ROOT, 'test/scripts/demo.ts'), '--out', out], { cwd: ROOT });
