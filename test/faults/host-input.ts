@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadMasterList } from '@epassport/hardware/fixtures/index';
-import { createCsca, createMasterList } from '@epassport/hardware/sim/document/index';
+import { createCsca, createMasterList, encodeCscaMasterList } from '@epassport/hardware/sim/document/index';
 import { run } from '@epassport/host-sdk/cli';
 import { parseMasterList } from '@epassport/host-sdk/pa/master-list';
 import { toBacKey } from '@epassport/host-sdk/mrz/mrz-input';
@@ -153,6 +153,8 @@ async function masterListCheck(runs: number): Promise<HostInputCheck> {
   const outsider = await createCsca({ signature: 'ecdsa' });
   const rogueCsca = await createCsca({ signature: 'ecdsa' });
   variants.push({ what: 'signed by a CSCA not in the list', bytes: await createMasterList([rogueCsca], { signerCsca: outsider }) });
+  // Unsigned: the bare CscaMasterList, no CMS around it.
+  variants.push({ what: 'unsigned (bare CscaMasterList)', bytes: encodeCscaMasterList([rogueCsca.certificate]) });
   const dir = mkdtempSync(join(tmpdir(), 'faults-ml-'));
   for (const v of variants) {
     c.cases++;
@@ -168,7 +170,7 @@ async function masterListCheck(runs: number): Promise<HostInputCheck> {
     } else c.rejected++;
   }
   // The CLI refuses corrupt lists with exit 1 and writes nothing into the trust folder.
-  for (const v of variants.slice(-4)) {
+  for (const v of variants.slice(-5)) {
     const file = join(dir, 'list.ml');
     writeFileSync(file, v.bytes);
     const trust = join(dir, 'trust-' + c.cases++);

@@ -64,3 +64,14 @@ describe('judgeRead', () => {
     expect(judgeRead(m, x).dataLost).toBe(f.files[15].length);
   });
 });
+
+describe('berTotalLength', () => {
+  it('reads one-, two- and three-byte tags and short and long lengths', async () => {
+    const { berTotalLength } = await import('./read-check');
+    expect(berTotalLength(new Uint8Array([0x60, 0x05]))).toBe(7);
+    expect(berTotalLength(new Uint8Array([0x5f, 0x1f, 0x81, 0x90]))).toBe(4 + 0x90);
+    expect(berTotalLength(new Uint8Array([0x3f, 0xa6, 0x4d, 0x2c]))).toBe(48);
+    expect(berTotalLength(new Uint8Array([0x77, 0x82, 0x06, 0xc4]))).toBe(4 + 0x6c4);
+    expect(berTotalLength(new Uint8Array([0x60, 0x80]))).toBe(-1);
+  });
+});

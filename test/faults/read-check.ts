@@ -5,7 +5,6 @@
 import { ERROR_CODES, FILE, type Message } from '@epassport/protocol';
 import { passiveAuthentication } from '@epassport/host-sdk/pa/passive-authentication';
 import type { TrustStore } from '@epassport/host-sdk/pa/trust-store';
-import { tlvTotalLength } from '@epassport/hardware/sim/passport/reference-reader';
 
 export interface ReadVerdict {
   /** 'verified', 'unverified' (completed, passive authentication failed), a device error code,
@@ -53,15 +52,24 @@ function differing(a: Uint8Array, b: Uint8Array | undefined): number {
   return n;
 }
 
+/** Total length of the BER-TLV at the start of `d` (tags of any length), or -1. */
+export function berTotalLength(d: Uint8Array): number {
+  let p = 1;
+  if ((d[0] & 0x1f) === 0x1f) while (p < d.length && d[p++] & 0x80);
+  if (p >= d.length) return -1;
+  const l = d[p++];
+  if (l < 0x80) return p + l;
+  if (l === 0x80 || l > 0x84) return -1;
+  let n = 0;
+  for (let i = 0; i < (l & 0x7f); i++) n = n * 256 + d[p + i];
+  return p + (l & 0x7f) + n;
+}
+
 /** A file as a reader sees it: its outer TLV; bytes a chip keeps after that are not the file's. */
 function asTlv(file: Uint8Array | undefined): Uint8Array | undefined {
   if (!file) return file;
-  try {
-    const n = tlvTotalLength(file.subarray(0, 8));
-    return n > 0 && n < file.length ? file.subarray(0, n) : file;
-  } catch {
-    return file;
-  }
+  const n = berTotalLength(file);
+  return n > 0 && n < file.length ? file.subarray(0, n) : file;
 }
 
 function same(a: Uint8Array, b: Uint8Array | undefined): boolean {

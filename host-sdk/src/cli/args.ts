@@ -92,7 +92,8 @@ export function parseCommandLine(argv: string[]): Command {
     rest = rest.slice(1);
   }
   const allowed = ALLOWED[name];
-  if (!allowed) throw new UsageError('unknown command "' + name + '" (commands: list, info, read, trust import)');
+  // Named back only when it looks like a command word: never an MRZ typed in the wrong place.
+  if (!allowed) throw new UsageError('unknown command' + (/^[a-z][a-z-]{0,19}$/.test(name) ? ' "' + name + '"' : '') + ' (commands: list, info, read, trust import)');
   for (const key of Object.keys(v)) {
     if (v[key as keyof typeof v] !== undefined && !allowed.includes(key)) throw new UsageError('--' + key + ' does not apply to ' + name.replace('-', ' '));
   }
