@@ -37,8 +37,10 @@ export function openPseudoTerminal(options: { link?: string } = {}): Promise<Pse
     let stderr = '';
     const onStderr = (chunk: Buffer) => {
       stderr += chunk.toString();
+      // Resolve only once socat has configured the pty (raw, no echo) and entered its transfer
+      // loop: a client that opens the device earlier may still see line discipline (\n -> \r\n).
       const m = /PTY is (\S+)/.exec(stderr);
-      if (!m) return;
+      if (!m || !/starting data transfer loop/.test(stderr)) return;
       child.stderr!.off('data', onStderr);
       child.stderr!.resume();
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
