@@ -4,6 +4,7 @@
 // must verify: the device is back to idle whatever happened.
 
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { loadBoard } from '@epassport/hardware/boards/index';
 import { loadFixture, type Fixture } from '@epassport/hardware/fixtures/index';
 import { VirtualClock } from '@epassport/hardware/sim/clock';
@@ -177,13 +178,16 @@ export interface Reader {
   fixture: Fixture;
 }
 
+let bundleText: string | null = null;
+
 /** A virtual reader built the way the matrix needs it (faults objects in hand, seeded RNGs). */
 export async function buildReader(board: string, fixture: Fixture, card: VirtualPassport | null, random: () => number, beforeStart?: (device: VirtualDevice) => void): Promise<Reader> {
-  const bundlePath = await firmwareBundle();
+  // The text, read once: a long matrix must not depend on a temporary file staying in /tmp.
+  bundleText ??= readFileSync(await firmwareBundle(), 'utf8');
   const clock = new VirtualClock();
   const faults = new Pn532Faults();
   const link = new LinkFaults({}, random);
-  const device = createVirtualDevice({ clock, board: loadBoard(board), card, bundlePath, faults, linkFaults: link, start: false });
+  const device = createVirtualDevice({ clock, board: loadBoard(board), card, bundleSource: bundleText, faults, linkFaults: link, start: false });
   // The board's hardware RNG (BAC's RND.IFD, K.IFD): seeded, so a run can be repeated.
   const install = device.runtime.evaluate('(function (f) { E.hwRand = f; })') as (f: () => number) => void;
   install(() => Math.floor(random() * 0x100000000) | 0);
