@@ -49,7 +49,7 @@ describe('flash tool', () => {
     const r = await flash({ port: '', board: 'ESPRUINO_WIFI', baud: 115200, dryRun: true, out }, (l) => lines.push(l), STUB);
     expect(readFileSync(out, 'utf8')).toBe(r.text);
     expect(r.text).toContain('"board":"ESPRUINO_WIFI"');
-    expect(lines[1]).toMatch(/^espruino --port "" -b 115200 .* -e "save\(\)" .*upload\.js$/);
+    expect(lines[1]).toMatch(/^espruino --port "" -b 115200 .*SAVE_ON_SEND=1.*upload\.js$/);
   });
 
   it('refuses an upload that fails the Espruino gate', async () => {

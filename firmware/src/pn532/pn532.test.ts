@@ -94,13 +94,24 @@ describe.each(BUSES)('PN532 driver over $bus (irq $irq)', ({ bus, irq }) => {
     expect(w.sim.stats.nacks).toBe(1);
   });
 
-  it('resends a command whose ACK was lost', () => {
-    const w = wire(bus, { card: new EchoCard(), irq });
+  it('takes the answer to an InDataExchange whose ACK was lost, without replaying the APDU', () => {
+    const card = new EchoCard();
+    const w = wire(bus, { card, irq });
     connect(w);
     w.sim.faults.dropNextAck(1);
+    const before = card.apdus.length;
     const [err, r] = exchange(w, Uint8Array.of(7));
     expect(err).toBeNull();
     expect(Array.from(r!)).toEqual([7, 0x90, 0x00]);
+    expect(card.apdus.length - before).toBe(1); // a resend would have run it twice on the card
+  });
+
+  it('resends a command other than InDataExchange whose ACK was lost', () => {
+    const w = wire(bus, { card: new EchoCard(), irq });
+    connect(w);
+    w.sim.faults.dropNextAck(1);
+    const [err] = run<[IcaoError | null]>(w.clock, (done) => w.pn532.release(done));
+    expect(err).toBeNull();
   });
 
   it('says pn532-silent when the chip does not answer', () => {

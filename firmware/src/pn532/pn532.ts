@@ -192,6 +192,16 @@ export class Pn532 implements ApduChannel {
   }
 
   private _onAckTimeout(): void {
+    if (this._cmd[0] === CMD.IN_DATA_EXCHANGE) {
+      // The chip is awake (a card was listed) and the ACK may be what got lost while the command
+      // runs: a resend would make the card execute the APDU twice, and under secure messaging
+      // the replay breaks the session. Wait for the answer instead; if none comes, the response
+      // timeout fails the exchange and the read session recovers (re-authentication).
+      this._state = STATE.WAIT_RESPONSE;
+      this._arm(this._responseTimeout, () => this._onResponseTimeout());
+      this._io.receive(MAX_FRAME);
+      return;
+    }
     this._io.stop();
     if (this._tries < RETRIES.COMMAND) {
       // Asleep (PowerDown, or a chip that was reset): wake it and say it again.
@@ -223,6 +233,15 @@ export class Pn532 implements ApduChannel {
         this._io.receive(MAX_FRAME);
       } else if (kind === FRAME.ERROR) {
         this._finish(this._failure('pn532-error', 'rejected'), null);
+      } else if (kind === FRAME.DATA && p.tfi === TFI.CHIP && p.pdLength > 0 && buf[p.pd] === this._expectCode) {
+        // The answer with its ACK lost on the way.
+        this._finish(null, buf.subarray(p.pd, p.pd + p.pdLength));
+      } else if (kind === FRAME.INCOMPLETE) {
+        // I2C/SPI read an ACK's worth of an answer whose ACK was lost: ask for it again, whole.
+        this._state = STATE.WAIT_RESPONSE;
+        this._arm(this._responseTimeout, () => this._onResponseTimeout());
+        this._io.send(NACK_FRAME, false);
+        this._io.receive(MAX_FRAME);
       } else {
         // A stale response to an earlier command (resent after our NACK): not ours.
         this._io.receive(ACK_LENGTH);
