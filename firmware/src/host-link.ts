@@ -29,6 +29,9 @@ export interface HostLinkHandlers {
 
 export const LINK_WINDOW = 4;
 export const LINK_RETRANSMIT_MS = 300;
+/** Rounds without an acknowledgement before the host counts as gone: 30 x 300 ms = 9 s, longer
+ * than a host may stall (a busy or suspended process) yet bounded. */
+export const LINK_MAX_RETRANSMITS = 30;
 /** Messages waiting for window space at most (the pipeline's whenRoom keeps this short). */
 const MAX_QUEUE = 8;
 
@@ -52,8 +55,14 @@ export class HostLink implements HostOut {
     this.link = new ReliableLink(write, timers, {
       onMessage: (m) => this._onMessage(m),
       onDrain: () => this._drain(),
-      onFail: () => this._drain(),
-    }, { window: LINK_WINDOW, retransmitMs: LINK_RETRANSMIT_MS });
+      // The host stopped acknowledging for maxRetransmits rounds (unplugged, closed, hung): the
+      // link has reset itself; end the read too, so the device is idle when a host says hello.
+      onFail: () => {
+        this._queue = [];
+        this._waiter = null;
+        this._handlers.onReset(false);
+      },
+    }, { window: LINK_WINDOW, retransmitMs: LINK_RETRANSMIT_MS, maxRetransmits: LINK_MAX_RETRANSMITS });
   }
 
   /** Bytes from the host. */

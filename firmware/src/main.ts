@@ -100,6 +100,12 @@ function createIo(config: BoardConfig): Pn532Io {
   return new SpiTransport({ send: (data, pin) => spi.send(data, pin as EspruinoPin) as Uint8Array }, nss, timers, irq);
 }
 
+function flushReadyWaiters(): void {
+  const waiters = readyWaiters;
+  readyWaiters = [];
+  for (let i = 0; i < waiters.length; i++) waiters[i]();
+}
+
 function startRead(request: Parameters<ReadSession['start']>[0]): void {
   if (probing) {
     if (pendingRead && host) host.send({ type: 'error', code: 'busy', sw: 0, fileId: 0, message: '' });
@@ -129,8 +135,10 @@ export function start(config: BoardConfig): void {
     board: config.board,
     capabilities: CAPABILITIES,
     nfcFirmware: () => pn532.firmware,
+    // hello-reply waits for the start-up probe and for an aborted read to release the card,
+    // so that the new host's first read is not answered 'busy'.
     whenReady: (fn) => {
-      if (probing) readyWaiters.push(fn);
+      if (probing || (session && session.busy)) readyWaiters.push(fn);
       else fn();
     },
   }, {
@@ -144,7 +152,7 @@ export function start(config: BoardConfig): void {
     onReset,
   });
   host = link;
-  session = new ReadSession({ chip: pn532, host: link, timers, random: hwRandom });
+  session = new ReadSession({ chip: pn532, host: link, timers, random: hwRandom, onIdle: flushReadyWaiters });
   LoopbackA.setConsole(true);
   USB.on('data', (data) => link.receive(E.toUint8Array(data)));
   // Probe the PN532 once (its firmware word for hello-reply), then let it sleep.
@@ -152,9 +160,7 @@ export function start(config: BoardConfig): void {
   pn532.begin((err) => {
     const done = (): void => {
       probing = false;
-      const waiters = readyWaiters;
-      readyWaiters = [];
-      for (let i = 0; i < waiters.length; i++) waiters[i]();
+      flushReadyWaiters();
       const r = pendingRead;
       pendingRead = null;
       if (r) startRead(r);

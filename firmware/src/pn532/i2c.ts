@@ -100,7 +100,9 @@ export class I2cTransport implements Pn532Io {
   private _read(): void {
     const data = this._bus.readFrom(PN532_I2C_ADDRESS, this._maxLength + 1);
     if (!(data[0] & READY)) {
-      this.receive(this._maxLength); // an IRQ glitch: not ready after all
+      // IRQ low but not ready (a glitch, or a chip that died with its line low): poll with a
+      // pause instead of trusting the line again, or this would spin without letting time pass.
+      this._timer = this._timers.setTimeout(this._pollBound, TIMING.POLL);
       return;
     }
     if (this.onFrame) this.onFrame(data, 1, data.length);

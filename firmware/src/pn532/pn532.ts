@@ -15,6 +15,10 @@ import { ACK_FRAME, FRAME, NACK_FRAME, buildFrame, newParsedFrame, parseFrame, t
 import type { Pn532Io } from './pn532-io';
 
 /** A command's answer: the response PD (response code first), a view valid during the call. */
+/** Longest R-APDU joined from MI parts: an extended-length READ BINARY of 2,048 bytes under
+ * secure messaging is 2,076 bytes (DO'87' header and padding, DO'99', DO'8E', SW). */
+export const MAX_R_APDU = 2304;
+
 export type ResponseCallback = (err: IcaoError | null, response: Uint8Array | null) => void;
 export type DoneCallback = (err: IcaoError | null) => void;
 
@@ -105,6 +109,8 @@ export class Pn532 implements ApduChannel {
   private _asleep: boolean;
   /** The last failure was a response timeout after the ACK (the chip is alive). */
   private _ackSeen: boolean;
+  /** The last frame never left (the bus refused it), so resending cannot replay anything. */
+  private _undelivered: boolean;
   private _apduCallback: ApduCallback | null;
   private _apduParts: Uint8Array | null;
   private _onExchangeBound: ResponseCallback;
@@ -130,6 +136,7 @@ export class Pn532 implements ApduChannel {
     this._callback = null;
     this._asleep = true; // C106 starts in LowVbat
     this._ackSeen = false;
+    this._undelivered = false;
     this.firmware = 0;
     this.target = null;
     this.apdus = 0;
@@ -172,9 +179,17 @@ export class Pn532 implements ApduChannel {
     const wake = this._asleep;
     this._asleep = false;
     this._state = STATE.WAIT_ACK;
-    this._io.send(this._tx.subarray(0, this._frameLength), wake);
     const out = this._frameLength + (wake ? HSU_WAKE_UP_LENGTH : 0);
     this._arm(TIMING.ACK + (wake ? TIMING.SPI_WAKE : 0) + this._io.txMillis(out), () => this._onAckTimeout());
+    this._undelivered = false;
+    try {
+      this._io.send(this._tx.subarray(0, this._frameLength), wake);
+    } catch (e) { // eslint-disable-line @typescript-eslint/no-unused-vars -- Espruino needs the binding
+      // The bus refused the frame (an I2C address nobody acknowledges: a dead or unpowered
+      // chip). Nothing reached the PN532; the ACK timeout retries and then says pn532-silent.
+      this._undelivered = true;
+      return;
+    }
     this._io.receive(ACK_LENGTH);
   }
 
@@ -192,7 +207,7 @@ export class Pn532 implements ApduChannel {
   }
 
   private _onAckTimeout(): void {
-    if (this._cmd[0] === CMD.IN_DATA_EXCHANGE) {
+    if (this._cmd[0] === CMD.IN_DATA_EXCHANGE && !this._undelivered) {
       // The chip is awake (a card was listed) and the ACK may be what got lost while the command
       // runs: a resend would make the card execute the APDU twice, and under secure messaging
       // the replay breaks the session. Wait for the answer instead; if none comes, the response
@@ -484,6 +499,14 @@ export class Pn532 implements ApduChannel {
       whole.set(prev, 0);
       whole.set(part, prev.length);
     } else whole = part.slice();
+    if (whole.length > MAX_R_APDU) {
+      // A card that keeps saying "more" (or answers far beyond any Le we send) must not take
+      // the device's memory: no READ BINARY answer we ask for is longer than this.
+      this._apduCallback = null;
+      this._apduParts = null;
+      cb(new IcaoError('too-large', 'R-APDU over ' + MAX_R_APDU + ' bytes'), null);
+      return;
+    }
     if (status & STATUS_MI) {
       // The card has more: an empty InDataExchange fetches the next part.
       this._apduParts = whole;

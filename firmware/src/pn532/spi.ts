@@ -117,9 +117,10 @@ export class SpiTransport implements Pn532Io {
   }
 
   private _ready(): void {
-    this._timer = null;
     this._watching = false;
-    this._read();
+    // Confirm with the status byte: IRQ low without a frame (a glitch, or a chip that died with
+    // its line low) must fall back to paced polling, not to reading junk over and over.
+    this._poll();
   }
 
   private _read(): void {

@@ -55,6 +55,8 @@ export interface ReadSessionOptions {
   random: (n: number) => Uint8Array;
   /** Poll for type B cards too (default true). */
   typeB?: boolean;
+  /** Called each time a read has ended and the session is idle again. */
+  onIdle?: () => void;
 }
 
 export const enum READ_DEFAULTS {
@@ -90,6 +92,7 @@ export class ReadSession {
   private _chip: ReaderChip;
   private _host: HostOut;
   private _timers: Timers;
+  private _onIdle: (() => void) | undefined;
   private _random: (n: number) => Uint8Array;
   private _pollTypeB: boolean;
   private _state: STATE;
@@ -127,6 +130,7 @@ export class ReadSession {
     this._chip = options.chip;
     this._host = options.host;
     this._timers = options.timers;
+    this._onIdle = options.onIdle;
     this._random = options.random;
     this._pollTypeB = options.typeB !== false;
     this._state = STATE.IDLE;
@@ -478,7 +482,11 @@ export class ReadSession {
     this._state = STATE.IDLE;
     this._plain = null;
     this._secure = null;
-    if (this._silent) return;
+    if (!this._silent) this._sendFinal(err, fileId);
+    if (this._onIdle) this._onIdle();
+  }
+
+  private _sendFinal(err: IcaoError | null, fileId: number): void {
     const host = this._host;
     if (err) {
       host.send({ type: 'error', code: err.code, sw: err.sw, fileId, message: err.message });
