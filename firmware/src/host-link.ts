@@ -29,9 +29,10 @@ export interface HostLinkHandlers {
 
 export const LINK_WINDOW = 4;
 export const LINK_RETRANSMIT_MS = 300;
-/** Rounds without an acknowledgement before the host counts as gone: 30 x 300 ms = 9 s, longer
- * than a host may stall (a busy or suspended process) yet bounded. */
-export const LINK_MAX_RETRANSMITS = 30;
+/** Rounds without an acknowledgement before the host counts as gone: 200 x 300 ms = 60 s. A
+ * stalled host (busy, swapping, suspended) only holds the read back meanwhile; a host that went
+ * away for good and comes back says hello, which ends the old read at once. */
+export const LINK_MAX_RETRANSMITS = 200;
 /** Messages waiting for window space at most (the pipeline's whenRoom keeps this short). */
 const MAX_QUEUE = 8;
 

@@ -142,7 +142,9 @@ function passportOptions(spec: PassportSpec | undefined, random: () => number, c
   if (!spec) return o;
   if (spec.removedAfterBytes !== undefined) o.removedAfterBytes = drawAt(random, spec.removedAfterBytes, 'bytes', cal);
   // Counted over answers under secure messaging: BAC's three plain answers come first.
-  if (spec.wrongMacResponse !== undefined) o.wrongMacResponse = Math.max(1, drawAt(random, spec.wrongMacResponse, 'answers', cal) - cal.phases.bac.lastAnswer);
+  // The option counts SM responses; the read's answers after BAC include one that is not (the
+  // extended-length probe's bare 6700 on a chip without it), so the last answer has no SM twin.
+  if (spec.wrongMacResponse !== undefined) o.wrongMacResponse = Math.max(1, Math.min(cal.answers - cal.phases.bac.lastAnswer - 1, drawAt(random, spec.wrongMacResponse, 'answers', cal) - cal.phases.bac.lastAnswer));
   if (spec.corruptResponse) {
     o.corruptResponse = { index: drawAt(random, spec.corruptResponse.index, 'answers', cal) };
     if (spec.corruptResponse.byteOffset !== undefined) o.corruptResponse.byteOffset = draw(random, spec.corruptResponse.byteOffset);
@@ -342,6 +344,7 @@ export async function runScenario(s: Scenario, seed: number): Promise<RunResult>
     result.outcome = 'abandoned';
   } else {
     const messages = r.host.messages.slice(from);
+    if (process.env.FAULTS_DEBUG) for (const m of messages) if (m.type === 'error') result.notes.push('error message: ' + JSON.stringify(m));
     const verdict = judgeRead(messages, {
       served, signed: fixture.files, trust: trustOf(fixture), required: s.files ? undefined : requiredFiles(s.dataGroups ?? [1, 2, 15]),
     });

@@ -38,7 +38,8 @@ export const SCENARIOS: Scenario[] = [
   // ---- PN532 --------------------------------------------------------------------------------
   {
     name: 'pn532-missing-ack', group: 'pn532', what: '1-3 ACK frames left out', boards: ALL_BOARDS, steps: [{ when: { afterMs: READ_MS }, do: [{ pn532: 'drop-ack', count: [1, 3] }] }],
-    // A lost ACK makes the driver resend InDataExchange: the card sees the APDU twice, SM breaks.
+    // A lost ACK: the driver takes the answer when it comes (no resend of InDataExchange, which
+    // would replay the APDU); several lost in a row may still end in a typed error.
     expect: ['verified', 'pn532-silent', 'card-lost', 'sm-failure'],
   },
   { name: 'pn532-corrupt-response', group: 'pn532', what: 'one response frame with a bad checksum (NACK, resend)', boards: ALL_BOARDS, steps: [{ when: { afterMs: READ_MS }, do: [{ pn532: 'corrupt-response', count: 1 }] }], expect: ['verified'] },

@@ -145,6 +145,22 @@ export function scanFrame(buf: Uint8Array, start: number, end: number, out: Pars
   return (out.kind = out.tfi === ERROR_TFI && len === 1 ? FRAME.ERROR : FRAME.DATA);
 }
 
+/** Bytes from `start` to the end of the information frame whose header starts there (after
+ * any leading zeros), once its length is known; -1 when the header is not there or is not one. */
+export function frameLength(buf: Uint8Array, start: number, end: number): number {
+  let i = start;
+  while (i < end && buf[i] === 0x00) i++;
+  if (i === start || i + 3 > end || buf[i] !== 0xff) return -1;
+  const a = buf[i + 1];
+  const b = buf[i + 2];
+  if (a === 0xff && b === 0xff) {
+    if (i + 6 > end) return -1;
+    return i + 6 + ((buf[i + 3] << 8) | buf[i + 4]) + 2 - start;
+  }
+  if (((a + b) & 0xff) !== 0 || a === 0) return -1; // an ACK (00 FF) or a damaged header
+  return i + 3 + a + 2 - start;
+}
+
 /** Scans the first frame in [start, end) and checks its data checksum. */
 export function parseFrame(buf: Uint8Array, start: number, end: number, out: ParsedFrame): FRAME {
   const kind = scanFrame(buf, start, end, out);

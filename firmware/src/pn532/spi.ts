@@ -5,6 +5,7 @@
 // Ready is signalled by the IRQ line when wired, else polled every TIMING.POLL ms.
 
 import { MAX_FRAME, TIMING } from './constants';
+import { frameLength } from './frames';
 import type { FrameHandler, Pn532Io } from './pn532-io';
 import type { IrqLine } from './i2c';
 import type { Timers } from '../timers';
@@ -112,7 +113,9 @@ export class SpiTransport implements Pn532Io {
   private _poll(): void {
     this._timer = null;
     const r = this._bus.send(this._statusCmd, this._nss);
-    if (r.length > 1 && (r[1] & READY)) this._read();
+    // A PN532 answers exactly 01 (ready) or 00; FF is MISO left floating by a chip that is
+    // powered down or dead (libnfc reads it the same way), never a frame.
+    if (r.length > 1 && r[1] === READY) this._read();
     else this._timer = this._timers.setTimeout(this._pollBound, TIMING.POLL);
   }
 
@@ -124,7 +127,18 @@ export class SpiTransport implements Pn532Io {
   }
 
   private _read(): void {
-    const data = this._bus.send(this._readCmd.subarray(0, this._maxLength + 1), this._nss);
+    let data = this._bus.send(this._readCmd.subarray(0, this._maxLength + 1), this._nss);
+    // Over SPI a frame leaves the chip only when its last byte is read: a short read (an ACK's
+    // worth of an answer whose ACK was lost) leaves the rest waiting. Read it too, so frames
+    // are always whole and nothing stale stays behind for the next command.
+    const need = frameLength(data, 1, data.length);
+    if (need > data.length - 1 && need <= MAX_FRAME) {
+      const rest = this._bus.send(this._readCmd.subarray(0, need - (data.length - 1) + 1), this._nss);
+      const whole = new Uint8Array(need + 1);
+      whole.set(data, 0);
+      whole.set(rest.subarray(1), data.length);
+      data = whole;
+    }
     if (this.onFrame) this.onFrame(data, 1, data.length);
   }
 }
