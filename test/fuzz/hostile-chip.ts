@@ -26,6 +26,7 @@ import { parseSod } from '@epassport/host-sdk/pa/sod';
 import { TrustStore } from '@epassport/host-sdk/pa/trust-store';
 import { ReaderError } from '@epassport/host-sdk/reader-error';
 import type { SessionKeys } from '@epassport/hardware/sim/passport/bac-crypto';
+import { seededRandom } from '@epassport/hardware/sim/seeded-random';
 import { unwrapResponse, wrapResponse } from '@epassport/hardware/sim/passport/secure-messaging';
 import type { VirtualPassport } from '@epassport/hardware/sim/passport/virtual-passport';
 import { filesOf, newPassport, rig, type Rig } from '../../firmware/test/device-host';
@@ -69,23 +70,12 @@ export const arbPlan: fc.Arbitrary<Plan> = fc.record({
   ), { freq: 3, nil: null }),
 }).filter((p) => p.wire !== null || p.file !== null || p.liar !== null);
 
-/** mulberry32: a small seeded PRNG for the wire mutator (deterministic per plan). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SWS = [0x9000, 0x6282, 0x6700, 0x6982, 0x6985, 0x6987, 0x6988, 0x6a82, 0x6a86, 0x6b00, 0x6cff, 0x6d00, 0x6e00, 0x6f00, 0x6100, 0x63c0];
 
 /** The `mutateResponse` hook for a plan's wire damage. */
 export function wireMutator(plan: NonNullable<Plan['wire']>, seed: number, counter: { damaged: number }): (apdu: Uint8Array, response: Uint8Array) => Uint8Array {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const int = (n: number) => Math.floor(rand() * n);
   return (_apdu, response) => {
     if (rand() >= plan.rate) return response;
@@ -147,7 +137,7 @@ function previousSsc(ssc: Uint8Array): Uint8Array {
  * used), changes the plaintext or the status word, and wraps it again, so the MAC is correct.
  */
 export function liarMutator(plan: NonNullable<Plan['liar']>, seed: number, passport: () => VirtualPassport | null, counter: { damaged: number }): (apdu: Uint8Array, response: Uint8Array) => Uint8Array {
-  const rand = prng(seed ^ 0x1b873593);
+  const rand = seededRandom(seed ^ 0x1b873593);
   const int = (n: number) => Math.floor(rand() * n);
   return (apdu, response) => {
     const p = passport();
@@ -179,7 +169,7 @@ export function hostileFiles(files: { [id: number]: Uint8Array }, plan: Plan): {
   if (f.how === 'remove') delete out[f.id];
   else if (f.how === 'mutate') out[f.id] = mutateAll(out[f.id], f.mutations);
   else if (f.how === 'random') {
-    const rand = prng(plan.seed ^ 0x5bd1e995);
+    const rand = seededRandom(plan.seed ^ 0x5bd1e995);
     out[f.id] = new Uint8Array(f.length).map(() => Math.floor(rand() * 256));
   } else {
     // the file's own tag, declaring 4 GB, then its real bytes

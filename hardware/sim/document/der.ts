@@ -1,17 +1,9 @@
 // A small DER writer: enough ASN.1 to build X.509 certificates, CMS SignedData and the LDS
 // (which uses the same BER-TLV shapes with multi-byte application tags such as 5F1F and 7F61).
 
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+import { concatBytes } from '../bytes';
+
+export { concatBytes };
 
 function lengthBytes(n: number): number[] {
   if (n < 0x80) return [n];

@@ -3,6 +3,8 @@
 
 import { createRequire } from 'node:module';
 import jpeg from 'jpeg-js';
+import { concatBytes } from '../bytes';
+import { seededRandom } from '../seeded-random';
 
 export interface FaceLook {
   /** Seed of the pixel noise and of the small variations. */
@@ -26,16 +28,6 @@ export interface RgbImage {
 export const FACE_WIDTH = 240;
 export const FACE_HEIGHT = 320;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function inEllipse(x: number, y: number, cx: number, cy: number, rx: number, ry: number): number {
   const dx = (x - cx) / rx;
@@ -45,7 +37,7 @@ function inEllipse(x: number, y: number, cx: number, cy: number, rx: number, ry:
 
 /** Draws the portrait. Deterministic for a given look. */
 export function drawFace(look: FaceLook, width = FACE_WIDTH, height = FACE_HEIGHT): RgbImage {
-  const rnd = mulberry32(look.seed);
+  const rnd = seededRandom(look.seed);
   const skin = look.skin ?? [224, 180, 150];
   const hair = look.hair ?? [70, 48, 32];
   const iris = look.iris ?? [70, 110, 150];
@@ -212,20 +204,9 @@ export function jp2File(codestream: Uint8Array, width: number, height: number): 
   ihdr[10] = 7; // 8 bits per component, unsigned
   ihdr[11] = 7; // compression type: JPEG 2000
   const colr = Uint8Array.of(1, 0, 0, 0, 0, 0, 16); // enumerated colour space: sRGB
-  return concatAll([box('jP  ', sig), box('ftyp', ftyp), box('jp2h', box('ihdr', ihdr), box('colr', colr)), box('jp2c', codestream)]);
+  return concatBytes(box('jP  ', sig), box('ftyp', ftyp), box('jp2h', box('ihdr', ihdr), box('colr', colr)), box('jp2c', codestream));
 }
 
-function concatAll(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** A JP2 file of at most about `targetBytes`. */
 export async function encodeJpeg2000Near(img: RgbImage, targetBytes: number): Promise<Uint8Array> {

@@ -4,11 +4,12 @@
 
 import { CommandApdu, encodeApdu } from './apdu';
 import {
-  bacKeySeed, concat, deriveKey, equalBytes, KEY_ENC, KEY_MAC, mrzInformation, pad, retailMac,
+  bacKeySeed, deriveKey, equalBytes, KEY_ENC, KEY_MAC, mrzInformation, pad, retailMac,
   SessionKeys, sessionKeys, tdesDecrypt, tdesEncrypt,
 } from './bac-crypto';
 import { unwrapResponse, wrapCommand } from './secure-messaging';
 import type { BacMrz } from './virtual-passport';
+import { concatBytes } from '../bytes';
 
 export type Transceive = (apdu: Uint8Array) => Uint8Array | null;
 
@@ -65,8 +66,8 @@ export class ReferenceReader {
     const ch = split(this.raw(Uint8Array.of(0x00, 0x84, 0x00, 0x00, 0x08)));
     if (ch.sw !== 0x9000) throw new ReaderError('GET_CHALLENGE', ch.sw);
     const rndIC = ch.data;
-    const eIFD = tdesEncrypt(kEnc, concat(rndIFD, rndIC, kIFD));
-    const cmd = encodeApdu({ cla: 0, ins: 0x82, p1: 0, p2: 0, data: concat(eIFD, retailMac(kMac, pad(eIFD))), ne: 40 });
+    const eIFD = tdesEncrypt(kEnc, concatBytes(rndIFD, rndIC, kIFD));
+    const cmd = encodeApdu({ cla: 0, ins: 0x82, p1: 0, p2: 0, data: concatBytes(eIFD, retailMac(kMac, pad(eIFD))), ne: 40 });
     const r = split(this.raw(cmd));
     if (r.sw !== 0x9000) throw new ReaderError('BAC_REFUSED', r.sw);
     const eIC = r.data.subarray(0, 32);

@@ -3,7 +3,8 @@
 // The SSC is incremented before every command and every response.
 
 import { CommandApdu, encodeApdu, encodeDo, readDo, SW } from './apdu';
-import { concat, equalBytes, incrementSsc, pad, retailMac, SessionKeys, tdesDecrypt, tdesEncrypt, unpad } from './bac-crypto';
+import { equalBytes, incrementSsc, pad, retailMac, SessionKeys, tdesDecrypt, tdesEncrypt, unpad } from './bac-crypto';
+import { concatBytes } from '../bytes';
 
 export type UnwrapResult = { ok: true; apdu: CommandApdu } | { ok: false; sw: number };
 
@@ -30,10 +31,10 @@ export function unwrapCommand(keys: SessionKeys, cmd: CommandApdu): UnwrapResult
     const raw = cmd.data.subarray(at, d.next);
     if (d.tag === 0x87 || d.tag === 0x85) {
       enc = d;
-      macInput = concat(macInput, raw);
+      macInput = concatBytes(macInput, raw);
     } else if (d.tag === 0x97) {
       le = d.value;
-      macInput = concat(macInput, raw);
+      macInput = concatBytes(macInput, raw);
     } else if (d.tag === 0x8e) {
       mac = d.value;
     } else {
@@ -42,7 +43,7 @@ export function unwrapCommand(keys: SessionKeys, cmd: CommandApdu): UnwrapResult
     at = d.next;
   }
   if (!mac) return { ok: false, sw: SW.SM_OBJECTS_MISSING };
-  const expected = retailMac(keys.ksMac, pad(concat(keys.ssc, paddedHeader(cmd.cla, cmd.ins, cmd.p1, cmd.p2), macInput)));
+  const expected = retailMac(keys.ksMac, pad(concatBytes(keys.ssc, paddedHeader(cmd.cla, cmd.ins, cmd.p1, cmd.p2), macInput)));
   if (!equalBytes(mac, expected)) return { ok: false, sw: SW.SM_OBJECTS_INCORRECT };
   let data = new Uint8Array(0);
   if (enc) {
@@ -71,10 +72,10 @@ export function unwrapCommand(keys: SessionKeys, cmd: CommandApdu): UnwrapResult
 /** Chip side: protects a response (DO87 with the data, DO99 with the status, DO8E MAC). */
 export function wrapResponse(keys: SessionKeys, data: Uint8Array, sw: number): Uint8Array {
   incrementSsc(keys.ssc);
-  const do87 = data.length ? encodeDo(0x87, concat(Uint8Array.of(0x01), tdesEncrypt(keys.ksEnc, pad(data)))) : new Uint8Array(0);
+  const do87 = data.length ? encodeDo(0x87, concatBytes(Uint8Array.of(0x01), tdesEncrypt(keys.ksEnc, pad(data)))) : new Uint8Array(0);
   const do99 = encodeDo(0x99, Uint8Array.of(sw >> 8, sw & 0xff));
-  const mac = retailMac(keys.ksMac, pad(concat(keys.ssc, do87, do99)));
-  return concat(do87, do99, encodeDo(0x8e, mac), Uint8Array.of(sw >> 8, sw & 0xff));
+  const mac = retailMac(keys.ksMac, pad(concatBytes(keys.ssc, do87, do99)));
+  return concatBytes(do87, do99, encodeDo(0x8e, mac), Uint8Array.of(sw >> 8, sw & 0xff));
 }
 
 /** Reader side: protects a plain command. Odd INS (B1) carries its data in DO85, others in DO87. */
@@ -84,11 +85,11 @@ export function wrapCommand(keys: SessionKeys, plain: CommandApdu): Uint8Array {
   let doData: Uint8Array = new Uint8Array(0);
   if (plain.data.length) {
     const cipher = tdesEncrypt(keys.ksEnc, pad(plain.data));
-    doData = plain.ins & 1 ? encodeDo(0x85, cipher) : encodeDo(0x87, concat(Uint8Array.of(0x01), cipher));
+    doData = plain.ins & 1 ? encodeDo(0x85, cipher) : encodeDo(0x87, concatBytes(Uint8Array.of(0x01), cipher));
   }
   const do97 = plain.ne !== null ? leObject(plain.ne, plain.extended) : new Uint8Array(0);
-  const mac = retailMac(keys.ksMac, pad(concat(keys.ssc, paddedHeader(cla, plain.ins, plain.p1, plain.p2), doData, do97)));
-  const body = concat(doData, do97, encodeDo(0x8e, mac));
+  const mac = retailMac(keys.ksMac, pad(concatBytes(keys.ssc, paddedHeader(cla, plain.ins, plain.p1, plain.p2), doData, do97)));
+  const body = concatBytes(doData, do97, encodeDo(0x8e, mac));
   const extended = plain.extended || body.length > 255;
   return encodeApdu({ cla, ins: plain.ins, p1: plain.p1, p2: plain.p2, data: body, ne: extended ? 65536 : 256, extended });
 }
@@ -112,17 +113,17 @@ export function unwrapResponse(keys: SessionKeys, response: Uint8Array): Respons
     const raw = body.subarray(at, d.next);
     if (d.tag === 0x87 || d.tag === 0x85) {
       enc = d.tag === 0x87 ? d.value.subarray(1) : d.value;
-      macInput = concat(macInput, raw);
+      macInput = concatBytes(macInput, raw);
     } else if (d.tag === 0x99) {
       sw = (d.value[0] << 8) | d.value[1];
-      macInput = concat(macInput, raw);
+      macInput = concatBytes(macInput, raw);
     } else if (d.tag === 0x8e) {
       mac = d.value;
     }
     at = d.next;
   }
   if (!mac || sw === null) return { ok: false, reason: 'missing', sw: outerSw };
-  if (!equalBytes(mac, retailMac(keys.ksMac, pad(concat(keys.ssc, macInput))))) return { ok: false, reason: 'mac', sw: outerSw };
+  if (!equalBytes(mac, retailMac(keys.ksMac, pad(concatBytes(keys.ssc, macInput))))) return { ok: false, reason: 'mac', sw: outerSw };
   let data = new Uint8Array(0);
   if (enc) {
     const plain = unpad(tdesDecrypt(keys.ksEnc, enc));

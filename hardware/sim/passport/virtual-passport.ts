@@ -7,11 +7,12 @@ import { constants, createHash, privateEncrypt, randomBytes, sign, type KeyObjec
 import type { Card, CardReply, TypeAIdentity, TypeBIdentity } from '../card';
 import { CommandApdu, INS, parseApdu, readDo, SW, swBytes } from './apdu';
 import {
-  bacKeySeed, concat, deriveKey, equalBytes, KEY_ENC, KEY_MAC, mrzInformation, pad, retailMac,
+  bacKeySeed, deriveKey, equalBytes, KEY_ENC, KEY_MAC, mrzInformation, pad, retailMac,
   SessionKeys, sessionKeys, tdesDecrypt, tdesEncrypt,
 } from './bac-crypto';
 import { CommandKind, DEFAULT_PROCESSING_MS, PassportOptions } from './passport-options';
 import { unwrapCommand, wrapResponse } from './secure-messaging';
+import { concatBytes } from '../bytes';
 
 export type { PassportOptions } from './passport-options';
 
@@ -70,7 +71,7 @@ function do53HeaderLength(n: number): number {
 function do53(data: Uint8Array): Uint8Array {
   const n = data.length;
   const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
-  return concat(Uint8Array.of(0x53, ...len), data);
+  return concatBytes(Uint8Array.of(0x53, ...len), data);
 }
 
 /** The file identifier of an LDS elementary file from its short EF identifier (0x1E -> 011E). */
@@ -181,7 +182,7 @@ export class VirtualPassport implements Card {
       const pupi = o.uid ?? this.random(4);
       // ATQB: 50, PUPI, application data 00000000, protocol info 77 81 91: 106..424 kbps both ways
       // (77), max frame 256 bytes and ISO 14443-4 compliant (81), FWI 9, CID supported (91).
-      const atqb = concat(Uint8Array.of(0x50), pupi, Uint8Array.of(0, 0, 0, 0, 0x77, 0x81, 0x91));
+      const atqb = concatBytes(Uint8Array.of(0x50), pupi, Uint8Array.of(0, 0, 0, 0, 0x77, 0x81, 0x91));
       return { type: 'B', atqb, attribRes: Uint8Array.of(0x00) };
     }
     let uid = o.uid;
@@ -217,7 +218,7 @@ export class VirtualPassport implements Card {
   }
 
   private plain(a: Answer): Uint8Array {
-    return concat(a.data, swBytes(a.sw));
+    return concatBytes(a.data, swBytes(a.sw));
   }
 
   private protect(keys: SessionKeys, a: Answer): Uint8Array {
@@ -286,10 +287,10 @@ export class VirtualPassport implements Card {
     if (!equalBytes(s.subarray(8, 16), rndIC)) return failed;
     const kIFD = s.subarray(16, 32);
     const kIC = Uint8Array.from(this.options.kIC ?? this.random(16));
-    const eIC = tdesEncrypt(this.kEnc, concat(rndIC, rndIFD, kIC));
+    const eIC = tdesEncrypt(this.kEnc, concatBytes(rndIC, rndIFD, kIC));
     this.session = sessionKeys(kIFD, kIC, rndIC, rndIFD);
     this.stats.bacSessions++;
-    return answer(SW.OK, concat(eIC, retailMac(this.kMac, pad(eIC))));
+    return answer(SW.OK, concatBytes(eIC, retailMac(this.kMac, pad(eIC))));
   }
 
   private canRead(secure: boolean): boolean {
@@ -365,7 +366,7 @@ export class VirtualPassport implements Card {
     const k = Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 1024) / 8);
     const m1 = this.random(k - 22);
     const h = createHash('sha1').update(m1).update(challenge).digest();
-    const f = concat(Uint8Array.of(0x6a), m1, h, Uint8Array.of(0xbc));
+    const f = concatBytes(Uint8Array.of(0x6a), m1, h, Uint8Array.of(0xbc));
     return new Uint8Array(privateEncrypt({ key, padding: constants.RSA_NO_PADDING }, f));
   }
 }

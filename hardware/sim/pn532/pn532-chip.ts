@@ -4,6 +4,7 @@
 // configuration, registers, the target table and the ISO/IEC 14443-4 link to the card live here.
 // Timing: COMMAND_MS of firmware time per command plus the air time of rf-timing.ts.
 
+import { concatBytes } from '../bytes';
 import type { Clock, TimerId } from '../clock';
 import type { Card, CardReply, TypeAIdentity, TypeBIdentity } from '../card';
 import {
@@ -76,17 +77,6 @@ interface Job {
   done: (reply: ChipReply, effects?: ChipEffects) => void;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 function isPromise<T>(v: T | Promise<T>): v is Promise<T> {
   return typeof (v as { then?: unknown })?.then === 'function';
@@ -557,7 +547,7 @@ export class Pn532Chip {
       this.account(ledger);
       return this.status(job, code, STATUS.Ok, COMMAND_MS + ledger.ms);
     }
-    const apdu = concat([...t.txChain, dataOut]);
+    const apdu = concatBytes(...[...t.txChain, dataOut]);
     t.txChain = [];
     if (injected !== undefined) {
       receiveIBlocks(ledger, link, 2, 0);
