@@ -252,7 +252,8 @@ export class Pn532 implements ApduChannel {
         // The answer with its ACK lost on the way.
         this._finish(null, buf.subarray(p.pd, p.pd + p.pdLength));
       } else if (kind === FRAME.INCOMPLETE) {
-        // I2C/SPI read an ACK's worth of an answer whose ACK was lost: ask for it again, whole.
+        // I2C read an ACK's worth of an answer whose ACK was lost, and a read takes the frame off the
+        // chip: ask for it again, whole (SPI reads frames whole, see spi.ts).
         this._state = STATE.WAIT_RESPONSE;
         this._arm(this._responseTimeout, () => this._onResponseTimeout());
         this._io.send(NACK_FRAME, false);
