@@ -1,7 +1,7 @@
-// LDS1 elementary files that encode (JMRTD style): EF.COM, DG1, DG11, DG12, DG15. DG2 has its
+// LDS1 elementary files that encode (JMRTD style): EF.COM, DG1, DG11, DG12, DG14, DG15. DG2 has its
 // own file (dg2.ts), EF.SOD too (sod.ts). ICAO Doc 9303 Part 10.
 
-import { ascii, tlv } from './der';
+import { ascii, integer, oid, seq, setOf, tlv } from './der';
 
 /** Data group number -> LDS tag (EF.COM tag list, first tag of each DG). */
 export const DG_TAGS: { [dg: number]: number } = {
@@ -23,6 +23,22 @@ export function encodeDg1(mrzLines: string[]): Uint8Array {
 /** DG15: 6F { SubjectPublicKeyInfo of the Active Authentication key }. */
 export function encodeDg15(subjectPublicKeyInfo: Uint8Array): Uint8Array {
   return tlv(0x6f, subjectPublicKeyInfo);
+}
+
+/** id-AA (9303-11 §9.2.5) and the BSI TR-03111 ecdsa-plain signature OIDs by hash. */
+export const ID_AA = '2.23.136.1.1.5';
+export const ECDSA_PLAIN_OIDS = {
+  sha1: '0.4.0.127.0.7.1.1.4.1.1',
+  sha224: '0.4.0.127.0.7.1.1.4.1.2',
+  sha256: '0.4.0.127.0.7.1.1.4.1.3',
+  sha384: '0.4.0.127.0.7.1.1.4.1.4',
+  sha512: '0.4.0.127.0.7.1.1.4.1.5',
+} as const;
+
+/** DG14: 6E { SET OF SecurityInfo } holding one ActiveAuthenticationInfo
+ * { id-AA, version 1, signatureAlgorithm }, which names the ECDSA hash of Active Authentication. */
+export function encodeDg14ActiveAuth(hash: keyof typeof ECDSA_PLAIN_OIDS): Uint8Array {
+  return tlv(0x6e, setOf(seq(oid(ID_AA), integer(1), oid(ECDSA_PLAIN_OIDS[hash]))));
 }
 
 const utf8 = new TextEncoder();
