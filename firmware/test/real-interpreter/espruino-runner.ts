@@ -1,0 +1,108 @@
+// Runs scripts on the real Espruino interpreter built for Linux (../shared/espruino, see its
+// README): each run gets its own temporary directory, whose `espruino.flash` backs
+// require('Storage'). Files are written into Storage by small loader scripts, a few KB per
+// interpreter run, because a script file is itself held in the interpreter's variables: one
+// loader with a 60 KB bundle inside would not fit a Pico's 5,100 variables.
+
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+/** Where the interpreters live; ESPRUINO_DIR overrides. */
+export const ESPRUINO_DIR = process.env.ESPRUINO_DIR ?? resolve(repoRoot, '../shared/espruino');
+
+export type Build = 'pico64' | 'pico32';
+
+/** Lines the harness prints start with this, so that the banner and prompts can be dropped. */
+export const LINE_PREFIX = '@@ ';
+/** Storage data per loader run (the loader's text is about 1.2x this in variables). */
+const LOADER_CHUNK = 12 * 1024;
+const STRING_PIECE = 1024;
+
+function command(build: Build): { file: string; args: string[] } {
+  const exe = join(ESPRUINO_DIR, build === 'pico64' ? 'espruino' : 'espruino-pico32');
+  return build === 'pico64' ? { file: exe, args: [] } : { file: 'qemu-i386', args: ['-L', '/', exe] };
+}
+
+/** Why the interpreter cannot run here, or null when it can (it is run once to be sure). */
+export function interpreterProblem(build: Build = 'pico64'): string | null {
+  const { file, args } = command(build);
+  try {
+    accessSync(join(ESPRUINO_DIR, build === 'pico64' ? 'espruino' : 'espruino-pico32'), constants.X_OK);
+  } catch {
+    return `no Espruino interpreter at ${ESPRUINO_DIR}`;
+  }
+  const r = spawnSync(file, [...args, '-e', `print("${LINE_PREFIX}ok")`], { encoding: 'latin1', timeout: 10_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.error) return `${file} cannot run: ${r.error.message}`;
+  return r.stdout.includes(`${LINE_PREFIX}ok`) ? null : `${file} ran but printed nothing (${r.stderr.slice(0, 200)})`;
+}
+
+export interface RunResult {
+  /** Everything the interpreter printed (banner and prompts included). */
+  output: string;
+  /** Lines printed with LINE_PREFIX, without it. */
+  lines: string[];
+  status: number | null;
+  timedOut: boolean;
+}
+
+export interface EspruinoSession {
+  dir: string;
+  build: Build;
+  /** Writes a Storage file (latin1 text or bytes) through loader runs. */
+  writeFile(name: string, content: string | Uint8Array): void;
+  /** Runs a script file in the session's directory (the Storage written so far is there). */
+  run(script: string, timeoutMs?: number): RunResult;
+  close(): void;
+}
+
+function literal(text: string): string {
+  // JSON escapes are Espruino string escapes as well (\uXXXX only below 0x100 here: latin1).
+  return JSON.stringify(text);
+}
+
+/** A fresh interpreter directory with an empty flash. Close it when done. */
+export function openSession(build: Build = 'pico64'): EspruinoSession {
+  const dir = mkdtempSync(join(tmpdir(), 'espruino-real-'));
+  const { file, args } = command(build);
+  const run = (script: string, timeoutMs = 20_000): RunResult => {
+    const path = join(dir, 'script.js');
+    writeFileSync(path, script, { encoding: 'latin1', mode: 0o600 });
+    const r = spawnSync(file, [...args, 'script.js'], {
+      cwd: dir, encoding: 'latin1', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024,
+    });
+    const output = (r.stdout ?? '') + (r.stderr ?? '');
+    const lines: string[] = [];
+    for (const raw of output.split(/\r?\n/)) {
+      const at = raw.indexOf(LINE_PREFIX);
+      if (at >= 0) lines.push(raw.slice(at + LINE_PREFIX.length));
+    }
+    return { output, lines, status: r.status, timedOut: (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT' };
+  };
+  const writeFile = (name: string, content: string | Uint8Array): void => {
+    const text = typeof content === 'string' ? content : Buffer.from(content).toString('latin1');
+    if (text.length === 0) throw new Error(`empty Storage file ${name}`);
+    for (let at = 0; at < text.length; at += LOADER_CHUNK) {
+      const part = text.slice(at, at + LOADER_CHUNK);
+      let script = 'var S=require("Storage");\n';
+      for (let k = 0; k < part.length; k += STRING_PIECE) {
+        const offset = at + k;
+        const piece = literal(part.slice(k, k + STRING_PIECE));
+        script += offset === 0 ? `S.write(${literal(name)},${piece},0,${text.length});\n` : `S.write(${literal(name)},${piece},${offset});\n`;
+      }
+      script += `print("${LINE_PREFIX}stored " + S.read(${literal(name)}).length);\n`;
+      const r = run(script);
+      const stored = r.lines[r.lines.length - 1];
+      if (!stored || !stored.startsWith('stored ')) throw new Error(`writing Storage file ${name} failed:\n${r.output.slice(-2000)}`);
+    }
+  };
+  return { dir, build, writeFile, run, close: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Text in the output that means the interpreter complained. */
+export function complaints(output: string): string[] {
+  return output.split(/\r?\n/).filter((l) => /Uncaught|WARNING|ERROR|OUT OF MEMORY|New interpreter error/i.test(l));
+}
