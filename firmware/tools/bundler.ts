@@ -12,8 +12,15 @@ const firmwareDir = join(dirname(fileURLToPath(import.meta.url)), '..');
  * own code and the heap (see firmware/README.md, "Memory budget"). */
 export const FIRMWARE_SIZE_LIMIT = 64 * 1024;
 
-export async function bundle(entry: string, outfile: string, globalName?: string): Promise<string> {
+/** `require` of a board module, outside esbuild's reach (it would wrap a bare `require` in a
+ * Proxy-based shim that Espruino lacks). Literal module names keep the gate's require check. */
+const MODULE_BANNER = 'function espruinoModule(n){return n=="Storage"?require("Storage"):require("crypto")}';
+
+/** `nativeOnly`: a device bundle that requires the native blob (NATIVE_ONLY, firmware/src/native). */
+export async function bundle(entry: string, outfile: string, globalName?: string, nativeOnly = false): Promise<string> {
   await build({
+    banner: { js: MODULE_BANNER },
+    define: { NATIVE_ONLY: nativeOnly ? 'true' : 'false' },
     entryPoints: [entry],
     outfile,
     bundle: true,
