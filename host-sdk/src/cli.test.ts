@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createCsca, createDocument, createMasterList, tamper, type Csca, type GeneratedDocument } from '@epassport/hardware/sim/document/index';
 import { run, type CliIo } from './cli';
 import { parseCommandLine } from './cli/args';
-import { FakeBinding, FakeDevice, type FakeDeviceOptions } from './test-support/fake-device';
+import { FakeBinding, FakeDevice, type FakeDeviceOptions } from '../test/support/fake-device';
 
 const person = {
   issuingState: 'UTO', surname: 'ERIKSSON', givenNames: 'ANNA MARIA', documentNumber: 'L898902C3',

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createCsca, createDocument, tamper, type Csca, type GeneratedDocument } from '@epassport/hardware/sim/document/index';
 import { PassportReader } from './passport-reader';
 import { TrustStore } from './pa/trust-store';
-import { FakeBinding, FakeDevice, type FakeDeviceOptions } from './test-support/fake-device';
+import { FakeBinding, FakeDevice, type FakeDeviceOptions } from '../test/support/fake-device';
 import type { ReadEvent } from './session/read-stream';
 import { ReaderError } from './reader-error';
 import { PROTOCOL_VERSION } from '@epassport/protocol';

@@ -9,7 +9,7 @@ import { IcaoError } from './errors';
 import { KDF_ENC, KDF_MAC, deriveKey } from './key-derivation';
 import { deriveKeySeed } from './mrz-key';
 import { SecureMessagingChannel } from './secure-messaging';
-import { MockChip } from './testing/mock-chip';
+import { MockChip } from '../../test/support/mock-chip';
 
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
 const random = (n: number): Uint8Array => new Uint8Array(randomBytes(n));

@@ -7,7 +7,7 @@ import { IcaoError } from './errors';
 import { PLAIN_MAX_READ, SM_MAX_READ, readFile, type FileSink, type ReadOptions } from './file-reader';
 import { deriveKeySeed } from './mrz-key';
 import { SecureMessagingChannel } from './secure-messaging';
-import { MockChip, type MockChipOptions } from './testing/mock-chip';
+import { MockChip, type MockChipOptions } from '../../test/support/mock-chip';
 
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex').toUpperCase();

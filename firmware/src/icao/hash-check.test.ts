@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { FileSink } from './file-reader';
 import { readFile } from './file-reader';
 import { HashCheckSink } from './hash-check';
-import { MockChip } from './testing/mock-chip';
+import { MockChip } from '../../test/support/mock-chip';
 import { selectApplicationApdu } from './commands';
 
 function file(n: number): Uint8Array {

@@ -3,12 +3,12 @@
 // misbehave (maximum Le, 6Cxx instead of 6700, no SFI support). Answers synchronously, as an
 // ApduChannel. Not part of the firmware bundle (icao/index.ts does not export it).
 
-import { DesCipher } from '../../crypto/des';
-import { paddedLength, unpaddedLength } from '../../crypto/padding';
-import { RetailMac, equalBytes } from '../../crypto/retail-mac';
-import type { ApduCallback, ApduChannel } from '../apdu-channel';
-import { KDF_ENC, KDF_MAC, deriveKey } from '../key-derivation';
-import { LDS1_AID } from '../commands';
+import { DesCipher } from '../../src/crypto/des';
+import { paddedLength, unpaddedLength } from '../../src/crypto/padding';
+import { RetailMac, equalBytes } from '../../src/crypto/retail-mac';
+import type { ApduCallback, ApduChannel } from '../../src/icao/apdu-channel';
+import { KDF_ENC, KDF_MAC, deriveKey } from '../../src/icao/key-derivation';
+import { LDS1_AID } from '../../src/icao/commands';
 
 export interface MockChipOptions {
   /** Files by short EF identifier. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import { imageMime, jpeg2000Codestream, jpegSize } from './image-type';
 import { decodeJpeg2000, toViewable } from './viewable-image';
-import { makeJpeg, makeJpeg2000, testPattern } from '../test-support/lds-builder';
+import { makeJpeg, makeJpeg2000, testPattern } from '../../test/support/lds-builder';
 
 describe('face images', () => {
   it('recognises formats and reads the JPEG frame size', () => {

@@ -9,7 +9,7 @@ import { FIXTURES, loadFixture } from '@epassport/hardware/fixtures/index';
 import { arbBerTree, arbHostile, concat, deepNesting, encodeTree, tlv } from '../../../test/fuzz/ber-mutator';
 import { largestAllocation, runs, withDeadline } from '../../../test/fuzz/guards';
 import { ALL_ERROR_CODES, ReaderError } from '../reader-error';
-import { encodeDg2, encodeEfCom, encodeFacialRecord, makeJpeg } from '../test-support/lds-builder';
+import { encodeDg2, encodeEfCom, encodeFacialRecord, makeJpeg } from '../../test/support/lds-builder';
 import { encodeDg1, parseDg1 } from './dg1';
 import { parseDg2 } from './dg2';
 import { DG_TAGS, parseEfCom } from './ef-com';

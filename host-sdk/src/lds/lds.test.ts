@@ -3,7 +3,7 @@ import { readTlv, readTlvList, encodeTlv, concatBytes } from './tlv';
 import { encodeDg1, parseDg1 } from './dg1';
 import { parseDg2 } from './dg2';
 import { parseEfCom } from './ef-com';
-import { encodeDg2, encodeEfCom, encodeFacialRecord, makeJpeg, makeJpeg2000 } from '../test-support/lds-builder';
+import { encodeDg2, encodeEfCom, encodeFacialRecord, makeJpeg, makeJpeg2000 } from '../../test/support/lds-builder';
 import { ReaderError } from '../reader-error';
 
 const TD3 = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];

@@ -8,7 +8,7 @@ import { createCsca, createDocument, type GeneratedDocument } from '@epassport/h
 import { PassportReader } from '../passport-reader';
 import { TrustStore } from '../pa/trust-store';
 import { ReaderError } from '../reader-error';
-import { FakeBinding, FakeDevice, type FakeDeviceOptions } from '../test-support/fake-device';
+import { FakeBinding, FakeDevice, type FakeDeviceOptions } from '../../test/support/fake-device';
 import type { ReadEvent } from './read-stream';
 
 const person = {

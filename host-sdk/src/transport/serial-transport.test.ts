@@ -6,7 +6,7 @@ import { hasSocat, openPseudoTerminal } from '@epassport/hardware/sim/pty';
 import { createCsca, createDocument, type GeneratedDocument } from '@epassport/hardware/sim/document/index';
 import { PassportReader } from '../passport-reader';
 import { TrustStore } from '../pa/trust-store';
-import { FakeDevice } from '../test-support/fake-device';
+import { FakeDevice } from '../../test/support/fake-device';
 
 const person = {
   issuingState: 'UTO', surname: 'ERIKSSON', givenNames: 'ANNA MARIA', documentNumber: 'L898902C3',

@@ -8,8 +8,8 @@ import {
   CAP, FILE, MAX_CHUNK_DATA, PROTOCOL_VERSION, ReliableLink,
   type LinkTimers, type Message, type ReadMessage,
 } from '@epassport/protocol';
-import { parseSod } from '../pa/sod';
-import { parseEfCom } from '../lds/ef-com';
+import { parseSod } from '../../src/pa/sod';
+import { parseEfCom } from '../../src/lds/ef-com';
 
 const TIMERS: LinkTimers = {
   now: () => Date.now(),

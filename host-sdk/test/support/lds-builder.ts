@@ -2,9 +2,9 @@
 
 import { createRequire } from 'node:module';
 import jpeg from 'jpeg-js';
-import { concatBytes, encodeTlv } from '../lds/tlv';
+import { concatBytes, encodeTlv } from '../../src/lds/tlv';
 
-export { encodeDg1 } from '../lds/dg1';
+export { encodeDg1 } from '../../src/lds/dg1';
 
 const DG_FILE_TAGS = [0, 0x61, 0x75, 0x63, 0x76, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f, 0x70];
 
