@@ -1,0 +1,22 @@
+/* DES / 3DES context (ABI.md "DES ctx", 400 bytes) and the block functions retail-mac.c uses. */
+#ifndef DES_H
+#define DES_H
+
+#include "native.h"
+
+typedef struct {
+  /* K1, K2, K3: 16 rounds x (S1/S3/S5/S7 word, S2/S4/S6/S8 word). For 3DES (keylen 16 or 24)
+   * K2's rounds are stored last-first, so that E(K1) D(K2) E(K3) is one forward sweep. */
+  uint32_t ks[3][32];
+  uint8_t cv[8];        /* chaining value / IV, as the bytes of a block */
+  uint32_t keylen;      /* 8, 16 or 24 */
+  uint32_t reserved;
+} des_ctx;
+
+_Static_assert(sizeof(des_ctx) == 400, "ABI.md: DES ctx is 400 bytes");
+
+/* One single-DES pass (IP, 16 rounds, FP) on two big-endian words, through a schedule forwards
+ * or backwards: forwards through ks[1] of a 3DES ctx is decryption with K2. */
+void des_pass(const uint32_t *ks, uint32_t *l, uint32_t *r, int backward);
+
+#endif
