@@ -30,7 +30,27 @@ interface EspruinoE {
   setConsole?(device: unknown): void;
   /** A 32-bit integer from the hardware random number generator. */
   hwRand(): number;
+  /** Address of a variable; with `true`, of a flat string's or typed array's data (0 when not flat). */
+  getAddressOf(v: unknown, flatAddress: boolean): number;
+  /** A function calling the code at `data`'s address + offset (bit 0 set: Thumb). */
+  nativeCall(offset: number, signature: string, data: string): (...args: number[]) => number;
 }
+
+interface EspruinoStorage {
+  /** A file's contents (on the board, a string mapped from flash), or undefined. */
+  read(name: string, offset?: number, length?: number): string | undefined;
+  write(name: string, data: string, offset?: number, size?: number): boolean;
+  list(): string[];
+}
+
+/** `require('Storage')` / `require('crypto')`, defined by the bundle's banner
+ * (firmware/tools/bundler.ts): esbuild would wrap a bare `require` in a Proxy shim. */
+declare function espruinoModule(name: 'Storage'): EspruinoStorage;
+declare function espruinoModule(name: 'crypto'): { [algorithm: string]: ((data: Uint8Array) => ArrayBuffer) | undefined };
+
+/** True in the per-board device bundles (esbuild define): the TypeScript crypto is left out and
+ * the native blob is required. Undefined under Node/vitest, false in the portable bundle. */
+declare const NATIVE_ONLY: boolean;
 
 declare const E: EspruinoE;
 declare const USB: EspruinoSerial;

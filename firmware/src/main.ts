@@ -8,6 +8,7 @@
 import { CAP } from '@epassport/protocol';
 import type { BoardConfig } from './board-config';
 import { HostLink } from './host-link';
+import { installNativeFraming } from './native/framing';
 import { HsuTransport } from './pn532/hsu';
 import { I2cTransport, type IrqLine } from './pn532/i2c';
 import { Pn532 } from './pn532/pn532';
@@ -15,6 +16,15 @@ import type { Pn532Io } from './pn532/pn532-io';
 import { SpiTransport } from './pn532/spi';
 import { ReadSession } from './reader/read-session';
 import type { Timers } from './timers';
+
+/** The PN532 bus of a per-board device bundle (esbuild define, tools/bundler.ts): the other two
+ * transports are left out of it. '' in the portable bundle; undefined under Node. */
+declare const NFC_BUS: string;
+
+/** This build carries the transport for `bus`. */
+function hasBus(bus: string): boolean {
+  return typeof NFC_BUS === 'undefined' || !NFC_BUS || NFC_BUS === bus;
+}
 
 export const FIRMWARE_VERSION = '0.1.0';
 
@@ -80,7 +90,7 @@ function spiBus(name: string): EspruinoSPI {
 function createIo(config: BoardConfig): Pn532Io {
   const nfc = config.nfc;
   const irq = config.irq ? irqLine(config.irq) : null;
-  if (nfc.bus === 'hsu') {
+  if (hasBus('hsu') && nfc.bus === 'hsu') {
     const port = serialPort(nfc.serial);
     const setup = (baud: number): void => port.setup(baud, { rx: Pin(nfc.rx), tx: Pin(nfc.tx) });
     setup(nfc.baud);
@@ -88,11 +98,12 @@ function createIo(config: BoardConfig): Pn532Io {
     port.on('data', (data) => hsu.feed(E.toUint8Array(data)));
     return hsu;
   }
-  if (nfc.bus === 'i2c') {
+  if (hasBus('i2c') && nfc.bus === 'i2c') {
     const bus = i2cBus(nfc.i2c);
     bus.setup({ scl: Pin(nfc.scl), sda: Pin(nfc.sda), bitrate: nfc.bitrate });
     return new I2cTransport(bus, timers, irq);
   }
+  if (!hasBus('spi') || nfc.bus !== 'spi') throw new Error('no transport for ' + nfc.bus + ' in this build');
   const spi = spiBus(nfc.spi);
   spi.setup({ sck: Pin(nfc.sck), miso: Pin(nfc.miso), mosi: Pin(nfc.mosi), baud: nfc.baud, mode: 0, order: 'lsb' });
   const nss = Pin(nfc.nss);
@@ -126,6 +137,7 @@ function onReset(toConsole: boolean): void {
 
 /** Boots the reader on a board wired as `config`. */
 export function start(config: BoardConfig): void {
+  installNativeFraming(); // CRC-16 and COBS of the host link on the native blob, when present
   if (config.reset) digitalWrite(Pin(config.reset), 1); // RSTPD_N high: the PN532 runs
   const io = createIo(config);
   const pn532 = new Pn532(io, timers, { fastBaud: config.nfc.bus === 'hsu' ? config.nfc.fastBaud : 0 });

@@ -2,6 +2,7 @@ export * from './catalogue';
 export * from './codec';
 export * from './cobs';
 export * from './crc16';
+export * from './framing-accelerators';
 export * from './frame';
 export * from './message-stream';
 export * from './bytes';

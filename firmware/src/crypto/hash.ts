@@ -2,12 +2,15 @@
 // incremental hash ({ update, digest }) in plain code; the names come from the OIDs of EF.SOD
 // through `hashNameFromOid`.
 //
-// Native seam: where the board offers `require("crypto")` (SHA1/SHA256 on STM32F4 Espruino
-// boards) it hashes whole buffers only, never incrementally. main.ts may register such a function
-// with `setWholeBufferHash`; `hashWhole` then uses it for one-shot hashing (key derivation), while
-// `createHash` stays the pure incremental implementation, the tested reference.
+// Seam: `createHash` gives the native blob's streaming hash when the board has it
+// (native/blob.ts), else the TypeScript one (the reference; left out of NATIVE_ONLY bundles).
+// Where the board offers `require("crypto")` (SHA1/SHA256 on STM32F4 Espruino boards) it hashes
+// whole buffers only; main.ts may register it with `setWholeBufferHash` for `hashWhole`
+// (one-shot hashing: key derivation).
 
 import { IcaoError } from '../icao/errors';
+import { nativeEntries } from '../native/blob';
+import { nativeHash } from '../native/native-hash';
 import { Sha1 } from './sha1';
 import { Sha256 } from './sha256';
 import { Sha512 } from './sha512';
@@ -44,6 +47,10 @@ export function hashNameFromOid(oid: string): string {
 }
 
 export function createHash(name: HashName | string): Hash {
+  const f = nativeEntries();
+  const fast = f ? nativeHash(f, name) : null;
+  if (fast) return fast;
+  if (typeof NATIVE_ONLY !== 'undefined' && NATIVE_ONLY) throw new IcaoError('unsupported', 'hash ' + name + ' is not supported');
   switch (name) {
     case 'sha1': return new Sha1();
     case 'sha224': return new Sha256(true);

@@ -2,8 +2,9 @@
 // keys and SSC, ending in a SecureMessagingChannel. JMRTD's BACProtocol, but the random source
 // is injected: `random(8)` is called for RND.IFD, then `random(16)` for K.IFD.
 
-import { DesCipher } from '../crypto/des';
-import { RetailMac, equalBytes } from '../crypto/retail-mac';
+import { createDesCipher } from '../crypto/des-cbc';
+import { createRetailMac } from '../crypto/mac';
+import { equalBytes } from '../crypto/retail-mac';
 import type { ApduChannel } from './apdu-channel';
 import { getChallengeApdu, mutualAuthenticateApdu } from './commands';
 import { IcaoError, SW, asIcaoError, errorForStatus, statusWord } from './errors';
@@ -22,10 +23,10 @@ export interface BacSessionKeys {
 /** Builds E.IFD || M.IFD from S = RND.IFD || RND.IC || K.IFD (9303-11 §4.3.4.1 steps 3-4). */
 export function buildMutualAuthData(kEnc: Uint8Array, kMac: Uint8Array, s: Uint8Array): Uint8Array {
   const out = new Uint8Array(40);
-  const enc = new DesCipher(kEnc);
+  const enc = createDesCipher(kEnc);
   enc.cbcEncrypt(null, s, out.subarray(0, 32));
   enc.wipe();
-  const mac = new RetailMac(kMac);
+  const mac = createRetailMac(kMac);
   mac.update(out, 0, 32);
   mac.finish(out, 32);
   mac.wipe();
@@ -40,13 +41,13 @@ export function buildMutualAuthData(kEnc: Uint8Array, kMac: Uint8Array, s: Uint8
 export function completeBac(kEnc: Uint8Array, kMac: Uint8Array, rndIfd: Uint8Array, rndIc: Uint8Array, kIfd: Uint8Array,
   answer: Uint8Array): BacSessionKeys {
   if (answer.length !== 40) throw new IcaoError('malformed-data', 'MUTUAL AUTHENTICATE answer is not 40 bytes');
-  const mac = new RetailMac(kMac);
+  const mac = createRetailMac(kMac);
   mac.update(answer, 0, 32);
   const m = mac.finish();
   mac.wipe();
   const macOk = equalBytes(m, 0, answer, 32, 8);
   if (!macOk) throw new IcaoError('sm-failure', 'chip cryptogram MAC does not verify');
-  const enc = new DesCipher(kEnc);
+  const enc = createDesCipher(kEnc);
   const r = enc.cbcDecrypt(null, answer.subarray(0, 32));
   enc.wipe();
   const echoOk = equalBytes(r, 0, rndIc, 0, 8) && equalBytes(r, 8, rndIfd, 0, 8);
@@ -102,7 +103,7 @@ export class BacProtocol {
         callback(sw !== SW.OK ? errorForStatus(sw, 'GET CHALLENGE', true) : new IcaoError('malformed-data', 'challenge is not 8 bytes'), null);
         return;
       }
-      const rndIc = response.slice(0, 8);
+      const rndIc = new Uint8Array(response.subarray(0, 8));
       let rndIfd: Uint8Array;
       let kIfd: Uint8Array;
       let cmd: Uint8Array;

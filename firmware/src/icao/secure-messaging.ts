@@ -15,9 +15,11 @@
 // 61xx unprotected would be an unauthenticated success and is refused; any other bare status
 // word (e.g. 6A82) is passed up as it is, unauthenticated: it carries no data.
 
-import { DesCipher } from '../crypto/des';
+import { createDesCipher, type CbcCipher } from '../crypto/des-cbc';
+import { createRetailMac, type Mac } from '../crypto/mac';
 import { paddedLength, unpaddedLength } from '../crypto/padding';
-import { RetailMac, equalBytes } from '../crypto/retail-mac';
+import { equalBytes } from '../crypto/retail-mac';
+import { wipeBytes } from '../native/wipe';
 import type { ApduCallback, ApduChannel } from './apdu-channel';
 import { IcaoError, SW, asIcaoError, hex4, statusWord } from './errors';
 import { newTlv, readTlv } from './tlv';
@@ -72,8 +74,8 @@ export class SecureMessagingChannel implements ApduChannel {
   private _ksMac: Uint8Array;
   /** The send sequence counter; this object owns it (and the key arrays) and wipes them. */
   readonly ssc: Uint8Array;
-  private _cipher: DesCipher | null;
-  private _mac: RetailMac | null;
+  private _cipher: CbcCipher | null;
+  private _mac: Mac | null;
   private _open: boolean;
   /** See ApduChannel.readBlock (readFile's note about extended length). */
   readBlock?: number;
@@ -85,8 +87,8 @@ export class SecureMessagingChannel implements ApduChannel {
     this._ksEnc = ksEnc;
     this._ksMac = ksMac;
     this.ssc = ssc;
-    this._cipher = new DesCipher(ksEnc);
-    this._mac = new RetailMac(ksMac);
+    this._cipher = createDesCipher(ksEnc);
+    this._mac = createRetailMac(ksMac);
     this._open = true;
   }
 
@@ -102,9 +104,9 @@ export class SecureMessagingChannel implements ApduChannel {
     if (this._mac) this._mac.wipe();
     this._cipher = null;
     this._mac = null;
-    this._ksEnc.fill(0);
-    this._ksMac.fill(0);
-    this.ssc.fill(0);
+    wipeBytes(this._ksEnc);
+    wipeBytes(this._ksMac);
+    wipeBytes(this.ssc);
   }
 
   private _fail(message: string, sw?: number): IcaoError {

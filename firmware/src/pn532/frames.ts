@@ -7,6 +7,7 @@
 // DCS: (TFI + sum(PD) + DCS) & FF = 0. Parsing never throws and never allocates: it fills a
 // caller-owned ParsedFrame with offsets into the caller's buffer.
 
+import { dataChecksum } from './checksum';
 import { MAX_PD } from './constants';
 
 export const ACK_FRAME = new Uint8Array([0x00, 0x00, 0xff, 0x00, 0xff, 0x00]);
@@ -68,12 +69,12 @@ export function buildFrame(out: Uint8Array, tfi: number, src: Uint8Array, srcOff
     out[i++] = len & 0xff;
     out[i++] = (0x100 - ((len >> 8) + (len & 0xff))) & 0xff;
   }
+  const tfiAt = i;
   out[i++] = tfi;
-  let sum = tfi;
   out.set(src.subarray(srcOffset, srcOffset + pdLength), i);
-  for (let k = 0; k < pdLength; k++) sum += src[srcOffset + k];
   i += pdLength;
-  out[i++] = (0x100 - (sum & 0xff)) & 0xff;
+  out[i] = dataChecksum(out, tfiAt, i);
+  i++;
   out[i++] = 0x00;
   return i;
 }
@@ -165,8 +166,6 @@ export function frameLength(buf: Uint8Array, start: number, end: number): number
 export function parseFrame(buf: Uint8Array, start: number, end: number, out: ParsedFrame): FRAME {
   const kind = scanFrame(buf, start, end, out);
   if (kind !== FRAME.DATA && kind !== FRAME.ERROR) return kind;
-  let sum = out.tfi + buf[out.end - 1];
-  for (let k = out.pd, e = out.pd + out.pdLength; k < e; k++) sum += buf[k];
-  if ((sum & 0xff) !== 0) out.kind = FRAME.CORRUPT;
+  if (dataChecksum(buf, out.pd - 1, out.pd + out.pdLength) !== buf[out.end - 1]) out.kind = FRAME.CORRUPT;
   return out.kind;
 }

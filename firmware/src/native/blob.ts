@@ -1,0 +1,101 @@
+// The native blob (firmware/native/ABI.md): Thumb-2 code in the Storage file `native`, run in
+// place through E.nativeCall. This module finds and checks the file once, builds one function per
+// entry, and moves bytes to where native code can reach them. Each seam (crypto/des-cbc.ts,
+// crypto/mac.ts, crypto/hash.ts, pn532/checksum.ts, native/framing.ts, native/wipe.ts) asks
+// `nativeEntries()` and uses the TypeScript implementation when it gives null: no E.nativeCall
+// (the real interpreter on Linux, Node), or no valid blob in Storage (the shim's fast TS twin).
+
+/** Entry indices (ABI.md "Entries"); esbuild inlines them. */
+export const enum Entry {
+  DesSetkey = 0, DesCbc = 1, MacUpdate = 2, MacFinal = 3,
+  Sha512Init = 4, Sha512Update = 5, Sha512Final = 6,
+  Crc16 = 7, CobsEncode = 8, CobsDecode = 9, Pn532Dcs = 10, Wipe = 11,
+  Sha256Init = 12, Sha256Update = 13, Sha256Final = 14,
+  Sha1Init = 15, Sha1Update = 16, Sha1Final = 17,
+}
+
+export type NativeFn = (a: number, b: number, c: number, d: number) => number;
+
+const ENTRY_COUNT = 18;
+const ABI_VERSION = 1;
+/** Every entry has this signature; unused arguments are 0 (ABI.md). */
+const SIGNATURE = 'int(int,int,int,int)';
+
+let entries: NativeFn[] | null = null;
+let probed = false;
+
+function u32(s: string, o: number): number {
+  return (s.charCodeAt(o) | (s.charCodeAt(o + 1) << 8) | (s.charCodeAt(o + 2) << 16) | (s.charCodeAt(o + 3) << 24)) >>> 0;
+}
+
+/** The entry functions, or null when native code cannot run here. Probed once per boot. */
+export function nativeEntries(): NativeFn[] | null {
+  if (probed) return entries;
+  probed = true;
+  if (typeof E === 'undefined' || typeof E.nativeCall !== 'function' || typeof espruinoModule !== 'function') return null;
+  let blob: string | undefined;
+  try {
+    blob = espruinoModule('Storage').read('native');
+  } catch (e) {
+    return null;
+  }
+  if (!blob || blob.length < 16 + 4 * ENTRY_COUNT || blob.substr(0, 4) !== 'EPN1') return null;
+  if (u32(blob, 4) !== ABI_VERSION || u32(blob, 8) > blob.length) return null;
+  // Run in place: the flash string must be addressable and word aligned (PC-relative loads).
+  const at = E.getAddressOf(blob, true);
+  if (!at || (at & 3)) return null;
+  const fns: NativeFn[] = [];
+  for (let i = 0; i < ENTRY_COUNT; i++) fns.push(E.nativeCall((16 + 4 * i) | 1, SIGNATURE, blob) as NativeFn);
+  // The stage is allocated now, while memory is unfragmented, so that it is flat.
+  if (!E.getAddressOf(stageBuffer(), true)) return null;
+  entries = fns;
+  return fns;
+}
+
+/** Address of a context block for a native call: flat and word aligned, taken just before the
+ * call (E.defrag() may move it). Throws when neither holds: the state cannot be copied around. */
+export function contextAddress(ctx: Uint8Array): number {
+  const at = E.getAddressOf(ctx, true);
+  if (!at || (at & 3)) throw new Error('native context not flat or not aligned');
+  return at;
+}
+
+/** Staging area for data that is not flat (small arrays, views of chained buffers). 256 bytes:
+ * a multiple of the DES block; allocated with the first native call. */
+const STAGE_SIZE = 256;
+let stage: Uint8Array | null = null;
+
+/** The staging buffer and its address. */
+export function stageBuffer(): Uint8Array {
+  if (!stage) stage = new Uint8Array(STAGE_SIZE);
+  return stage;
+}
+
+/** Flags for `callOver`. */
+export const COPY_BACK = 1;
+/** The result of one chunk is the first argument of the next (CRC). */
+export const CHAIN = 2;
+/** Wipe the stage after use (keys, plaintext). */
+export const SECRET = 4;
+
+/**
+ * Calls `fn(a, pointer to data[o, o+n), n, d)`: on `data` itself when it is flat, else chunk by
+ * chunk through the stage (the entries that take a data pointer all stream). `a` is a context
+ * address, or with CHAIN a running value. Returns the last result.
+ */
+export function callOver(fn: NativeFn, a: number, data: Uint8Array, o: number, n: number, d: number, flags: number): number {
+  const at = n ? E.getAddressOf(data, true) : 0;
+  if (at || !n) return fn(a, at ? at + o : 0, n, d);
+  const s = stageBuffer();
+  const sAt = E.getAddressOf(s, true);
+  let r = 0;
+  for (let k = 0; k < n; k += STAGE_SIZE) {
+    const m = n - k < STAGE_SIZE ? n - k : STAGE_SIZE;
+    s.set(data.subarray(o + k, o + k + m), 0);
+    r = fn(a, sAt, m, d);
+    if (flags & COPY_BACK) data.set(s.subarray(0, m), o + k);
+    if (flags & CHAIN) a = r;
+  }
+  if (flags & SECRET) s.fill(0);
+  return r;
+}

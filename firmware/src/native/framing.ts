@@ -1,0 +1,28 @@
+// Seam: CRC-16 and COBS of the host link (protocol/) on the native blob. The protocol package is
+// shared with the host and keeps its TypeScript; the firmware registers these through
+// setFramingAccelerators at start. Frames live in the link's preallocated (flat) buffers.
+
+import { NOT_ACCELERATED, setFramingAccelerators } from '@epassport/protocol';
+import { Entry, nativeEntries } from './blob';
+
+/** Registers the native CRC-16 and COBS when the blob is present; returns whether it did. */
+export function installNativeFraming(): boolean {
+  const f = nativeEntries();
+  if (!f) return false;
+  setFramingAccelerators({
+    crc16: (bytes, start, end, crc) => {
+      const at = E.getAddressOf(bytes, true);
+      return at ? f[Entry.Crc16](crc, at + start, end - start, 0) : NOT_ACCELERATED;
+    },
+    cobsEncode: (src, n, dst, at) => {
+      const s = E.getAddressOf(src, true);
+      const d = E.getAddressOf(dst, true);
+      return s && d ? at + f[Entry.CobsEncode](s, n, d + at, 0) : NOT_ACCELERATED;
+    },
+    cobsDecodeInPlace: (buf, n) => {
+      const b = E.getAddressOf(buf, true);
+      return b ? f[Entry.CobsDecode](b, n, 0, 0) : NOT_ACCELERATED;
+    },
+  });
+  return true;
+}
