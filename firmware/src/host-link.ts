@@ -75,7 +75,7 @@ export class HostLink implements HostOut {
   send(message: DeviceMessage): void {
     if (this._queue.length === 0 && this.link.send(message)) return;
     if (this._queue.length >= MAX_QUEUE) return; // the host is gone; the link will reset
-    if (message.type === 'file-chunk') message = { type: 'file-chunk', fileId: message.fileId, offset: message.offset, data: message.data.slice() };
+    if (message.type === 'file-chunk') message = { type: 'file-chunk', fileId: message.fileId, offset: message.offset, data: new Uint8Array(message.data) };
     this._queue.push(message);
   }
 

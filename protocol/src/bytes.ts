@@ -83,7 +83,7 @@ export class ByteReader {
 
   bytes(n: number): Uint8Array {
     if (!this.take(n)) return new Uint8Array(0);
-    const b = this.buf.slice(this.pos, this.pos + n);
+    const b = new Uint8Array(this.buf.subarray(this.pos, this.pos + n));
     this.pos += n;
     return b;
   }

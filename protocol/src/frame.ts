@@ -65,7 +65,7 @@ export class FrameEncoder {
 
 /** Encodes one frame into a fresh array (host side convenience). */
 export function encodeFrame(type: number, seq: number, payload: Uint8Array): Uint8Array {
-  return new FrameEncoder().encode(type, seq, payload).slice();
+  return new Uint8Array(new FrameEncoder().encode(type, seq, payload));
 }
 
 /**
@@ -133,6 +133,6 @@ export class FrameDecoder {
       this.errors.crc++;
       return;
     }
-    frames.push({ type: buf[0], seq: buf[1], payload: buf.slice(2, n - 2) });
+    frames.push({ type: buf[0], seq: buf[1], payload: new Uint8Array(buf.subarray(2, n - 2)) });
   }
 }

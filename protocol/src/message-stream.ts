@@ -27,7 +27,7 @@ export class MessageEncoder {
 
 /** Wire bytes of one message in a fresh array. */
 export function encodeMessage(message: Message, seq: number): Uint8Array {
-  return new MessageEncoder().encode(message, seq).slice();
+  return new Uint8Array(new MessageEncoder().encode(message, seq));
 }
 
 export interface StreamErrors extends FrameErrors {

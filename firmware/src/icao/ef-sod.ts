@@ -183,7 +183,7 @@ export class SodHashExtractor {
     this._remaining = -1;
     if (this._segmentsEnd >= 0) {
       if (this._pos < this._segmentsEnd) return; // next segment header
-      this._object = this._target!.slice(0, this._targetPos);
+      this._object = new Uint8Array(this._target!.subarray(0, this._targetPos));
       this._target = null;
       return;
     }
@@ -236,7 +236,7 @@ export function parseLdsSecurityObject(der: Uint8Array): SodHashes {
     if (readTlv(der, item.end, t.end, item).tag !== 0x04 || item.end !== t.end) throw new IcaoError('malformed-data', 'DataGroupHash value');
     if (item.length !== hashLength) throw new IcaoError('malformed-data', 'DG' + dg + ' hash length ' + item.length);
     if (hashes[dg]) throw new IcaoError('malformed-data', 'DG' + dg + ' listed twice');
-    hashes[dg] = der.slice(item.valueOffset, item.end);
+    hashes[dg] = new Uint8Array(der.subarray(item.valueOffset, item.end));
     pos = t.end;
   }
   return { hashAlgorithm: name, hashOid: oid, hashes };

@@ -14,7 +14,7 @@ export function deriveKey(keySeed: Uint8Array, counter: number): Uint8Array {
   input[n] = counter >>> 24; input[n + 1] = counter >>> 16; input[n + 2] = counter >>> 8; input[n + 3] = counter;
   const h = hashWhole('sha1', input);
   input.fill(0);
-  const key = adjustDesParity(h.slice(0, 16));
+  const key = adjustDesParity(new Uint8Array(h.subarray(0, 16)));
   h.fill(0);
   return key;
 }

@@ -102,7 +102,7 @@ export function deriveKeySeed(input: MrzKeyInput): Uint8Array {
   for (let i = 0; i < info.length; i++) bytes[i] = info.charCodeAt(i);
   const h = hashWhole('sha1', bytes);
   bytes.fill(0);
-  const seed = h.slice(0, 16);
+  const seed = new Uint8Array(h.subarray(0, 16));
   h.fill(0);
   return seed;
 }

@@ -499,7 +499,7 @@ export class Pn532 implements ApduChannel {
       whole = new Uint8Array(prev.length + part.length);
       whole.set(prev, 0);
       whole.set(part, prev.length);
-    } else whole = part.slice();
+    } else whole = new Uint8Array(part); // a copy: Espruino's typed-array slice() gives an Array
     if (whole.length > MAX_R_APDU) {
       // A card that keeps saying "more" (or answers far beyond any Le we send) must not take
       // the device's memory: no READ BINARY answer we ask for is longer than this.
