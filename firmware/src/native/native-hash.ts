@@ -42,7 +42,7 @@ export class NativeHash implements Hash {
     this._done = true;
     const s = stageBuffer();
     this._f[this._init + 2](contextAddress(this._state), E.getAddressOf(s, true), 0, 0);
-    const out = s.slice(0, this.outputLength);
+    const out = new Uint8Array(s.subarray(0, this.outputLength));
     s.fill(0, 0, this.outputLength);
     return out;
   }
