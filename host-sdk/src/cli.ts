@@ -7,7 +7,8 @@ import { EXIT, EXIT_CODE_TABLE, exitCodeFor } from './cli/exit-codes';
 import { parseCommandLine, type Command } from './cli/args';
 import { documentJson, formatDocument, formatInfo, formatPorts, verdictLine } from './cli/format';
 import { createProgress } from './cli/progress';
-import { isReaderError, ReaderError } from './reader-error';
+import { ReaderError } from './reader-error';
+import { UnverifiedDocumentError } from './unverified-document-error';
 import { toBacKey } from './mrz/mrz-input';
 import { defaultTrustDir, importIntoTrustDir, loadTrustStore, type TrustStore } from './pa/trust-store';
 import { PassportReader } from './passport-reader';
@@ -116,7 +117,7 @@ async function readCommand(cmd: Extract<Command, { command: 'read' }>, io: CliIo
   try {
     doc = await reader.read(cmd.mrz, { dataGroups: cmd.groups, trust, signal, onProgress: progress ?? undefined, cardTimeoutMs: cmd.cardTimeoutMs });
   } catch (e) {
-    if (!isReaderError(e) || !e.document) throw e;
+    if (!(e instanceof UnverifiedDocumentError)) throw e;
     doc = e.document; // hash mismatch: show and save what was read, exit NOT_VERIFIED
   } finally {
     progress?.stop();

@@ -2,6 +2,7 @@
 
 export { PassportReader, DEFAULT_DATA_GROUPS, type OpenOptions, type ReadOptions } from './passport-reader';
 export { ReaderError, isReaderError, HOST_ERROR_CODES, ALL_ERROR_CODES, type ReaderErrorCode } from './reader-error';
+export { UnverifiedDocumentError, type UnverifiedCode } from './unverified-document-error';
 export type { PassportDocument, FileRecord, Face, ReadStats } from './passport-document';
 export { fileBaseName } from './passport-document';
 export { ReadStream, type ReadEvent, type ReadEventType } from './session/read-stream';

@@ -8,6 +8,7 @@ import { TrustStore } from './pa/trust-store';
 import { FakeBinding, FakeDevice, type FakeDeviceOptions } from '../test/support/fake-device';
 import type { ReadEvent } from './session/read-stream';
 import { ReaderError } from './reader-error';
+import { UnverifiedDocumentError } from './unverified-document-error';
 import { PROTOCOL_VERSION } from '@epassport/protocol';
 
 const person = {
@@ -221,9 +222,11 @@ describe('PassportReader over the protocol', () => {
     expect(e.code).toBe('hash-mismatch');
     expect(e.fileId).toBe(2);
     expect(e.message).toBe('DG2 does not match its hash in EF.SOD: the chip data was altered');
-    expect(e.document?.passiveAuthentication.hashes.mismatched).toEqual([2]);
-    expect(e.document?.dg1?.primaryIdentifier).toBe('ERIKSSON');
-    expect(e.document?.verified).toBe(false);
+    expect(e).toBeInstanceOf(UnverifiedDocumentError);
+    const { document } = e as UnverifiedDocumentError;
+    expect(document.passiveAuthentication.hashes.mismatched).toEqual([2]);
+    expect(document.dg1?.primaryIdentifier).toBe('ERIKSSON');
+    expect(document.verified).toBe(false);
     await reader.close();
   });
 
@@ -232,7 +235,7 @@ describe('PassportReader over the protocol', () => {
     const reader = await PassportReader.open({ binding });
     const e = await rejection(reader.read(MRZ, { requireVerified: true }));
     expect(e.code).toBe('untrusted');
-    expect(e.document?.passiveAuthentication.chain.status).toBe('no-trust-store');
+    expect((e as UnverifiedDocumentError).document.passiveAuthentication.chain.status).toBe('no-trust-store');
     await reader.close();
   });
 });

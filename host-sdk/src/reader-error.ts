@@ -1,9 +1,10 @@
 // The one error class of the SDK. Every failure carries a stable string `code`: the device's
 // ERROR_CODES (protocol/src/catalogue.ts) or one of HOST_ERROR_CODES below. Match on `code`,
 // never on `message`. Messages never contain personal data (MRZ, names).
+// This module sits at the bottom of the SDK: every other module may import it, and it imports
+// nothing of the SDK (the document of an unverified read rides on UnverifiedDocumentError).
 
 import { ERROR_CODES } from '@epassport/protocol';
-import type { PassportDocument } from './passport-document';
 
 /** Codes raised by the host itself (the device's codes are ERROR_CODES). */
 export const HOST_ERROR_CODES = [
@@ -28,8 +29,6 @@ export interface ReaderErrorDetails {
   fileId?: number;
   /** Which field of the input is wrong (invalid-mrz). */
   field?: string;
-  /** The document read so far (hash-mismatch, untrusted). */
-  document?: PassportDocument;
   cause?: unknown;
 }
 
@@ -38,8 +37,6 @@ export class ReaderError extends Error {
   readonly sw: number;
   readonly fileId: number;
   readonly field: string | undefined;
-  /** The partial (or complete but unverified) document, for hash-mismatch and untrusted. */
-  readonly document: PassportDocument | undefined;
 
   constructor(code: ReaderErrorCode, message: string, details: ReaderErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -48,7 +45,6 @@ export class ReaderError extends Error {
     this.sw = details.sw ?? 0;
     this.fileId = details.fileId ?? 0;
     this.field = details.field;
-    this.document = details.document;
   }
 }
 

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { FILE, fileName, type DeviceMessage } from '@epassport/protocol';
 import { ReaderError } from '../reader-error';
+import { UnverifiedDocumentError } from '../unverified-document-error';
 import { parseDg1 } from '../lds/dg1';
 import { parseDg2 } from '../lds/dg2';
 import { parseEfCom } from '../lds/ef-com';
@@ -269,10 +270,10 @@ export class ReadOperation {
     if (mismatchFileId !== null) {
       const groups = doc.passiveAuthentication.hashes.mismatched;
       const named = groups.length ? groups.map((g) => 'DG' + g).join(', ') : fileName(mismatchFileId);
-      return this.fail(new ReaderError('hash-mismatch', named + ' does not match its hash in EF.SOD: the chip data was altered', { fileId: mismatchFileId, document: doc }));
+      return this.fail(new UnverifiedDocumentError('hash-mismatch', named + ' does not match its hash in EF.SOD: the chip data was altered', doc, mismatchFileId));
     }
     if (this.options.requireVerified && !doc.verified) {
-      return this.fail(new ReaderError('untrusted', 'passive authentication failed: ' + doc.passiveAuthentication.problems.join('; '), { document: doc }));
+      return this.fail(new UnverifiedDocumentError('untrusted', 'passive authentication failed: ' + doc.passiveAuthentication.problems.join('; '), doc));
     }
     this.out.push({ type: 'result', document: doc });
     this.settle();
