@@ -3,17 +3,17 @@
 
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EXIT, EXIT_CODE_TABLE, exitCodeFor } from './cli/exit-codes';
-import { parseCommandLine, type Command } from './cli/args';
-import { documentJson, formatDocument, formatInfo, formatPorts, verdictLine } from './cli/format';
-import { createProgress } from './cli/progress';
-import { ReaderError } from './reader-error';
-import { UnverifiedDocumentError } from './unverified-document-error';
-import { toBacKey } from './mrz/mrz-input';
-import { defaultTrustDir, importIntoTrustDir, loadTrustStore, type TrustStore } from './pa/trust-store';
-import { PassportReader } from './passport-reader';
-import { fileBaseName, type PassportDocument } from './passport-document';
-import type { BindingInterface } from './transport/binding';
+import { EXIT, EXIT_CODE_TABLE, exitCodeFor } from './cli/exit-codes.js';
+import { parseCommandLine, type Command } from './cli/args.js';
+import { documentJson, formatDocument, formatInfo, formatPorts, verdictLine } from './cli/format.js';
+import { createProgress } from './cli/progress.js';
+import { ReaderError } from './reader-error.js';
+import { UnverifiedDocumentError } from './unverified-document-error.js';
+import { toBacKey } from './mrz/mrz-input.js';
+import { defaultTrustDir, importIntoTrustDir, loadTrustStore, type TrustStore } from './pa/trust-store.js';
+import { PassportReader } from './passport-reader.js';
+import { fileBaseName, type PassportDocument } from './passport-document.js';
+import type { BindingInterface } from './transport/binding.js';
 
 export const VERSION = '0.1.0';
 

@@ -34,6 +34,8 @@ export interface SignedDataOptions {
   signingTime: Date;
   /** Flip a byte of the signature value. */
   forgeSignature?: boolean;
+  /** CRLs to embed ([1] IMPLICIT; a master list may carry its CSCAs' CRLs). */
+  crls?: Uint8Array[];
 }
 
 /** ContentInfo { id-signedData, [0] SignedData } in DER. */
@@ -60,6 +62,7 @@ export function signedData(o: SignedDataOptions): Uint8Array {
     setOf(digestAlgorithm()),
     seq(oid(o.eContentType), explicit(0, octets(o.eContent))),
     tlv(0xa0, ...o.certificates),
+    ...(o.crls && o.crls.length ? [tlv(0xa1, ...o.crls)] : []),
     setOf(signerInfo),
   );
   return seq(oid(CMS_OID.signedData), explicit(0, sd));

@@ -8,3 +8,4 @@ export { encodeDg2, encodeFacialRecord } from './dg2';
 export { drawFace, encodeJpeg, encodeJpegNear, encodeJpeg2000Near, jp2File } from './face-image';
 export { ldsSecurityObject, encodeSod, unwrapSod, sha256 } from './sod';
 export { toPem } from './pki';
+export { createCrl, createLinkCertificate, serialOf } from './revocation';

@@ -16,6 +16,10 @@ export interface MasterListOptions {
   /** The CSCA that issues the master-list signer; default the first. */
   signerCsca?: Csca;
   now?: Date;
+  /** Link certificates to list beside the CSCAs. */
+  linkCertificates?: Uint8Array[];
+  /** CRLs for the SignedData's crls field. */
+  crls?: Uint8Array[];
 }
 
 export function encodeCscaMasterList(certificates: Uint8Array[]): Uint8Array {
@@ -33,10 +37,11 @@ export async function createMasterList(cscas: Csca[], options: MasterListOptions
   }, [OID.masterListSigning]);
   return signedData({
     eContentType: CMS_OID.cscaMasterList,
-    eContent: encodeCscaMasterList(cscas.map((c) => c.certificate)),
+    eContent: encodeCscaMasterList([...cscas.map((c) => c.certificate), ...(options.linkCertificates ?? [])]),
     signer: { certificate: signer.certificate, issuer: issuer.subject, serial: signer.serial, privateKey: signer.privateKey, kind: signer.kind },
     certificates: [signer.certificate, issuer.certificate],
     signingTime: now,
     forgeSignature: options.badSignature,
+    crls: options.crls,
   });
 }

@@ -6,10 +6,10 @@
 
 import { createPublicKey, randomBytes, verify, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
-import { readFileTlv } from '../lds/tlv';
-import { fromBerSafe } from '../pa/cms';
-import { SIGNATURES } from '../pa/oids';
-import { verifyIso9796Scheme1 } from './iso9796-2';
+import { readFileTlv } from '../lds/tlv.js';
+import { fromBerSafe } from '../pa/cms.js';
+import { SIGNATURES } from '../pa/oids.js';
+import { verifyIso9796Scheme1 } from './iso9796-2.js';
 
 /** The challenge length of INTERNAL AUTHENTICATE. */
 export const AA_CHALLENGE_LENGTH = 8;

@@ -51,7 +51,7 @@ export function verifyIso9796Scheme1(publicKey: KeyObject, signature: Uint8Array
   if (signature.length !== k) return fail('signature of ' + signature.length + ' bytes for a ' + k + '-byte modulus');
   const n = bigFrom(new Uint8Array(Buffer.from(publicKey.export({ format: 'jwk' }).n as string, 'base64url')));
   if (bigFrom(signature) >= n) return fail('signature is not below the modulus');
-  let f = new Uint8Array(publicEncrypt({ key: publicKey, padding: constants.RSA_NO_PADDING }, signature));
+  let f: Uint8Array = new Uint8Array(publicEncrypt({ key: publicKey, padding: constants.RSA_NO_PADDING }, signature));
   if ((f[k - 1] & 0x0f) !== 0x0c) f = bytesOf(n - bigFrom(f), k);
   if ((f[k - 1] & 0x0f) !== 0x0c) return fail('no ISO/IEC 9796-2 trailer');
   let hash: string | undefined = implicitHash;

@@ -2,8 +2,8 @@
 // echo personal values back.
 
 import { parseArgs } from 'node:util';
-import { ReaderError } from '../reader-error';
-import type { MrzInput } from '../mrz/mrz-input';
+import { ReaderError } from '../reader-error.js';
+import type { MrzInput } from '../mrz/mrz-input.js';
 
 export type Command =
   | { command: 'help'; topic?: string }

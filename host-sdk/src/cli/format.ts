@@ -1,10 +1,10 @@
 // Human-readable and JSON renderings of what the CLI shows.
 
-import { mrzDateToIso } from '../mrz/mrz-parser';
-import type { PassportDocument } from '../passport-document';
-import type { PassiveAuthenticationReport } from '../pa/passive-authentication';
-import type { DeviceInfo } from '../session/link-session';
-import type { ReaderPortInfo } from '../transport/discovery';
+import { mrzDateToIso } from '../mrz/mrz-parser.js';
+import type { PassportDocument } from '../passport-document.js';
+import type { PassiveAuthenticationReport } from '../pa/passive-authentication.js';
+import type { DeviceInfo } from '../session/link-session.js';
+import type { ReaderPortInfo } from '../transport/discovery.js';
 
 const pad = (label: string) => (label + ':').padEnd(14);
 

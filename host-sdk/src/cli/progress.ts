@@ -3,7 +3,7 @@
 
 import { SingleBar } from 'cli-progress';
 import { fileName } from '@epassport/protocol';
-import type { ReadEvent } from '../session/read-stream';
+import type { ReadEvent } from '../session/read-stream.js';
 
 export interface ProgressSink {
   (event: ReadEvent): void;

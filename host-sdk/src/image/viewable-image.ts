@@ -4,8 +4,8 @@
 import { createRequire } from 'node:module';
 import { PNG } from 'pngjs';
 import type { OpenJpegModule } from '@cornerstonejs/codec-openjpeg/decodewasmjs';
-import { ReaderError } from '../reader-error';
-import { imageMime, isJpeg2000, jpeg2000Codestream, jpegSize } from './image-type';
+import { ReaderError } from '../reader-error.js';
+import { imageMime, isJpeg2000, jpeg2000Codestream, jpegSize } from './image-type.js';
 
 export interface DecodedImage {
   width: number;

@@ -1,8 +1,8 @@
 // EF.DG1: tag 61 { 5F1F: the MRZ as ASCII, lines concatenated } (ICAO 9303 Part 10 §4.7.1).
 
-import { ReaderError } from '../reader-error';
-import { parseMrz, type MrzData } from '../mrz/mrz-parser';
-import { encodeTlv, findTlv, readFileTlv, readTlvList } from './tlv';
+import { ReaderError } from '../reader-error.js';
+import { parseMrz, type MrzData } from '../mrz/mrz-parser.js';
+import { encodeTlv, findTlv, readFileTlv, readTlvList } from './tlv.js';
 
 export const DG1_TAG = 0x61;
 export const MRZ_TAG = 0x5f1f;

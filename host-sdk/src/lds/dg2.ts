@@ -6,9 +6,9 @@
 // A block that is not a 19794-5 record (e.g. ISO/IEC 39794-5 in 7F2E) is searched for an
 // embedded JPEG or JPEG 2000 image.
 
-import { ReaderError } from '../reader-error';
-import { imageMime, jpegSize, type ImageMime } from '../image/image-type';
-import { readFileTlv, readTlvList, type Tlv } from './tlv';
+import { ReaderError } from '../reader-error.js';
+import { imageMime, jpegSize, type ImageMime } from '../image/image-type.js';
+import { readFileTlv, readTlvList, type Tlv } from './tlv.js';
 
 export const DG2_TAG = 0x75;
 const BIT_GROUP = 0x7f61;

@@ -1,6 +1,6 @@
 // EF.COM: tag 60 { 5F01 LDS version, 5F36 Unicode version, 5C tag list } (9303 Part 10 §4.6.1).
 
-import { readFileTlv, readTlvList, findTlv } from './tlv';
+import { readFileTlv, readTlvList, findTlv } from './tlv.js';
 
 /** Data group number by its file tag (DG1 = 61, DG2 = 75, ...). */
 export const DG_TAGS: Record<number, number> = {

@@ -2,7 +2,7 @@
 // five bits all set), definite lengths in short form or 81/82/83/84 long form. Every read is
 // bounds-checked; a malformed structure throws ReaderError('malformed-data') saying where.
 
-import { ReaderError } from '../reader-error';
+import { ReaderError } from '../reader-error.js';
 
 export interface Tlv {
   /** The tag as a number, e.g. 0x61, 0x5F1F, 0x7F61. */

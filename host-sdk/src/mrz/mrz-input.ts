@@ -2,9 +2,9 @@
 // "L898902C3 690806 940623", or the full MRZ lines. Validated here, before any radio traffic;
 // errors name the field and never echo its value.
 
-import { ReaderError } from '../reader-error';
-import { checkDigit } from './check-digit';
-import { parseMrz } from './mrz-parser';
+import { ReaderError } from '../reader-error.js';
+import { checkDigit } from './check-digit.js';
+import { parseMrz } from './mrz-parser.js';
 
 export interface MrzFields {
   documentNumber: string;

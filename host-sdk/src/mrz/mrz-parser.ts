@@ -2,9 +2,9 @@
 // with check-digit verdicts. Structure errors (length, characters) throw; wrong check digits do
 // not: they are verdicts, because a chip's DG1 is what it is and the caller decides.
 
-import { ReaderError } from '../reader-error';
-import { MRZ_CHARSET, checkDigitMatches } from './check-digit';
-import { MRZ_LAYOUTS, MRZ_SHAPES, formatOfLength, type MrzFormat, type MrzLayout, type Span } from './mrz-format';
+import { ReaderError } from '../reader-error.js';
+import { MRZ_CHARSET, checkDigitMatches } from './check-digit.js';
+import { MRZ_LAYOUTS, MRZ_SHAPES, formatOfLength, type MrzFormat, type MrzLayout, type Span } from './mrz-format.js';
 
 export type Sex = 'M' | 'F' | 'X';
 

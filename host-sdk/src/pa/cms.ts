@@ -16,6 +16,8 @@ export interface ParsedSignedData {
   eContent: Uint8Array;
   /** Embedded certificates, exact DER as found. */
   certificates: Uint8Array[];
+  /** Embedded CRLs ([1] IMPLICIT, a master list may carry them), exact DER as found. */
+  crls: Uint8Array[];
 }
 
 function fail(what: string, message: string, cause?: unknown): never {
@@ -74,15 +76,17 @@ export function parseSignedData(der: Uint8Array, what: string): ParsedSignedData
   if (!eci.eContent) fail(what, 'SignedData holds no content');
   // Exact certificate bytes: the [0] IMPLICIT SET inside the SignedData sequence.
   const certificates: Uint8Array[] = [];
+  const crls: Uint8Array[] = [];
   const sdSeq = contentInfo.content as asn1js.Sequence;
   for (const child of sdSeq.valueBlock.value) {
-    if (child.idBlock.tagClass === 3 && child.idBlock.tagNumber === 0) {
+    if (child.idBlock.tagClass === 3 && (child.idBlock.tagNumber === 0 || child.idBlock.tagNumber === 1)) {
+      const into = child.idBlock.tagNumber === 0 ? certificates : crls;
       for (const c of (child as asn1js.Constructed).valueBlock.value) {
-        if (c instanceof asn1js.Sequence) certificates.push(new Uint8Array(c.valueBeforeDecodeView));
+        if (c instanceof asn1js.Sequence) into.push(new Uint8Array(c.valueBeforeDecodeView));
       }
     }
   }
-  return { signedData, eContentType: eci.eContentType, eContent: octets(eci.eContent), certificates };
+  return { signedData, eContentType: eci.eContentType, eContent: octets(eci.eContent), certificates, crls };
 }
 
 export interface SignerCheck {

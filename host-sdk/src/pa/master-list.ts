@@ -14,6 +14,8 @@ export interface MasterList {
   version: number;
   /** The CSCA (and link) certificates, exact DER. */
   certificates: Uint8Array[];
+  /** CRLs the list's SignedData carries, exact DER (checked against their issuer when used). */
+  crls: Uint8Array[];
   signer: CertificateSummary;
   /** The CSCA in the list that issued the signer certificate. */
   signerIssuer: CertificateSummary;
@@ -61,5 +63,5 @@ export function parseMasterList(bytes: Uint8Array): MasterList {
   }
   const issuer = cscas.find((c) => issuedBy(signer, c));
   if (!issuer) reject('its signer certificate was not issued by any CSCA in the list');
-  return { version: version.valueBlock.valueDec, certificates, signer: summarize(signer), signerIssuer: summarize(issuer) };
+  return { version: version.valueBlock.valueDec, certificates, crls: cms.crls, signer: summarize(signer), signerIssuer: summarize(issuer) };
 }

@@ -117,7 +117,8 @@ describe('passive authentication', () => {
     const r1 = passiveAuthentication(input(expired, storeOf(csca.certificate), { now }));
     expect(r1.chain.status).toBe('untrusted');
     expect(r1.chain.documentSigner?.validity).toBe('expired');
-    expect(r1.chain.reason).toBe('the Document Signer certificate is expired and was not valid at signing time');
+    expect(r1.chain.reason).toBe('the Document Signer certificate is expired at the signing time');
+    expect(r1.reasons.map((r) => r.code)).toEqual(['certificate-expired']);
     expect(r1.signature.status).toBe('valid');
     // Signed 200 days ago within the certificate's validity, checked today after it ended.
     const old = await createDocument(person, { signature: 'ecdsa', csca, now: new Date(now.getTime() - 200 * DAY), dsNotBefore: new Date(now.getTime() - 300 * DAY), dsNotAfter: new Date(now.getTime() - 100 * DAY) });

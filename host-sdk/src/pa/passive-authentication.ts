@@ -1,14 +1,18 @@
 // Passive authentication (ICAO 9303 Part 11 §5.1): the data groups hash to the values in EF.SOD,
 // EF.SOD's signature verifies with its Document Signer certificate, and that certificate chains
-// to a trusted CSCA. Never throws on bad documents: every failure is a field of the report.
+// to a trusted CSCA (chain.ts). Strict: DG1 must be among the groups, and every failure is a
+// reason with a stable code (verdict-reasons.ts). Never throws on bad documents.
 
 import { createHash } from 'node:crypto';
 import { ReaderError } from '../reader-error';
+import { checkChain, type ChainReport } from './chain';
 import { checkSigner, type SignerCheck } from './cms';
-import { issuedBy, loadCertificate, summarize, validityAt, type CertificateSummary, type Validity } from './certificates';
 import { digestLabel } from './oids';
 import { parseSod, type Sod } from './sod';
 import type { TrustStore } from './trust-store';
+import { reason, type VerdictReason } from './verdict-reasons';
+
+export type { ChainReport, DocumentSignerValidity } from './chain';
 
 export type HashVerdict = 'match' | 'mismatch' | 'not-in-sod';
 
@@ -42,19 +46,11 @@ export interface SignatureReport {
   problems: string[];
 }
 
-export type DocumentSignerValidity = Validity | 'valid-at-signing';
-
-export interface ChainReport {
-  status: 'trusted' | 'untrusted' | 'no-trust-store';
-  /** Why the chain is not trusted, in words. */
-  reason: string | null;
-  documentSigner: (CertificateSummary & { validity: DocumentSignerValidity }) | null;
-  csca: (CertificateSummary & { validity: Validity }) | null;
-}
-
 export interface PassiveAuthenticationReport {
-  /** hashes ok AND signature valid AND chain trusted. */
+  /** No reason: EF.SOD signature valid, chain trusted, DG1 read, every group read matches. */
   verified: boolean;
+  /** Why not verified, each with a stable code (verdict-reasons.ts). */
+  reasons: VerdictReason[];
   hashes: HashReport;
   signature: SignatureReport;
   chain: ChainReport;
@@ -104,50 +100,16 @@ export function checkHashes(sod: Sod | null, input: PassiveAuthenticationInput):
   return report;
 }
 
-function checkChain(signer: SignerCheck | null, input: PassiveAuthenticationInput, now: Date): ChainReport {
-  const chain: ChainReport = { status: 'untrusted', reason: null, documentSigner: null, csca: null };
-  if (!signer?.signerCertificate) {
-    chain.reason = 'EF.SOD holds no Document Signer certificate';
-    if (!input.trustStore) chain.status = 'no-trust-store';
-    return chain;
-  }
-  let ds;
-  try {
-    ds = loadCertificate(signer.signerCertificate, 'Document Signer certificate');
-  } catch (e) {
-    chain.reason = (e as Error).message;
-    return chain;
-  }
-  let dsValidity: DocumentSignerValidity = validityAt(ds, now);
-  if (dsValidity === 'expired' && signer.signingTime && validityAt(ds, signer.signingTime) === 'valid') dsValidity = 'valid-at-signing';
-  chain.documentSigner = { ...summarize(ds), validity: dsValidity };
-  if (!input.trustStore) {
-    chain.status = 'no-trust-store';
-    chain.reason = 'no trust store was given: the Document Signer certificate cannot be checked';
-    return chain;
-  }
-  const csca = input.trustStore.certificates.find((c) => issuedBy(ds, c));
-  if (!csca) {
-    chain.reason = 'no CSCA in the trust store issued the Document Signer certificate';
-    return chain;
-  }
-  const cscaValidity = validityAt(csca, now);
-  chain.csca = { ...summarize(csca), validity: cscaValidity };
-  if (cscaValidity !== 'valid') chain.reason = 'the CSCA certificate is ' + cscaValidity;
-  else if (dsValidity === 'expired') chain.reason = 'the Document Signer certificate is expired' + (signer.signingTime ? ' and was not valid at signing time' : ' and EF.SOD has no signing time');
-  else if (dsValidity === 'not-yet-valid') chain.reason = 'the Document Signer certificate is not yet valid';
-  else chain.status = 'trusted';
-  return chain;
-}
-
 export function passiveAuthentication(input: PassiveAuthenticationInput): PassiveAuthenticationReport {
   const now = input.now ?? new Date();
   const problems: string[] = [];
+  const reasons: VerdictReason[] = [];
   let sod: Sod | null = null;
   let signer: SignerCheck | null = null;
   const signature: SignatureReport = { status: 'invalid', algorithm: null, messageDigest: false, contentType: false, signingTime: null, problems: [] };
-  if (!input.sod) {
+  if (!input.sod || input.sod.length === 0) {
     signature.problems.push('EF.SOD was not read');
+    reasons.push(reason('no-security-object', input.sod ? 'the chip gave EF.SOD empty' : 'EF.SOD was not read'));
   } else {
     try {
       sod = parseSod(input.sod);
@@ -158,25 +120,39 @@ export function passiveAuthentication(input: PassiveAuthenticationInput): Passiv
       signature.signingTime = signer.signingTime ? signer.signingTime.toISOString() : null;
       signature.problems.push(...signer.problems);
       if (signer.signatureValid && signer.messageDigestValid && signer.contentTypeValid) signature.status = 'valid';
+      else reasons.push(reason('signature-invalid', 'EF.SOD: ' + (signer.problems.join('; ') || 'the signature does not verify')));
     } catch (e) {
       if (!(e instanceof ReaderError)) throw e;
       signature.problems.push(e.message);
+      reasons.push(reason('security-object-malformed', e.message));
     }
   }
   const hashes = checkHashes(sod, input);
-  const chain = checkChain(signer, input, now);
+  const chain = checkChain(signer?.signerCertificate ?? null, signer?.signingTime ?? null, input.trustStore, now);
+  if (signer) reasons.push(...chain.reasons);
 
-  if (hashes.mismatched.length) problems.push('hash mismatch in ' + hashes.mismatched.map((g) => 'DG' + g).join(', '));
-  if (hashes.notInSod.length) problems.push('not covered by EF.SOD: ' + hashes.notInSod.map((g) => 'DG' + g).join(', '));
-  if (hashes.deviceDisagrees.length) problems.push('the device\'s hash verdict differs from the host\'s for ' + hashes.deviceDisagrees.map((g) => 'DG' + g).join(', '));
+  const dg1 = hashes.groups.find((g) => g.dataGroup === 1);
+  if (!dg1) reasons.push(reason('dg1-missing', 'DG1 was not read: the document is not identified', [1]));
+  if (hashes.mismatched.length) reasons.push(reason('hash-mismatch', 'hash mismatch in ' + groupList(hashes.mismatched), hashes.mismatched));
+  if (hashes.notInSod.length && sod) reasons.push(reason('hash-not-in-sod', 'not covered by EF.SOD: ' + groupList(hashes.notInSod), hashes.notInSod));
+
+  if (hashes.mismatched.length) problems.push('hash mismatch in ' + groupList(hashes.mismatched));
+  if (hashes.notInSod.length) problems.push('not covered by EF.SOD: ' + groupList(hashes.notInSod));
+  if (hashes.deviceDisagrees.length) problems.push('the device\'s hash verdict differs from the host\'s for ' + groupList(hashes.deviceDisagrees));
   for (const p of signature.problems) problems.push('signature: ' + p);
-  if (chain.reason) problems.push('chain: ' + chain.reason);
+  if (chain.report.reason) problems.push('chain: ' + chain.report.reason);
+  if (!dg1) problems.push('DG1 was not read');
   return {
-    verified: hashes.status === 'ok' && signature.status === 'valid' && chain.status === 'trusted',
+    verified: reasons.length === 0,
+    reasons,
     hashes,
     signature,
-    chain,
+    chain: chain.report,
     sodDataGroups: sod ? [...sod.lds.dataGroupHashes.keys()].sort((a, b) => a - b) : [],
     problems,
   };
+}
+
+function groupList(groups: number[]): string {
+  return groups.map((g) => 'DG' + g).join(', ');
 }
