@@ -2,11 +2,11 @@
 // host's hash verdicts, and the passive authentication report.
 
 import { fileName } from '@epassport/protocol';
-import type { Dg1 } from './lds/dg1';
-import type { FaceImage } from './lds/dg2';
-import type { EfCom } from './lds/ef-com';
-import type { ViewableImage } from './image/viewable-image';
-import type { PassiveAuthenticationReport } from './pa/passive-authentication';
+import type { Dg1 } from './lds/dg1.js';
+import type { FaceImage } from './lds/dg2.js';
+import type { EfCom } from './lds/ef-com.js';
+import type { ViewableImage } from './image/viewable-image.js';
+import type { PassiveAuthenticationReport } from './pa/passive-authentication.js';
 
 export interface FileRecord {
   /** Short EF identifier: 0x1E EF.COM, 0x1D EF.SOD, 1..16 DGn. */

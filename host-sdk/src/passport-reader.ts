@@ -5,16 +5,16 @@
 //
 // One read at a time per reader; a port that went away is reopened by the next operation.
 
-import type { BindingInterface } from './transport/binding';
-import { isReaderError, ReaderError } from './reader-error';
-import { toBacKey, type MrzInput } from './mrz/mrz-input';
-import { loadTrustStore, TrustStore } from './pa/trust-store';
-import { HANDSHAKE_TIMEOUT_MS, LinkSession, type DeviceInfo } from './session/link-session';
-import { ReadOperation, SILENCE_TIMEOUT_MS } from './session/read-operation';
-import { ReadStream, type ReadEvent } from './session/read-stream';
-import { findReaders, listPorts, type DiscoveryOptions, type ReaderPortInfo } from './transport/discovery';
-import { SerialTransport } from './transport/serial-transport';
-import type { PassportDocument } from './passport-document';
+import type { BindingInterface } from './transport/binding.js';
+import { isReaderError, ReaderError } from './reader-error.js';
+import { toBacKey, type MrzInput } from './mrz/mrz-input.js';
+import { loadTrustStore, TrustStore } from './pa/trust-store.js';
+import { HANDSHAKE_TIMEOUT_MS, LinkSession, type DeviceInfo } from './session/link-session.js';
+import { ReadOperation, SILENCE_TIMEOUT_MS } from './session/read-operation.js';
+import { ReadStream, type ReadEvent } from './session/read-stream.js';
+import { findReaders, listPorts, type DiscoveryOptions, type ReaderPortInfo } from './transport/discovery.js';
+import { SerialTransport } from './transport/serial-transport.js';
+import type { PassportDocument } from './passport-document.js';
 
 /** Every data group readable after BAC: all but DG3 (fingerprints) and DG4 (iris), which need
  * Extended Access Control. The device skips those EF.COM does not list. */

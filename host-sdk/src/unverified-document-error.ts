@@ -2,8 +2,8 @@
 // read: this subclass carries the document, so that reader-error.ts need not know the document
 // type (which reaches every parser, and every parser imports reader-error.ts).
 
-import { ReaderError } from './reader-error';
-import type { PassportDocument } from './passport-document';
+import { ReaderError } from './reader-error.js';
+import type { PassportDocument } from './passport-document.js';
 
 export type UnverifiedCode = 'hash-mismatch' | 'untrusted';
 

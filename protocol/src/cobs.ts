@@ -3,7 +3,7 @@
 // a frame of 0xC0 bytes) and because 0x00 never appears inside a frame, a receiver that lost
 // sync simply drops bytes up to the next 0x00.
 
-import { ACCELERATORS, NOT_ACCELERATED } from './framing-accelerators';
+import { ACCELERATORS, NOT_ACCELERATED } from './framing-accelerators.js';
 
 /** Worst-case COBS output size for `n` input bytes (without the trailing delimiter). */
 export function cobsMaxEncodedLength(n: number): number {

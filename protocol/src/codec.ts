@@ -1,6 +1,6 @@
 // Message <-> payload bytes. Decoding is total: malformed payloads give null, never a throw.
 
-import { ByteReader, ByteWriter } from './bytes';
+import { ByteReader, ByteWriter } from './bytes.js';
 import {
   ERROR_CODES,
   MSG,
@@ -8,8 +8,8 @@ import {
   VERDICTS,
   errorCodeValue,
   type Message,
-} from './catalogue';
-import { MAX_PAYLOAD } from './frame';
+} from './catalogue.js';
+import { MAX_PAYLOAD } from './frame.js';
 
 /** Largest data slice that fits one file-chunk message (fileId + offset take 5 bytes). */
 export const MAX_CHUNK_DATA = MAX_PAYLOAD - 5;

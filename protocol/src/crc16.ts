@@ -2,7 +2,7 @@
 // Chosen over CRC-32 because its table is 512 bytes instead of 1 KiB on the device, and for
 // frames of at most ~520 bytes it still detects every burst of 16 bits or fewer.
 
-import { ACCELERATORS } from './framing-accelerators';
+import { ACCELERATORS } from './framing-accelerators.js';
 
 let table: Uint16Array | null = null;
 

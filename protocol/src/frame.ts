@@ -2,8 +2,8 @@
 // The leading 00 closes any garbage the receiver may hold, so garbage costs at most itself and
 // never the frame that follows. CRC-16/CCITT-FALSE covers type, seq and payload, big-endian.
 
-import { cobsDecodeInPlace, cobsEncode, cobsMaxEncodedLength } from './cobs';
-import { crc16 } from './crc16';
+import { cobsDecodeInPlace, cobsEncode, cobsMaxEncodedLength } from './cobs.js';
+import { crc16 } from './crc16.js';
 
 /** Largest message payload. Sized for one 506-byte data chunk plus its header, and small
  * enough that the device preallocates every link buffer (~1.6 KiB in all). */

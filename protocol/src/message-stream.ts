@@ -1,8 +1,8 @@
 // Messages over the byte stream: frames plus the codec, with one preallocated payload buffer.
 
-import type { Message } from './catalogue';
-import { decodePayload, encodePayload, messageCode } from './codec';
-import { FrameDecoder, FrameEncoder, MAX_PAYLOAD, type FrameErrors } from './frame';
+import type { Message } from './catalogue.js';
+import { decodePayload, encodePayload, messageCode } from './codec.js';
+import { FrameDecoder, FrameEncoder, MAX_PAYLOAD, type FrameErrors } from './frame.js';
 
 export interface ReceivedMessage {
   seq: number;

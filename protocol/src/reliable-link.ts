@@ -10,9 +10,9 @@
 // `hello` and `hello-reply` open a session: they are accepted whatever their sequence number,
 // and both ends drop what they still held from an earlier session.
 
-import type { Message } from './catalogue';
-import { decodePayload, encodePayload, messageCode } from './codec';
-import { FrameDecoder, FrameEncoder, MAX_PAYLOAD, MAX_WIRE_FRAME } from './frame';
+import type { Message } from './catalogue.js';
+import { decodePayload, encodePayload, messageCode } from './codec.js';
+import { FrameDecoder, FrameEncoder, MAX_PAYLOAD, MAX_WIRE_FRAME } from './frame.js';
 
 export interface LinkTimers {
   now(): number;

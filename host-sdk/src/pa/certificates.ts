@@ -1,7 +1,7 @@
 // Certificate facts for reports and chain building, over node:crypto's X509Certificate.
 
 import { X509Certificate } from 'node:crypto';
-import { ReaderError } from '../reader-error';
+import { ReaderError } from '../reader-error.js';
 
 export type Validity = 'valid' | 'expired' | 'not-yet-valid';
 

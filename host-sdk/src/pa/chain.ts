@@ -5,10 +5,10 @@
 // Signatures are checked with node:crypto, which knows the brainpool curves webcrypto lacks.
 
 import type { X509Certificate } from 'node:crypto';
-import { issuedBy, loadCertificate, summarize, validityAt, type CertificateSummary, type Validity } from './certificates';
-import { crlIssuedBy, revocationOf } from './crl';
-import type { TrustStore } from './trust-store';
-import { reason, type VerdictReason } from './verdict-reasons';
+import { issuedBy, loadCertificate, summarize, validityAt, type CertificateSummary, type Validity } from './certificates.js';
+import { crlIssuedBy, revocationOf } from './crl.js';
+import type { TrustStore } from './trust-store.js';
+import { reason, type VerdictReason } from './verdict-reasons.js';
 
 /** Longest path tried (DS, link certificates, CSCA). */
 const MAX_PATH = 8;

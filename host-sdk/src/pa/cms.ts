@@ -6,8 +6,8 @@
 import { createHash, createPublicKey, verify as cryptoVerify, constants, X509Certificate, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { ReaderError } from '../reader-error';
-import { DIGESTS, OID, SIGNATURES, digestLabel } from './oids';
+import { ReaderError } from '../reader-error.js';
+import { DIGESTS, OID, SIGNATURES, digestLabel } from './oids.js';
 
 export interface ParsedSignedData {
   signedData: pkijs.SignedData;

@@ -4,8 +4,8 @@
 
 import type { X509Certificate } from 'node:crypto';
 import * as pkijs from 'pkijs';
-import { ReaderError } from '../reader-error';
-import { verifyWithKey } from './cms';
+import { ReaderError } from '../reader-error.js';
+import { verifyWithKey } from './cms.js';
 
 export interface Crl {
   /** Exact DER. */

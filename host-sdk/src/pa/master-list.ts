@@ -5,10 +5,10 @@
 
 import * as asn1js from 'asn1js';
 import type { X509Certificate } from 'node:crypto';
-import { ReaderError } from '../reader-error';
-import { checkSigner, fromBerSafe, parseSignedData } from './cms';
-import { issuedBy, loadCertificate, summarize, type CertificateSummary } from './certificates';
-import { OID } from './oids';
+import { ReaderError } from '../reader-error.js';
+import { checkSigner, fromBerSafe, parseSignedData } from './cms.js';
+import { issuedBy, loadCertificate, summarize, type CertificateSummary } from './certificates.js';
+import { OID } from './oids.js';
 
 export interface MasterList {
   version: number;

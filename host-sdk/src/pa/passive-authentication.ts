@@ -4,15 +4,15 @@
 // reason with a stable code (verdict-reasons.ts). Never throws on bad documents.
 
 import { createHash } from 'node:crypto';
-import { ReaderError } from '../reader-error';
-import { checkChain, type ChainReport } from './chain';
-import { checkSigner, type SignerCheck } from './cms';
-import { digestLabel } from './oids';
-import { parseSod, type Sod } from './sod';
-import type { TrustStore } from './trust-store';
-import { reason, type VerdictReason } from './verdict-reasons';
+import { ReaderError } from '../reader-error.js';
+import { checkChain, type ChainReport } from './chain.js';
+import { checkSigner, type SignerCheck } from './cms.js';
+import { digestLabel } from './oids.js';
+import { parseSod, type Sod } from './sod.js';
+import type { TrustStore } from './trust-store.js';
+import { reason, type VerdictReason } from './verdict-reasons.js';
 
-export type { ChainReport, DocumentSignerValidity } from './chain';
+export type { ChainReport, DocumentSignerValidity } from './chain.js';
 
 export type HashVerdict = 'match' | 'mismatch' | 'not-in-sod';
 

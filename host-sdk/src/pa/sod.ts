@@ -6,10 +6,10 @@
 
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { ReaderError } from '../reader-error';
-import { readFileTlv } from '../lds/tlv';
-import { fromBerSafe, parseSignedData, type ParsedSignedData } from './cms';
-import { DIGESTS, OID, digestLabel } from './oids';
+import { ReaderError } from '../reader-error.js';
+import { readFileTlv } from '../lds/tlv.js';
+import { fromBerSafe, parseSignedData, type ParsedSignedData } from './cms.js';
+import { DIGESTS, OID, digestLabel } from './oids.js';
 
 export const SOD_TAG = 0x77;
 

@@ -7,10 +7,10 @@ import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { createHash, type X509Certificate } from 'node:crypto';
-import { ReaderError } from '../reader-error';
-import { certificatesFromFile, loadCertificate, summarize, type CertificateSummary } from './certificates';
-import { crlIssuedBy, parseCrl, type Crl } from './crl';
-import { parseMasterList } from './master-list';
+import { ReaderError } from '../reader-error.js';
+import { certificatesFromFile, loadCertificate, summarize, type CertificateSummary } from './certificates.js';
+import { crlIssuedBy, parseCrl, type Crl } from './crl.js';
+import { parseMasterList } from './master-list.js';
 
 export const CERTIFICATE_EXTENSIONS = ['.der', '.cer', '.crt', '.pem'];
 export const MASTER_LIST_EXTENSION = '.ml';

@@ -2,8 +2,8 @@
 // listener for device messages at a time. Knows nothing of passports.
 
 import { CAP, PROTOCOL_VERSION, ReliableLink, type DeviceMessage, type HostMessage, type LinkTimers, type Message } from '@epassport/protocol';
-import { ReaderError } from '../reader-error';
-import type { ByteTransport } from '../transport/serial-transport';
+import { ReaderError } from '../reader-error.js';
+import type { ByteTransport } from '../transport/serial-transport.js';
 
 export const HANDSHAKE_TIMEOUT_MS = 3000;
 export const LINK_WINDOW = 4;

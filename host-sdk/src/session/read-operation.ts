@@ -5,19 +5,19 @@
 
 import { createHash } from 'node:crypto';
 import { FILE, fileName, type DeviceMessage } from '@epassport/protocol';
-import { ReaderError } from '../reader-error';
-import { UnverifiedDocumentError } from '../unverified-document-error';
-import { parseDg1 } from '../lds/dg1';
-import { parseDg2 } from '../lds/dg2';
-import { parseEfCom } from '../lds/ef-com';
-import { toViewable } from '../image/viewable-image';
-import type { BacKey } from '../mrz/mrz-input';
-import { passiveAuthentication, type HashVerdict } from '../pa/passive-authentication';
-import { parseSod, type Sod } from '../pa/sod';
-import type { TrustStore } from '../pa/trust-store';
-import type { Face, FileRecord, PassportDocument } from '../passport-document';
-import type { LinkSession } from './link-session';
-import type { ReadStream } from './read-stream';
+import { ReaderError } from '../reader-error.js';
+import { UnverifiedDocumentError } from '../unverified-document-error.js';
+import { parseDg1 } from '../lds/dg1.js';
+import { parseDg2 } from '../lds/dg2.js';
+import { parseEfCom } from '../lds/ef-com.js';
+import { toViewable } from '../image/viewable-image.js';
+import type { BacKey } from '../mrz/mrz-input.js';
+import { passiveAuthentication, type HashVerdict } from '../pa/passive-authentication.js';
+import { parseSod, type Sod } from '../pa/sod.js';
+import type { TrustStore } from '../pa/trust-store.js';
+import type { Face, FileRecord, PassportDocument } from '../passport-document.js';
+import type { LinkSession } from './link-session.js';
+import type { ReadStream } from './read-stream.js';
 
 /** No message at all from the device for this long during a read: the link is dead. The device
  * sends a progress heartbeat about every 500 ms while it waits for a card. */

@@ -1,9 +1,9 @@
 // The events of one read, as an async iterator and as an EventEmitter, plus the final document.
 
 import { EventEmitter } from 'node:events';
-import type { Dg1 } from '../lds/dg1';
-import type { Face, PassportDocument } from '../passport-document';
-import type { HashVerdict } from '../pa/passive-authentication';
+import type { Dg1 } from '../lds/dg1.js';
+import type { Face, PassportDocument } from '../passport-document.js';
+import type { HashVerdict } from '../pa/passive-authentication.js';
 
 export type ReadEvent =
   | { type: 'progress'; phase: string; fileId: number; done: number; total: number }

@@ -4,9 +4,9 @@
 // on Linux needs udevadm and may fail: then sysfs alone answers).
 
 import { SerialPort } from 'serialport';
-import type { BindingInterface } from './binding';
-import { ReaderError } from '../reader-error';
-import { listSysfsPorts, type SerialPortInfo } from './sysfs-ports';
+import type { BindingInterface } from './binding.js';
+import { ReaderError } from '../reader-error.js';
+import { listSysfsPorts, type SerialPortInfo } from './sysfs-ports.js';
 
 /** USB identities of reader boards. */
 export const READER_USB_IDS = [{ vendorId: '0483', productId: '5740', board: 'Espruino (STM32 virtual COM port)' }];

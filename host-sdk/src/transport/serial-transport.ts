@@ -3,8 +3,8 @@
 
 import { SerialPort } from 'serialport';
 import { SerialPortStream } from '@serialport/stream';
-import type { BindingInterface } from './binding';
-import { ReaderError } from '../reader-error';
+import type { BindingInterface } from './binding.js';
+import { ReaderError } from '../reader-error.js';
 
 export const DEFAULT_BAUD_RATE = 115200;
 
