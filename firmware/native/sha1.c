@@ -8,7 +8,8 @@ typedef struct {
   md_counts n;
 } sha1_state;
 
-_Static_assert(sizeof(sha1_state) <= 104, "ABI.md: SHA-1 state is 104 bytes");
+#define STATE_BYTES 104 /* ABI.md: what the caller allocates, and what final wipes */
+_Static_assert(sizeof(sha1_state) <= STATE_BYTES, "ABI.md: SHA-1 state is 104 bytes");
 
 static void compress(void *state, const uint8_t *p) {
   uint32_t *h = (uint32_t *)state, w[16];
@@ -50,6 +51,6 @@ ENTRY int sha1_update(sha1_state *s, const uint8_t *data, uint32_t len) {
 ENTRY int sha1_final(sha1_state *s, uint8_t *out) {
   md_finish(s->h, s->buf, 64, &s->n, compress);
   for (int i = 0; i < 5; i++) store_be32(out + 4 * i, s->h[i]);
-  secure_zero(s, sizeof *s);
+  secure_zero(s, STATE_BYTES);
   return 20;
 }

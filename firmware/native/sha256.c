@@ -9,7 +9,8 @@ typedef struct {
   md_counts n;
 } sha256_state;
 
-_Static_assert(sizeof(sha256_state) <= 112, "ABI.md: SHA-256 state is 112 bytes");
+#define STATE_BYTES 112 /* ABI.md: what the caller allocates, and what final wipes */
+_Static_assert(sizeof(sha256_state) <= STATE_BYTES, "ABI.md: SHA-256 state is 112 bytes");
 
 static void compress(void *state, const uint8_t *p) {
   uint32_t *h = (uint32_t *)state, w[16];
@@ -52,6 +53,6 @@ ENTRY int sha256_final(sha256_state *s, uint8_t *out) {
   md_finish(s->h, s->buf, 64, &s->n, compress);
   uint32_t n = s->n.out_len;
   for (uint32_t i = 0; i < n; i += 4) store_be32(out + i, s->h[i / 4]);
-  secure_zero(s, sizeof *s);
+  secure_zero(s, STATE_BYTES);
   return (int)n;
 }

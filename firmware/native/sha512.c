@@ -10,7 +10,8 @@ typedef struct {
   md_counts n;
 } sha512_state;
 
-_Static_assert(sizeof(sha512_state) <= 224, "ABI.md: SHA-512 state is 224 bytes");
+#define STATE_BYTES 224 /* ABI.md: what the caller allocates, and what final wipes */
+_Static_assert(sizeof(sha512_state) <= STATE_BYTES, "ABI.md: SHA-512 state is 224 bytes");
 
 static inline uint64_t ror64(uint64_t x, unsigned n) {
   return (x >> n) | (x << (64 - n));
@@ -65,6 +66,6 @@ ENTRY int sha512_final(sha512_state *s, uint8_t *out) {
     store_be32(out + i, (uint32_t)(s->h[i / 8] >> 32));
     store_be32(out + i + 4, (uint32_t)s->h[i / 8]);
   }
-  secure_zero(s, sizeof *s);
+  secure_zero(s, STATE_BYTES);
   return (int)n;
 }

@@ -1,0 +1,40 @@
+// Node side of the blob tests: runs batches of operations on the committed blob under the
+// emulated Cortex-M4 (run_ops.py, Debian's python3-unicorn) in one python process per batch.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const PYTHON = '/usr/bin/python3';
+export const BLOB_PATH = fileURLToPath(new URL('../blob/native.bin', import.meta.url));
+const RUN_OPS = fileURLToPath(new URL('./run_ops.py', import.meta.url));
+
+/** Two flash addresses, both 4-byte aligned, 0x2A004 apart: the same bytes must run at either. */
+export const LOAD_ADDRESSES = [0x08010000, 0x0803a004];
+
+/** Why the emulator cannot run here, or null when it can. */
+export function emulatorMissing(): string | null {
+  if (!existsSync(PYTHON)) return `${PYTHON} not found`;
+  const probe = spawnSync(PYTHON, ['-c', 'import unicorn'], { encoding: 'utf8' });
+  return probe.status === 0 ? null : 'python3-unicorn is not installed (apt-get install python3-unicorn)';
+}
+
+/** In CI a missing tool fails the suite; elsewhere the suite is skipped with a warning. */
+export function toolGate(missing: string | null): boolean {
+  if (!missing) return true;
+  if (process.env.CI) throw new Error(`native blob tests cannot run under CI: ${missing}`);
+  console.warn(`SKIPPED native blob tests: ${missing}`);
+  return false;
+}
+
+export type Op = Record<string, unknown> & { op: string };
+
+/** Runs `ops` in order on a fresh emulator with the blob at `loadAddress`; one result per op. */
+export function runOps(ops: Op[], loadAddress: number): Record<string, unknown>[] {
+  const r = spawnSync(PYTHON, [RUN_OPS], {
+    input: JSON.stringify({ blob: BLOB_PATH, loadAddress, ops }),
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  if (r.status !== 0) throw new Error(`run_ops.py failed (${r.status}): ${r.stderr}`);
+  return (JSON.parse(r.stdout) as { results: Record<string, unknown>[] }).results;
+}

@@ -1,0 +1,117 @@
+"""Batch runner for the blob tests: reads {"blob": path, "loadAddress": n, "ops": [...]} as JSON
+on stdin, runs every op on the emulated Cortex-M4 and prints {"results": [...]} (one per op).
+One spawn runs thousands of cases. Bytes travel as hex. Ops (fields -> result):
+
+  des_cbc   key, iv, data, decrypt, splits?  -> {out, cv}   splits: lengths of successive calls
+  mac       key, chunks (each a multiple of 8 bytes; padding is the caller's) -> {mac}
+  hash      name (sha1|sha224|sha256|sha384|sha512), chunks -> {digest}
+  crc16     init, data -> {crc}
+  cobs_encode data -> {out}         cobs_decode data -> {length, out}
+  dcs       data -> {dcs}
+  wipe      data, offset, length -> {out}   (the whole buffer after the call)
+  call      entry, args -> {r0}             (raw, pointer-free arguments: bad-argument checks)
+"""
+import json
+import sys
+import os
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from blob_emulator import BlobEmulator  # noqa: E402
+
+ENTRY = {'des_setkey': 0, 'des_cbc': 1, 'mac_update': 2, 'mac_final': 3,
+         'sha512_init': 4, 'sha512_update': 5, 'sha512_final': 6, 'crc16': 7,
+         'cobs_encode': 8, 'cobs_decode': 9, 'pn532_dcs': 10, 'wipe': 11,
+         'sha256_init': 12, 'sha256_update': 13, 'sha256_final': 14,
+         'sha1_init': 15, 'sha1_update': 16, 'sha1_final': 17}
+HASHES = {'sha1': (15, None, 104, 20), 'sha224': (12, 224, 112, 28), 'sha256': (12, 256, 112, 32),
+          'sha384': (4, 384, 224, 48), 'sha512': (4, 512, 224, 64)}
+
+
+def checked(result, what):
+    r0, _ = result
+    if r0 < 0:
+        raise RuntimeError(f'{what} returned {r0}')
+    return r0
+
+
+def des_cbc(e, op):
+    key, data = bytes.fromhex(op['key']), bytes.fromhex(op['data'])
+    ctx, k, buf = e.alloc(400), e.put(key), e.put(data, align=op.get('align', 4))
+    checked(e.call(ENTRY['des_setkey'], ctx, k, len(key)), 'des_setkey')
+    e.write(ctx + 384, bytes.fromhex(op['iv']))
+    at = 0
+    for n in op.get('splits') or [len(data)]:
+        checked(e.call(ENTRY['des_cbc'], ctx, buf + at, n, 1 if op['decrypt'] else 0), 'des_cbc')
+        at += n
+    return {'out': e.read(buf, len(data)).hex(), 'cv': e.read(ctx + 384, 8).hex()}
+
+
+def mac(e, op):
+    key = bytes.fromhex(op['key'])
+    ctx, k = e.alloc(400), e.put(key)
+    checked(e.call(ENTRY['des_setkey'], ctx, k, len(key)), 'des_setkey')
+    out, mark = e.alloc(8), e.next_free
+    for chunk in op['chunks']:
+        data = bytes.fromhex(chunk)
+        checked(e.call(ENTRY['mac_update'], ctx, e.put(data, align=1), len(data)), 'mac_update')
+        e.next_free = mark
+    checked(e.call(ENTRY['mac_final'], ctx, out), 'mac_final')
+    return {'mac': e.read(out, 8).hex(), 'cvAfter': e.read(ctx + 384, 8).hex()}
+
+
+def hash_op(e, op):
+    init, bits, size, n = HASHES[op['name']]
+    state = e.alloc(size)
+    e.write(state, b'\xee' * size)  # init must not depend on what the caller's buffer held
+    checked(e.call(init, state, bits or 0), 'init')
+    out, mark = e.alloc(64), e.next_free
+    for chunk in op['chunks']:
+        data = bytes.fromhex(chunk)
+        checked(e.call(init + 1, state, e.put(data, align=1), len(data)), 'update')
+        e.next_free = mark  # each chunk's buffer is free again once hashed
+    got = checked(e.call(init + 2, state, out), 'final')
+    return {'digest': e.read(out, got).hex(), 'stateWiped': e.read(state, size) == bytes(size)}
+
+
+def run(e, op):
+    kind = op['op']
+    if kind == 'des_cbc':
+        return des_cbc(e, op)
+    if kind == 'mac':
+        return mac(e, op)
+    if kind == 'hash':
+        return hash_op(e, op)
+    data = bytes.fromhex(op.get('data', ''))
+    if kind == 'crc16':
+        return {'crc': e.call(ENTRY['crc16'], op['init'], e.put(data, align=1), len(data))[0]}
+    if kind == 'cobs_encode':
+        src, dst = e.put(data, align=1), e.alloc(len(data) + len(data) // 254 + 1, align=1)
+        n = checked(e.call(ENTRY['cobs_encode'], src, len(data), dst), 'cobs_encode')
+        return {'out': e.read(dst, n).hex()}
+    if kind == 'cobs_decode':
+        buf = e.put(data, align=1)
+        n = e.call(ENTRY['cobs_decode'], buf, len(data))[0]
+        return {'length': n, 'out': e.read(buf, max(n, 0)).hex()}
+    if kind == 'dcs':
+        return {'dcs': e.call(ENTRY['pn532_dcs'], e.put(data, align=1), len(data))[0]}
+    if kind == 'wipe':
+        buf = e.put(data)
+        checked(e.call(ENTRY['wipe'], buf + op['offset'], op['length']), 'wipe')
+        return {'out': e.read(buf, len(data)).hex()}
+    if kind == 'call':
+        return {'r0': e.call(op['entry'], *op['args'])[0]}
+    raise ValueError(f'unknown op {kind}')
+
+
+def main():
+    request = json.load(sys.stdin)
+    e = BlobEmulator(open(request['blob'], 'rb').read(), request['loadAddress'])
+    results = []
+    for op in request['ops']:
+        e.reset_heap()
+        results.append(run(e, op))
+    json.dump({'results': results}, sys.stdout)
+
+
+if __name__ == '__main__':
+    main()
