@@ -24,12 +24,16 @@ export const MSG = {
 export const FILE = {
   COM: 0x1e,
   SOD: 0x1d,
+  /** Not an EF: the chip's answer to INTERNAL AUTHENTICATE (Active Authentication), streamed
+   * like a file; empty when the chip refused it. */
+  AA_SIGNATURE: 0x80,
 };
 
 export function fileName(fileId: number): string {
   if (fileId === FILE.COM) return 'EF.COM';
   if (fileId === FILE.SOD) return 'EF.SOD';
   if (fileId >= 1 && fileId <= 16) return 'DG' + fileId;
+  if (fileId === FILE.AA_SIGNATURE) return 'AA signature';
   return 'file 0x' + fileId.toString(16);
 }
 
@@ -107,6 +111,10 @@ export interface ReadMessage {
   dataGroups: number[];
   /** How long to wait for a passport, in milliseconds (0: the device default). */
   cardTimeoutMs: number;
+  /** Active Authentication: the host's 8-byte challenge. The device sends it in INTERNAL
+   * AUTHENTICATE after reading DG15 and streams the answer as file AA_SIGNATURE. Absent or
+   * empty: no Active Authentication. On the wire: the last bytes of the payload (0 or 8). */
+  challenge?: Uint8Array;
 }
 
 export interface CancelMessage {

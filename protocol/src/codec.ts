@@ -63,6 +63,7 @@ export function encodePayload(m: Message, buf: Uint8Array): Uint8Array {
     case 'read':
       w.u32(groupsToMask(m.dataGroups)).u32(m.cardTimeoutMs).str(m.documentNumber);
       w.str(m.dateOfBirth).str(m.dateOfExpiry).str(m.checkDigits);
+      if (m.challenge) w.bytes(m.challenge);
       break;
     case 'cancel':
       break;
@@ -114,7 +115,11 @@ export function decodePayload(code: number, payload: Uint8Array): Message | null
       const dateOfBirth = r.str();
       const dateOfExpiry = r.str();
       const checkDigits = r.str();
-      m = { type: 'read', dataGroups: maskToGroups(mask), cardTimeoutMs, documentNumber, dateOfBirth, dateOfExpiry, checkDigits };
+      const challenge = r.rest();
+      if (challenge.length !== 0 && challenge.length !== 8) return null;
+      const read: ReadMessage = { type: 'read', dataGroups: maskToGroups(mask), cardTimeoutMs, documentNumber, dateOfBirth, dateOfExpiry, checkDigits };
+      if (challenge.length) read.challenge = challenge;
+      m = read;
       break;
     }
     case MSG.CANCEL:

@@ -27,6 +27,7 @@ const samples: Message[] = [
   { type: 'hello', protocolVersion: PROTOCOL_VERSION },
   { type: 'read', documentNumber: 'L898902C<', dateOfBirth: '690806', dateOfExpiry: '940623', checkDigits: '316', dataGroups: [1, 2, 15], cardTimeoutMs: 30000 },
   { type: 'read', documentNumber: 'D23145890', dateOfBirth: '740812', dateOfExpiry: '120415', checkDigits: '', dataGroups: [], cardTimeoutMs: 0 },
+  { type: 'read', documentNumber: 'UA1234567', dateOfBirth: '880315', dateOfExpiry: '330921', checkDigits: '', dataGroups: [1, 15], cardTimeoutMs: 0, challenge: bytes(1, 2, 3, 4, 5, 6, 7, 8) },
   { type: 'cancel' },
   { type: 'reset', toConsole: true },
   { type: 'reset', toConsole: false },
@@ -95,6 +96,16 @@ describe('message round trip', () => {
     for (const code of ERROR_CODES) expect(d.push(encodeMessage({ type: 'error', code, sw: 0, fileId: 0, message: '' }, 0))[0].message).toMatchObject({ code });
     for (const phase of PHASES) expect(d.push(encodeMessage({ type: 'progress', phase, fileId: 0, done: 0, total: 0 }, 0))[0].message).toMatchObject({ phase });
     for (const verdict of VERDICTS) expect(d.push(encodeMessage({ type: 'file-end', fileId: 1, length: 0, verdict, digest: bytes() }, 0))[0].message).toMatchObject({ verdict });
+  });
+
+  it('takes a read with an 8-byte Active Authentication challenge, and no other trailing length', () => {
+    const d = new MessageDecoder();
+    const read = { type: 'read' as const, documentNumber: 'X', dateOfBirth: '010101', dateOfExpiry: '010101', checkDigits: '', dataGroups: [1], cardTimeoutMs: 0 };
+    for (const n of [1, 7, 9]) {
+      const wire = encodeMessage({ ...read, challenge: new Uint8Array(n) }, 0);
+      expect(d.push(wire)).toEqual([]);
+    }
+    expect(d.push(encodeMessage({ ...read, challenge: new Uint8Array(0) }, 0))[0].message).toEqual(read);
   });
 
   it('the largest chunk fits the largest frame', () => {
