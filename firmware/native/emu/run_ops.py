@@ -2,7 +2,8 @@
 on stdin, runs every op on the emulated Cortex-M4 and prints {"results": [...]} (one per op).
 One spawn runs thousands of cases. Bytes travel as hex. Ops (fields -> result):
 
-  des_cbc   key, iv, data, decrypt, splits?  -> {out, cv}   splits: lengths of successive calls
+  des_cbc   key, iv, data, decrypt, splits?, shift?  -> {out, cv}   splits: lengths of successive
+            calls; shift: bytes the data sits past a word boundary
   mac       key, chunks (each a multiple of 8 bytes; padding is the caller's) -> {mac}
   hash      name (sha1|sha224|sha256|sha384|sha512), chunks -> {digest}
   crc16     init, data -> {crc}
@@ -36,7 +37,9 @@ def checked(result, what):
 
 def des_cbc(e, op):
     key, data = bytes.fromhex(op['key']), bytes.fromhex(op['data'])
-    ctx, k, buf = e.alloc(400), e.put(key), e.put(data, align=op.get('align', 4))
+    ctx, k = e.alloc(400), e.put(key)
+    buf = e.alloc(len(data) + 3) + op.get('shift', 0)  # shift 1-3: data not word aligned
+    e.write(buf, data)
     checked(e.call(ENTRY['des_setkey'], ctx, k, len(key)), 'des_setkey')
     e.write(ctx + 384, bytes.fromhex(op['iv']))
     at = 0
