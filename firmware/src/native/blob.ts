@@ -5,14 +5,25 @@
 // `nativeEntries()` and uses the TypeScript implementation when it gives null: no E.nativeCall
 // (the real interpreter on Linux, Node), or no valid blob in Storage (the shim's fast TS twin).
 
-/** Entry indices (ABI.md "Entries"); esbuild inlines them. */
-export const enum Entry {
-  DesSetkey = 0, DesCbc = 1, MacUpdate = 2, MacFinal = 3,
-  Sha512Init = 4, Sha512Update = 5, Sha512Final = 6,
-  Crc16 = 7, CobsEncode = 8, CobsDecode = 9, Pn532Dcs = 10, Wipe = 11,
-  Sha256Init = 12, Sha256Update = 13, Sha256Final = 14,
-  Sha1Init = 15, Sha1Update = 16, Sha1Final = 17,
-}
+/** Entry indices (ABI.md "Entries"); plain constants, which esbuild inlines. */
+export const E_DES_SETKEY = 0;
+export const E_DES_CBC = 1;
+export const E_MAC_UPDATE = 2;
+export const E_MAC_FINAL = 3;
+export const E_SHA512_INIT = 4;
+export const E_SHA512_UPDATE = 5;
+export const E_SHA512_FINAL = 6;
+export const E_CRC16 = 7;
+export const E_COBS_ENCODE = 8;
+export const E_COBS_DECODE = 9;
+export const E_PN532_DCS = 10;
+export const E_WIPE = 11;
+export const E_SHA256_INIT = 12;
+export const E_SHA256_UPDATE = 13;
+export const E_SHA256_FINAL = 14;
+export const E_SHA1_INIT = 15;
+export const E_SHA1_UPDATE = 16;
+export const E_SHA1_FINAL = 17;
 
 export type NativeFn = (a: number, b: number, c: number, d: number) => number;
 
@@ -36,7 +47,7 @@ export function nativeEntries(): NativeFn[] | null {
   let blob: string | undefined;
   try {
     blob = espruinoModule('Storage').read('native');
-  } catch (e) {
+  } catch (e) { // eslint-disable-line @typescript-eslint/no-unused-vars -- Espruino needs the binding
     return null;
   }
   if (!blob || blob.length < 16 + 4 * ENTRY_COUNT || blob.substr(0, 4) !== 'EPN1') return null;

@@ -3,7 +3,7 @@
 // setFramingAccelerators at start. Frames live in the link's preallocated (flat) buffers.
 
 import { NOT_ACCELERATED, setFramingAccelerators } from '@epassport/protocol';
-import { Entry, nativeEntries } from './blob';
+import { E_COBS_DECODE, E_COBS_ENCODE, E_CRC16, nativeEntries } from './blob';
 
 /** Registers the native CRC-16 and COBS when the blob is present; returns whether it did. */
 export function installNativeFraming(): boolean {
@@ -12,16 +12,16 @@ export function installNativeFraming(): boolean {
   setFramingAccelerators({
     crc16: (bytes, start, end, crc) => {
       const at = E.getAddressOf(bytes, true);
-      return at ? f[Entry.Crc16](crc, at + start, end - start, 0) : NOT_ACCELERATED;
+      return at ? f[E_CRC16](crc, at + start, end - start, 0) : NOT_ACCELERATED;
     },
     cobsEncode: (src, n, dst, at) => {
       const s = E.getAddressOf(src, true);
       const d = E.getAddressOf(dst, true);
-      return s && d ? at + f[Entry.CobsEncode](s, n, d + at, 0) : NOT_ACCELERATED;
+      return s && d ? at + f[E_COBS_ENCODE](s, n, d + at, 0) : NOT_ACCELERATED;
     },
     cobsDecodeInPlace: (buf, n) => {
       const b = E.getAddressOf(buf, true);
-      return b ? f[Entry.CobsDecode](b, n, 0, 0) : NOT_ACCELERATED;
+      return b ? f[E_COBS_DECODE](b, n, 0, 0) : NOT_ACCELERATED;
     },
   });
   return true;

@@ -3,7 +3,7 @@
 // crypto/retail-mac.ts, which stay the reference; the seams in crypto/des-cbc.ts and
 // crypto/mac.ts pick one. The key schedules live in a 400-byte context owned by the object.
 
-import { COPY_BACK, Entry, SECRET, callOver, contextAddress, stageBuffer, type NativeFn } from './blob';
+import { E_DES_CBC, E_DES_SETKEY, E_MAC_FINAL, E_MAC_UPDATE, E_WIPE, COPY_BACK, SECRET, callOver, contextAddress, stageBuffer, type NativeFn } from './blob';
 
 const DES_CTX = 400;
 /** Chaining value / IV inside the context (ABI.md "Context sizes"). */
@@ -14,12 +14,12 @@ function setKey(f: NativeFn[], ctx: Uint8Array, key: Uint8Array): void {
   if (n !== 8 && n !== 16 && n !== 24) throw new Error('DES key must be 8, 16 or 24 bytes');
   const s = stageBuffer();
   s.set(key, 0);
-  f[Entry.DesSetkey](contextAddress(ctx), E.getAddressOf(s, true), n, 0);
+  f[E_DES_SETKEY](contextAddress(ctx), E.getAddressOf(s, true), n, 0);
   s.fill(0, 0, n);
 }
 
 function wipeContext(f: NativeFn[], ctx: Uint8Array): void {
-  f[Entry.Wipe](contextAddress(ctx), DES_CTX, 0, 0);
+  f[E_WIPE](contextAddress(ctx), DES_CTX, 0, 0);
 }
 
 export class NativeDesCipher {
@@ -48,7 +48,7 @@ export class NativeDesCipher {
     const ctx = this._ctx;
     if (iv) ctx.set(iv.subarray(0, 8), IV_AT);
     else ctx.fill(0, IV_AT, IV_AT + 8);
-    callOver(this._f[Entry.DesCbc], contextAddress(ctx), dst, 0, n, decrypt, COPY_BACK | SECRET);
+    callOver(this._f[E_DES_CBC], contextAddress(ctx), dst, 0, n, decrypt, COPY_BACK | SECRET);
     return dst;
   }
 
@@ -83,7 +83,7 @@ export class NativeRetailMac {
   }
 
   private _blocks(data: Uint8Array, o: number, n: number): void {
-    callOver(this._f[Entry.MacUpdate], contextAddress(this._ctx), data, o, n, 0, SECRET);
+    callOver(this._f[E_MAC_UPDATE], contextAddress(this._ctx), data, o, n, 0, SECRET);
   }
 
   update(data: Uint8Array, offset?: number, length?: number): this {
@@ -114,7 +114,7 @@ export class NativeRetailMac {
     block.fill(0, this._used + 1);
     this._blocks(block, 0, 8);
     const s = stageBuffer();
-    this._f[Entry.MacFinal](contextAddress(this._ctx), E.getAddressOf(s, true), 0, 0);
+    this._f[E_MAC_FINAL](contextAddress(this._ctx), E.getAddressOf(s, true), 0, 0);
     dst.set(s.subarray(0, 8), at);
     s.fill(0, 0, 8);
     this.reset();

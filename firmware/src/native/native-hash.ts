@@ -3,15 +3,15 @@
 // chooses); a data group is hashed block by block as it arrives.
 
 import type { Hash } from '../crypto/hash';
-import { Entry, callOver, contextAddress, stageBuffer, type NativeFn } from './blob';
+import { E_SHA1_INIT, E_SHA256_INIT, E_SHA512_INIT, callOver, contextAddress, stageBuffer, type NativeFn } from './blob';
 
 /** name: first entry (init), state bytes (ABI.md "Context sizes"), init argument, output bytes. */
 const KINDS: { [name: string]: number[] } = {
-  sha1: [Entry.Sha1Init, 104, 0, 20],
-  sha224: [Entry.Sha256Init, 112, 224, 28],
-  sha256: [Entry.Sha256Init, 112, 256, 32],
-  sha384: [Entry.Sha512Init, 224, 384, 48],
-  sha512: [Entry.Sha512Init, 224, 512, 64],
+  sha1: [E_SHA1_INIT, 104, 0, 20],
+  sha224: [E_SHA256_INIT, 112, 224, 28],
+  sha256: [E_SHA256_INIT, 112, 256, 32],
+  sha384: [E_SHA512_INIT, 224, 384, 48],
+  sha512: [E_SHA512_INIT, 224, 512, 64],
 };
 
 export class NativeHash implements Hash {
