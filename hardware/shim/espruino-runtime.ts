@@ -12,6 +12,8 @@ import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
 import type { Clock, TimerId } from '../sim/clock';
 import { boardProfile, type BoardProfile } from './board-profiles';
+import type { NativeCalls } from './native-call';
+import { nativeCallsFor } from './native-emulator';
 import type { I2cPeer, InputLine, SpiPeer, UartPeer } from './peers';
 import { lockDown } from './strict-context';
 
@@ -40,6 +42,9 @@ export interface EspruinoRuntimeOptions {
   inputs?: Partial<Record<string, InputLine>>;
   /** Called when the firmware changes an output pin's level (RSTPD_N, LEDs, NSS). */
   onPinWrite?: (pin: string, level: number) => void;
+  /** 'emulator': Storage file `native` is the blob and E.nativeCall runs its exact bytes on the
+   * emulated Cortex-M4 (native-call.ts); default: no blob, the firmware's TypeScript path. */
+  native?: 'emulator';
 }
 
 interface SerialState {
@@ -83,6 +88,8 @@ export class EspruinoRuntime {
   readonly usb: { write(bytes: Uint8Array): void; onData(listener: (bytes: Uint8Array) => void): void };
   /** How many times save() was called. */
   saves = 0;
+  /** E.nativeCall / E.getAddressOf / require('Storage'): call counts per entry, Storage writes. */
+  readonly nativeCalls: NativeCalls;
 
   private clock: Clock;
   private context: vm.Context;
@@ -133,6 +140,8 @@ export class EspruinoRuntime {
     this.context = vm.createContext({}, { name: 'espruino', codeGeneration: { strings: true, wasm: false }, microtaskMode: 'afterEvaluate' });
     const install = vm.runInContext(API_SOURCE, this.context, { filename: 'espruino-api.js' }) as (g: unknown, n: unknown) => void;
     install(vm.runInContext('this', this.context), this.native());
+    this.nativeCalls = nativeCallsFor(options.native);
+    this.nativeCalls.install(this.context);
     lockDown(this.context, this.profile.pins);
     this.runScript = new vm.Script('__espruinoShimRun__()', { filename: 'espruino-idle-loop' });
   }
@@ -168,6 +177,7 @@ export class EspruinoRuntime {
   /** Stops the device: no further event runs (pending clock events become no-ops). */
   stop(): void {
     this.stopped = true;
+    this.nativeCalls.close();
     for (const t of this.timers.values()) this.clock.clearTimeout(t.clockId);
     this.timers.clear();
   }

@@ -35,6 +35,8 @@ export interface VirtualDeviceOptions {
   linkFaults?: LinkFaults;
   /** Start the firmware at once (default true): load, boot line, power-on. */
   start?: boolean;
+  /** 'emulator': the native blob in Storage, run on the emulated Cortex-M4 (shim/native-call.ts). */
+  native?: 'emulator';
 }
 
 export interface VirtualDevice {
@@ -78,6 +80,7 @@ export function createVirtualDevice(options: VirtualDeviceOptions): VirtualDevic
     i2c,
     spi,
     inputs: board.irq ? { [board.irq]: irq } : undefined,
+    native: options.native,
     onPinWrite: (pin, level) => {
       // RSTPD_N: low holds the PN532 in reset; it restarts (LowVbat, 115200) when released.
       if (pin === board.reset && level === 1) pn532.reset();

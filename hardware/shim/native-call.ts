@@ -1,0 +1,164 @@
+// The host side of E.nativeCall, E.getAddressOf and require('Storage') in the shim (the context
+// side is native-call-api.js). With `native: 'emulator'` the Storage file `native` holds the
+// committed blob (firmware/native/blob/native.bin) and every call runs those exact bytes on the
+// emulated Cortex-M4 (firmware/native/emu, Unicorn); without it Storage is empty and the
+// firmware's seams take their TypeScript path (the fast twin).
+//
+// Stricter than a board: each call is checked against the ABI (firmware/native/ABI.md): a
+// context must lie in memory whose address was taken, be 4-byte aligned and big enough; a data
+// pointer's whole range must lie in one such buffer. A board would silently corrupt memory.
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+
+export const NATIVE_BLOB_PATH = fileURLToPath(new URL('../../firmware/native/blob/native.bin', import.meta.url));
+const API_SOURCE = readFileSync(new URL('./native-call-api.js', import.meta.url), 'utf8');
+
+/** Runs one entry of the blob on an emulated Cortex-M4. `memory` ranges are written to the
+ * emulator's RAM at their addresses before the call and read back into `bytes` after it. */
+export interface NativeExecutor {
+  readonly blob: Uint8Array;
+  call(entry: number, args: number[], memory: { address: number; bytes: Uint8Array }[]): number;
+  close(): void;
+}
+
+interface ArgRule {
+  /** A context block of at least this many bytes (4-byte aligned). */
+  ctx?: number;
+  /** A data pointer and the bytes it covers, from the call's arguments. */
+  ptr?: (a: number[]) => number;
+}
+
+const LEN2 = (a: number[]): number => a[2];
+const LEN1 = (a: number[]): number => a[1];
+
+/** Entry i of ABI.md "Entries": name and what each argument is. */
+export const ENTRIES: { name: string; args: ArgRule[] }[] = [
+  { name: 'des_setkey', args: [{ ctx: 400 }, { ptr: LEN2 }] },
+  { name: 'des_cbc', args: [{ ctx: 400 }, { ptr: LEN2 }] },
+  { name: 'mac_update', args: [{ ctx: 400 }, { ptr: LEN2 }] },
+  { name: 'mac_final', args: [{ ctx: 400 }, { ptr: () => 8 }] },
+  { name: 'sha512_init', args: [{ ctx: 224 }] },
+  { name: 'sha512_update', args: [{ ctx: 224 }, { ptr: LEN2 }] },
+  { name: 'sha512_final', args: [{ ctx: 224 }, { ptr: () => 48 }] },
+  { name: 'crc16', args: [{}, { ptr: LEN2 }] },
+  { name: 'cobs_encode', args: [{ ptr: LEN1 }, {}, { ptr: (a) => a[1] + ((a[1] / 254) | 0) + 1 }] },
+  { name: 'cobs_decode', args: [{ ptr: LEN1 }] },
+  { name: 'pn532_dcs', args: [{ ptr: LEN1 }] },
+  { name: 'wipe', args: [{ ptr: LEN1 }] },
+  { name: 'sha256_init', args: [{ ctx: 112 }] },
+  { name: 'sha256_update', args: [{ ctx: 112 }, { ptr: LEN2 }] },
+  { name: 'sha256_final', args: [{ ctx: 112 }, { ptr: () => 28 }] },
+  { name: 'sha1_init', args: [{ ctx: 104 }] },
+  { name: 'sha1_update', args: [{ ctx: 104 }, { ptr: LEN2 }] },
+  { name: 'sha1_final', args: [{ ctx: 104 }, { ptr: () => 20 }] },
+];
+
+/** Emulator RAM where a call's buffers are laid out (below its stack; blob_emulator.py). */
+const EMU_RAM = 0x20000000;
+const EMU_RAM_SIZE = 0x30000;
+
+export interface NativeCallOptions {
+  /** Files in Storage at power-on (name -> bytes). */
+  files?: Record<string, Uint8Array>;
+  /** Runs the calls; null: E.nativeCall refuses to run code (no emulator in this run). */
+  executor?: NativeExecutor | null;
+}
+
+function latin1(s: string): Uint8Array {
+  const u = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i) & 0xff;
+  return u;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Native calls of one runtime: counts per entry, Storage contents. */
+export class NativeCalls {
+  /** Calls per entry name since start (the proof that the native path ran). */
+  readonly counts: Record<string, number> = {};
+  /** Names of Storage files written by the firmware or the flash tool. */
+  readonly written: string[] = [];
+  private readonly executor: NativeExecutor | null;
+  private readonly files: Record<string, Uint8Array>;
+
+  constructor(options: NativeCallOptions = {}) {
+    this.executor = options.executor ?? null;
+    this.files = { ...(options.files ?? {}) };
+    for (const e of ENTRIES) this.counts[e.name] = 0;
+  }
+
+  /** Total native calls. */
+  get total(): number {
+    return Object.values(this.counts).reduce((a, b) => a + b, 0);
+  }
+
+  /** Installs E.getAddressOf, E.nativeCall and require('Storage') in `context` (before lockdown). */
+  install(context: vm.Context): void {
+    const install = vm.runInContext(API_SOURCE, context, { filename: 'native-call-api.js' }) as (g: unknown, h: unknown) => void;
+    install(vm.runInContext('this', context), this.bridge());
+  }
+
+  close(): void {
+    this.executor?.close();
+  }
+
+  private bridge(): Record<string, (...args: never[]) => unknown> {
+    return {
+      initialFiles: () => Object.entries(this.files).flatMap(([name, bytes]) => [name, String.fromCharCode(...bytes)]),
+      storageChanged: (name: string) => {
+        this.written.push(name);
+      },
+      codeHandle: (name: string, offset: number, data: string) => this.codeHandle(name, offset, data),
+      call: (entry: number, args: number[], bufs: (ArrayBuffer | null)[], bases: number[]) => this.call(entry, args, bufs, bases),
+    };
+  }
+
+  /** The entry index that `offset` of Storage file `name` is; only the blob's entries run. */
+  private codeHandle(name: string, offset: number, data: string): number {
+    const ex = this.executor;
+    if (!ex) throw new Error('E.nativeCall: this shim run has no emulator (native: "emulator" runs the blob)');
+    if (!equalBytes(latin1(data), ex.blob)) throw new Error(`E.nativeCall: Storage file ${name} is not the blob the emulator runs`);
+    const entry = (offset - 16) / 4;
+    if (!(entry >= 0 && entry < ENTRIES.length && entry === Math.floor(entry))) throw new Error(`E.nativeCall: offset ${offset} is not an entry of the blob`);
+    return entry;
+  }
+
+  private call(entry: number, argsIn: number[], bufs: (ArrayBuffer | null)[], bases: number[]): number {
+    const rule = ENTRIES[entry];
+    const args = argsIn.slice(0, 4);
+    // Each buffer once, laid out in emulator RAM with its alignment mod 4 kept.
+    const memory: { address: number; bytes: Uint8Array }[] = [];
+    const placed: ArrayBuffer[] = [];
+    let next = EMU_RAM;
+    for (let i = 0; i < 4; i++) {
+      const r = rule.args[i] ?? {};
+      const buf = bufs[i];
+      const need = r.ctx ?? (r.ptr ? r.ptr(argsIn) : 0);
+      if (!r.ctx && !r.ptr) continue; // a plain int, whatever its value
+      if (!buf) {
+        if (r.ptr && need === 0) continue;
+        throw new Error(`native ${rule.name}: argument ${i} (0x${(argsIn[i] >>> 0).toString(16)}) is not in memory whose address was taken`);
+      }
+      const offset = argsIn[i] - bases[i];
+      if (r.ctx && (argsIn[i] & 3)) throw new Error(`native ${rule.name}: context not 4-byte aligned`);
+      if (need < 0 || offset + need > buf.byteLength) throw new Error(`native ${rule.name}: argument ${i} covers ${need} bytes, past its buffer's end`);
+      let k = placed.indexOf(buf);
+      if (k < 0) {
+        k = placed.length;
+        placed.push(buf);
+        memory.push({ address: next, bytes: new Uint8Array(buf) });
+        next = (next + buf.byteLength + 16 + 3) & ~3;
+        if (next > EMU_RAM + EMU_RAM_SIZE) throw new Error(`native ${rule.name}: buffers exceed the emulator's RAM window`);
+      }
+      args[i] = memory[k].address + offset;
+    }
+    this.counts[rule.name]++;
+    return this.executor!.call(entry, args, memory);
+  }
+}
