@@ -1,5 +1,7 @@
 // Regenerates the committed test documents in hardware/fixtures/<name>/ (synthetic data only):
-//   npx tsx hardware/tools/make-fixtures.ts
+//   npx tsx hardware/tools/make-fixtures.ts              every fixture, under one new Utopia CSCA
+//   npx tsx hardware/tools/make-fixtures.ts --only NAME  one fixture under a CSCA of its own (its
+//                                                        csca.der), the others left as they are
 // Keys and certificates are new on every run; the people and pictures stay the same.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,11 +17,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 const TEST_ONLY = '# TEST ONLY: synthetic Active Authentication key of a virtual test passport. Not a secret, never use it for anything else.\n';
 
 async function main(): Promise<void> {
+  const only = process.argv[2] === '--only' ? process.argv[3] : undefined;
+  if (only && !FIXTURE_SPECS.some((s) => s.name === only)) throw new Error('no fixture ' + only);
   const csca = await createCsca({ signature: 'rsa', commonName: 'Utopia Test CSCA', rsaBits: 3072 });
-  writeFileSync(join(root, 'utopia-csca.der'), csca.certificate);
-  writeFileSync(join(root, 'utopia-csca.pem'), toPem(csca.certificate));
-  writeFileSync(join(root, 'master-list.der'), await createMasterList([csca]));
-  for (const spec of FIXTURE_SPECS) {
+  if (!only) {
+    writeFileSync(join(root, 'utopia-csca.der'), csca.certificate);
+    writeFileSync(join(root, 'utopia-csca.pem'), toPem(csca.certificate));
+    writeFileSync(join(root, 'master-list.der'), await createMasterList([csca]));
+  }
+  for (const spec of FIXTURE_SPECS.filter((s) => !only || s.name === only)) {
     const doc = await createDocument(spec.person, { ...spec.options, csca });
     const dir = join(root, spec.name);
     mkdirSync(dir, { recursive: true });

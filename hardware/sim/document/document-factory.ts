@@ -4,7 +4,7 @@
 import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { encodeDg2 } from './dg2';
 import { drawFace, encodeJpeg2000Near, encodeJpegNear, FACE_HEIGHT, FACE_WIDTH } from './face-image';
-import { encodeDg1, encodeDg11, encodeDg12, encodeDg15, encodeEfCom } from './lds';
+import { encodeDg1, encodeDg11, encodeDg12, encodeDg14ActiveAuth, encodeDg15, encodeEfCom } from './lds';
 import { td3 } from './mrz';
 import { generateKeys, KEY_USAGE, makeCertificate, randomSerial, spkiOf, type DistinguishedName } from './pki';
 import { encodeSod } from './sod';
@@ -87,8 +87,11 @@ export async function createDocument(person: Person, options: DocumentOptions = 
     else if (n === 2) dgs.set(2, await makeDg2(person, options));
     else if (n === 11) dgs.set(11, encodeDg11(`${person.surname}, ${person.givenNames}`, 'UTOPIA CITY'));
     else if (n === 12) dgs.set(12, encodeDg12('UTOPIA PASSPORT OFFICE', dateOfIssue(person.dateOfExpiry)));
+    else if (n === 14) dgs.set(14, encodeDg14ActiveAuth(options.activeAuthHash ?? 'sha256'));
     else if (n === 15) {
-      const aa = generateKeyPairSync('rsa', { modulusLength: options.activeAuthBits ?? 1024 });
+      const aa = options.activeAuthKey === 'ecdsa'
+        ? generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+        : generateKeyPairSync('rsa', { modulusLength: options.activeAuthBits ?? 1024 });
       activeAuthPrivateKey = aa.privateKey;
       dgs.set(15, encodeDg15(spkiOf(aa.publicKey)));
     } else throw new Error(`data group ${n} is not supported by the factory`);

@@ -28,7 +28,7 @@ export interface DocumentOptions {
   signature?: SignatureKind;
   /** DG2 image encoding; default 'jpeg' (DG2 about 15 KB), 'jpeg2000' about 30 KB. */
   face?: 'jpeg' | 'jpeg2000';
-  /** Data groups to include; default [1, 2, 15]. Supported: 1, 2, 11, 12, 14, 15. */
+  /** Data groups to include; default [1, 2, 15]. Supported: 1, 2, 11, 12, 14 (ActiveAuthenticationInfo only), 15. */
   dataGroups?: number[];
   dsNotBefore?: Date;
   dsNotAfter?: Date;
@@ -44,6 +44,11 @@ export interface DocumentOptions {
   faceSeed?: number;
   /** Active Authentication key size (RSA); default 1024. */
   activeAuthBits?: 1024 | 2048;
+  /** Active Authentication key: RSA (default) or ECDSA on P-256; an EC key needs DG14 (given
+   * in dataGroups), which then carries ActiveAuthenticationInfo naming `activeAuthHash`. */
+  activeAuthKey?: 'rsa' | 'ecdsa';
+  /** The ECDSA hash DG14 names; default sha256. */
+  activeAuthHash?: 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
 }
 
 export interface Csca {

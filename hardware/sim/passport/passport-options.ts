@@ -48,8 +48,15 @@ export interface PassportOptions {
   mutateResponse?: (apdu: Uint8Array, response: Uint8Array) => Uint8Array;
   /** Active Authentication private key (RSA: ISO 9796-2 scheme 1 with SHA-1; EC: ECDSA plain r||s). */
   activeAuthKey?: KeyObject;
-  /** Hash for ECDSA Active Authentication (default sha1, as in DG14's ActiveAuthenticationInfo default). */
+  /** Hash for ECDSA Active Authentication: the one DG14's ActiveAuthenticationInfo names (default sha1). */
   activeAuthEcHash?: 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+  /** Hash of the RSA (ISO/IEC 9796-2) signature: sha1 (trailer BC, default) or sha256 (trailer 34CC). */
+  activeAuthRsaHash?: 'sha1' | 'sha256';
+  /** A chip that is not what DG15 says: 'wrong-signature' signs with a bit flipped (a clone
+   * without the key), 'refuse' answers INTERNAL AUTHENTICATE with `activeAuthRefusalSw`. */
+  activeAuthFault?: 'wrong-signature' | 'refuse';
+  /** Status of a refused INTERNAL AUTHENTICATE (default 6D00; 6982 is the other one seen). */
+  activeAuthRefusalSw?: 0x6d00 | 0x6982;
 }
 
 /** Chip times used when processingMs is not given (a typical contact-less passport chip). */

@@ -5,6 +5,7 @@ import { encodeApdu } from './apdu';
 import { fromHex, hex } from './bac-crypto';
 import { ReferenceReader, ReaderError, oddOffset, stripDo53 } from './reference-reader';
 import { VirtualPassport, type PassportOptions } from './virtual-passport';
+import { encodeDg14ActiveAuth } from '../document/lds';
 
 const MRZ = { documentNumber: 'L898902C', dateOfBirth: '690806', dateOfExpiry: '940623' };
 const EF_COM = fromHex('60145F0104303130365F36063034303030305C026175');
@@ -254,6 +255,39 @@ describe('Active Authentication', () => {
     const r = s.reader.send({ cla: 0, ins: 0x88, p1: 0, p2: 0, data: new Uint8Array(8), ne: 256 });
     expect(r.data.length).toBe(64);
     expect(verify('sha1', new Uint8Array(8), { key: publicKey, dsaEncoding: 'ieee-p1363' }, r.data)).toBe(true);
+  });
+
+  it('RSA with SHA-256: trailer 34 CC', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const { reader } = open({ activeAuthKey: privateKey, activeAuthRsaHash: 'sha256' });
+    const challenge = fromHex('0807060504030201');
+    const f = new Uint8Array(publicDecrypt({ key: publicKey, padding: constants.RSA_NO_PADDING }, reader.send({ cla: 0, ins: 0x88, p1: 0, p2: 0, data: challenge, ne: 256 }).data));
+    expect([f[0], f[126], f[127]]).toEqual([0x6a, 0x34, 0xcc]);
+    const h = createHash('sha256').update(f.subarray(1, 128 - 34)).update(challenge).digest();
+    expect(hex(f.subarray(128 - 34, 126))).toBe(hex(h));
+  });
+
+  it('ECDSA with the hash its own DG14 names', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const dg14 = encodeDg14ActiveAuth('sha384');
+    const { reader } = open({ activeAuthKey: privateKey }, { 0x1e: EF_COM, 14: dg14 });
+    const r = reader.send({ cla: 0, ins: 0x88, p1: 0, p2: 0, data: new Uint8Array(8), ne: 256 });
+    expect(verify('sha384', new Uint8Array(8), { key: publicKey, dsaEncoding: 'ieee-p1363' }, r.data)).toBe(true);
+  });
+
+  it('a clone signs wrongly; a refusing chip answers 6D00 or 6982', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const { reader, card } = open({ activeAuthKey: privateKey, activeAuthEcHash: 'sha256', activeAuthFault: 'wrong-signature' });
+    const aa = () => reader.send({ cla: 0, ins: 0x88, p1: 0, p2: 0, data: new Uint8Array(8), ne: 256 });
+    const r = aa();
+    expect(r.sw).toBe(0x9000);
+    expect(verify('sha256', new Uint8Array(8), { key: publicKey, dsaEncoding: 'ieee-p1363' }, r.data)).toBe(false);
+    card.configure({ activeAuthFault: undefined });
+    expect(verify('sha256', new Uint8Array(8), { key: publicKey, dsaEncoding: 'ieee-p1363' }, aa().data)).toBe(true);
+    card.configure({ activeAuthFault: 'refuse' });
+    expect(aa()).toMatchObject({ sw: 0x6d00, data: new Uint8Array(0) });
+    card.configure({ activeAuthRefusalSw: 0x6982 });
+    expect(aa().sw).toBe(0x6982);
   });
 });
 

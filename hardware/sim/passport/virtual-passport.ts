@@ -350,23 +350,40 @@ export class VirtualPassport implements Card {
   }
 
   private internalAuthenticate(cmd: CommandApdu, secure: boolean): Answer {
-    const key = this.options.activeAuthKey;
+    const o = this.options;
+    const key = o.activeAuthKey;
     if (!key) return answer(SW.INS_NOT_SUPPORTED);
     if (!this.canRead(secure)) return answer(SW.SECURITY_NOT_SATISFIED);
     if (cmd.data.length !== 8) return answer(SW.WRONG_LENGTH);
-    if (key.asymmetricKeyType === 'ec') {
-      const sig = sign(this.options.activeAuthEcHash ?? 'sha1', cmd.data, { key, dsaEncoding: 'ieee-p1363' });
-      return answer(SW.OK, new Uint8Array(sig));
-    }
-    return answer(SW.OK, this.iso9796Signature(key, cmd.data));
+    if (o.activeAuthFault === 'refuse') return answer(o.activeAuthRefusalSw ?? SW.INS_NOT_SUPPORTED);
+    const sig = key.asymmetricKeyType === 'ec'
+      ? new Uint8Array(sign(o.activeAuthEcHash ?? this.dg14EcHash() ?? 'sha1', cmd.data, { key, dsaEncoding: 'ieee-p1363' }))
+      : this.iso9796Signature(key, cmd.data, o.activeAuthRsaHash ?? 'sha1');
+    if (o.activeAuthFault === 'wrong-signature') sig[sig.length >> 1] ^= 0x01;
+    return answer(SW.OK, sig);
   }
 
-  /** ISO/IEC 9796-2 digital signature scheme 1, partial recovery, SHA-1: 6A || M1 || H(M1||M2) || BC. */
-  private iso9796Signature(key: KeyObject, challenge: Uint8Array): Uint8Array {
+  /** The hash the chip's own DG14 names for ECDSA Active Authentication: the last byte of an
+   * ecdsa-plain-signatures OID (0.4.0.127.0.7.1.1.4.1.x, BSI TR-03111) found in DG14. */
+  private dg14EcHash(): 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512' | undefined {
+    const dg14 = this.files.get(fileIdOf(14));
+    if (!dg14) return undefined;
+    const oid = [0x06, 0x0a, 0x04, 0x00, 0x7f, 0x00, 0x07, 0x01, 0x01, 0x04, 0x01];
+    for (let i = 0; i + oid.length < dg14.length; i++) {
+      if (oid.every((b, k) => dg14[i + k] === b)) return (['sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const)[dg14[i + oid.length] - 1];
+    }
+    return undefined;
+  }
+
+  /** ISO/IEC 9796-2 digital signature scheme 1, partial recovery: 6A || M1 || H(M1||challenge) ||
+   * trailer (BC for SHA-1, 34 CC for SHA-256), M1 random. */
+  private iso9796Signature(key: KeyObject, challenge: Uint8Array, hash: 'sha1' | 'sha256'): Uint8Array {
     const k = Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 1024) / 8);
-    const m1 = this.random(k - 22);
-    const h = createHash('sha1').update(m1).update(challenge).digest();
-    const f = concatBytes(Uint8Array.of(0x6a), m1, h, Uint8Array.of(0xbc));
+    const trailer = hash === 'sha1' ? Uint8Array.of(0xbc) : Uint8Array.of(0x34, 0xcc);
+    const hashLength = hash === 'sha1' ? 20 : 32;
+    const m1 = this.random(k - 1 - hashLength - trailer.length);
+    const h = createHash(hash).update(m1).update(challenge).digest();
+    const f = concatBytes(Uint8Array.of(0x6a), m1, h, trailer);
     return new Uint8Array(privateEncrypt({ key, padding: constants.RSA_NO_PADDING }, f));
   }
 }
