@@ -68,6 +68,24 @@ export function uploadText(bundleSource: string, board: BoardConfig): string {
   return bundleSource.replace(/\s*$/, '\n') + bootCode(board) + '\n';
 }
 
+/** The native blob (firmware/native/blob/native.bin), committed: no ARM compiler needed here. */
+export const NATIVE_BLOB = join(firmwareDir, 'native/blob/native.bin');
+/** Binary bytes per Storage.write line (base64 of 512 bytes: a 700-character line). */
+const BLOB_CHUNK = 512;
+
+/** Text that writes `blob` to Storage file `native` (binary-safe: base64 decoded on the board,
+ * the file created at its full size by the first write, the rest written at their offsets).
+ * Sent before the firmware and not saved: the blob is a file of its own, run in place. */
+export function nativeBlobUploadText(blob: Uint8Array): string {
+  const lines: string[] = [];
+  for (let o = 0; o < blob.length; o += BLOB_CHUNK) {
+    const b64 = Buffer.from(blob.subarray(o, o + BLOB_CHUNK)).toString('base64');
+    lines.push(`require('Storage').write('native',atob('${b64}'),${o}${o === 0 ? ',' + blob.length : ''});`);
+  }
+  lines.push(`print('native',require('Storage').read('native').length);`);
+  return lines.join('\n') + '\n';
+}
+
 /** Arguments for the espruino CLI: upload `file` as is (no minifying, no online compiler, no
  * module lookups), reset before sending, written directly to flash (SAVE_ON_SEND=1) so the code
  * is executed from flash and survives power-off. */
@@ -117,14 +135,20 @@ export async function flash(
   if (text.length > FIRMWARE_SIZE_LIMIT) throw new FlashError('too-large', `upload of ${text.length} bytes exceeds the ${FIRMWARE_SIZE_LIMIT}-byte budget`);
   const file = options.out ?? join(mkdtempSync(join(tmpdir(), 'flash-')), 'upload.js');
   writeFileSync(file, text);
+  const blobFile = file.replace(/(\.js)?$/, '.native.js');
+  writeFileSync(blobFile, nativeBlobUploadText(new Uint8Array(readFileSync(NATIVE_BLOB))));
+  const blobArgs = espruinoArgs(options, blobFile).map((a) => (a === 'SAVE_ON_SEND=1' ? 'SAVE_ON_SEND=0' : a));
   const args = espruinoArgs(options, file);
   log(`board ${board.board} (${board.nfc.bus}), ${text.length} bytes -> ${file}`);
   log(`espruino ${args.map((a) => (/[\s'"()]/.test(a) || a === '' ? JSON.stringify(a) : a)).join(' ')}`);
+  log(`native blob first (Storage file native): espruino ... ${blobFile}`);
   if (!options.dryRun) {
     const cli = join(firmwareDir, 'node_modules/.bin/espruino');
     const bin = existsSync(cli) ? cli : join(firmwareDir, '../node_modules/.bin/espruino');
-    const r = spawnSync(bin, args, { stdio: 'inherit' });
-    if (r.status !== 0) throw new FlashError('espruino-cli', `espruino exited with ${r.status ?? r.signal}`);
+    for (const a of [blobArgs, args]) {
+      const r = spawnSync(bin, a, { stdio: 'inherit' });
+      if (r.status !== 0) throw new FlashError('espruino-cli', `espruino exited with ${r.status ?? r.signal}`);
+    }
   }
   return { text, file, args };
 }
