@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { SKIP_MARKER } from './test/support/requires-tool';
 
 export default defineConfig({
   test: {
@@ -6,5 +7,9 @@ export default defineConfig({
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    // The skip lines of test/support/requires-tool.ts are printed once, in the summary at the end
+    // (with their count and the slowest files), not by the default reporter as well.
+    reporters: ['default', './test/support/summary-reporter.ts'],
+    onConsoleLog: (log) => !log.startsWith(SKIP_MARKER),
   },
 });

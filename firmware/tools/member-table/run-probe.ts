@@ -1,0 +1,93 @@
+// Runs probe.js on the real interpreter and parses what it prints (see probe.js for the format).
+
+import { execFileSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import vm from 'node:vm';
+
+export interface ProbeResult {
+  version: string;
+  commit: string;
+  board: string;
+  /** Global name -> typeof its value. */
+  globals: Record<string, string>;
+  /** Global name -> members reachable on its value. */
+  statics: Record<string, string[]>;
+  /** Built-in type -> members reachable on an instance. */
+  instances: Record<string, string[]>;
+  /** Module name -> members of require(name). */
+  modules: Record<string, string[]>;
+  /** Global object -> the constructor it is an instance of (Serial1 -> Serial). */
+  types: Record<string, string>;
+}
+
+/** The interpreter the table is made from: ESPRUINO_BIN, else ../shared/espruino/espruino. */
+export function interpreterPath(): string {
+  return process.env.ESPRUINO_BIN ?? join(import.meta.dirname, '../../../../shared/espruino/espruino');
+}
+
+export function interpreterAvailable(): boolean {
+  return existsSync(interpreterPath());
+}
+
+/** Every own property name of V8's language built-ins (a fresh context: no Node additions). */
+export function v8Names(): string[] {
+  return vm.runInNewContext(`(function () {
+    var names = {};
+    var add = function (o) { Object.getOwnPropertyNames(o).forEach(function (n) { names[n] = 1; }); };
+    Object.getOwnPropertyNames(globalThis).forEach(function (k) {
+      names[k] = 1;
+      var v = globalThis[k];
+      if (v && (typeof v === 'object' || typeof v === 'function')) { add(v); if (v.prototype) add(v.prototype); }
+    });
+    add(Object.getPrototypeOf(Uint8Array.prototype));
+    return Object.keys(names);
+  })()`) as string[];
+}
+
+const PROBE_SOURCE = join(import.meta.dirname, 'probe.js');
+
+export function runProbe(candidates: Iterable<string>): ProbeResult {
+  const names = [...new Set(candidates)].filter((n) => /^[A-Za-z_$][\w$]*$/.test(n)).sort();
+  // Storage is a file `espruino.flash` in the working directory: a fresh one per probe.
+  const dir = mkdtempSync(join(tmpdir(), 'espruino-probe-'));
+  try {
+    const script = join(dir, 'probe.js');
+    // The list goes in as the probe's argument, not as a global (it would show up among them).
+    const probe = readFileSync(PROBE_SOURCE, 'utf8').replace('})(CANDIDATES);', `})(${JSON.stringify(names.join(','))});`);
+    writeFileSync(script, probe);
+    // Output to a file: into a pipe, the interpreter drops what does not fit the pipe's buffer.
+    const outFile = join(dir, 'out.txt');
+    const fd = openSync(outFile, 'w');
+    try {
+      execFileSync(interpreterPath(), [script], { cwd: dir, stdio: ['ignore', fd, 'pipe'] });
+    } finally {
+      closeSync(fd);
+    }
+    return parseProbe(readFileSync(outFile, 'utf8'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function parseProbe(raw: string): ProbeResult {
+  const out = raw.replace(/\r\n/g, '\n'); // the interpreter's console ends lines with CR LF
+  const begin = out.indexOf('\nBEGIN\n');
+  const end = out.indexOf('\nEND\n', begin);
+  if (begin < 0 || end < 0) throw new Error('the probe did not finish:\n' + out.slice(-2000));
+  const r: ProbeResult = { version: '', commit: '', board: '', globals: {}, statics: {}, instances: {}, modules: {}, types: {} };
+  const push = (map: Record<string, string[]>, k: string, v: string) => (map[k] ??= []).push(v);
+  for (const line of out.slice(begin + 7, end).split('\n')) {
+    const [tag, a, b, c] = line.trim().split(' ');
+    if (tag === 'V') Object.assign(r, { version: a, commit: b, board: c });
+    else if (tag === 'G') r.globals[a] = b;
+    else if (tag === 'S') push(r.statics, a, b);
+    else if (tag === 'I') push(r.instances, a, b);
+    else if (tag === 'M') push(r.modules, a, b);
+    else if (tag === 'T') r.types[a] = b;
+    else if (line.trim()) throw new Error('unexpected probe line: ' + line);
+  }
+  for (const map of [r.statics, r.instances, r.modules]) for (const k of Object.keys(map)) map[k] = [...new Set(map[k])].sort();
+  return r;
+}
