@@ -69,10 +69,10 @@ static void key_schedule(const uint8_t *key, uint32_t *ks) {
  * passes the halves swap, as between two DES; the FP/IP pair there cancels and is left out.
  * The halves come out swapped (R16, L16), ready for FP. */
 #define DEFINE_ROUNDS(name, first, o1, o2, o3, step) \
-static __attribute__((noinline)) void name(const uint32_t *ks, uint32_t passes, uint32_t *pl, uint32_t *pr) { \
-  uint32_t l = *pl, r = *pr, w1, w2, t; \
+static __attribute__((noinline)) void name(const uint32_t *ks, uint32_t passes, uint32_t *lr, const uint32_t *sp) { \
+  uint32_t l = lr[0], r = lr[1], w1, w2, t; \
   uintptr_t k = (uintptr_t)ks + (first), end = k + 4 * (step), last = k + 4 * (step) * passes; \
-  const uint32_t *s1 = DES_SP, *s2 = s1 + 64, *s3 = s1 + 128, *s4 = s1 + 192; \
+  const uint32_t *s1 = sp, *s2 = s1 + 64, *s3 = s1 + 128, *s4 = s1 + 192; \
   const uint32_t *s5 = s1 + 256, *s6 = s1 + 320, *s7 = s1 + 384, *s8 = s1 + 448; \
   __asm__ volatile( \
     "1:\n\t" \
@@ -94,8 +94,8 @@ static __attribute__((noinline)) void name(const uint32_t *ks, uint32_t passes, 
     : [last] "m"(last), [s1] "r"(s1), [s2] "r"(s2), [s3] "r"(s3), [s4] "r"(s4), \
       [s5] "r"(s5), [s6] "r"(s6), [s7] "r"(s7), [s8] "r"(s8) \
     : "cc", "memory"); \
-  *pl = r; \
-  *pr = l; \
+  lr[0] = r; \
+  lr[1] = l; \
 }
 
 DEFINE_ROUNDS(rounds_fwd, 0, 8, 16, 24, 32)
@@ -106,42 +106,48 @@ DEFINE_ROUNDS(rounds_bwd, 120, -8, -16, -24, -32)
     uint32_t t_ = (((a) >> (shift)) ^ (b)) & (mask); (b) ^= t_; (a) ^= t_ << (shift); \
   } while (0)
 
-static inline __attribute__((always_inline)) void initial_permutation(uint32_t *pl, uint32_t *pr) {
-  uint32_t l = *pl, r = *pr;
+static inline __attribute__((always_inline)) void initial_permutation(uint32_t *lr) {
+  uint32_t l = lr[0], r = lr[1];
   SWAP(l, r, 4, 0x0F0F0F0Fu);
   SWAP(l, r, 16, 0x0000FFFFu);
   SWAP(r, l, 2, 0x33333333u);
   SWAP(r, l, 8, 0x00FF00FFu);
   SWAP(l, r, 1, 0x55555555u);
-  *pl = l;
-  *pr = r;
+  lr[0] = l;
+  lr[1] = r;
 }
 
-static inline __attribute__((always_inline)) void final_permutation(uint32_t *pl, uint32_t *pr) {
-  uint32_t l = *pl, r = *pr;
+static inline __attribute__((always_inline)) void final_permutation(uint32_t *lr) {
+  uint32_t l = lr[0], r = lr[1];
   SWAP(l, r, 1, 0x55555555u);
   SWAP(r, l, 8, 0x00FF00FFu);
   SWAP(r, l, 2, 0x33333333u);
   SWAP(l, r, 16, 0x0000FFFFu);
   SWAP(l, r, 4, 0x0F0F0F0Fu);
-  *pl = l;
-  *pr = r;
+  lr[0] = l;
+  lr[1] = r;
 }
 
-void des_pass(const uint32_t *ks, uint32_t *l, uint32_t *r, int backward) {
-  initial_permutation(l, r);
-  if (backward) rounds_bwd(ks, 1, l, r); else rounds_fwd(ks, 1, l, r);
-  final_permutation(l, r);
+/* The SP tables the rounds read: the caller's RAM copy when it set one (no flash wait states
+ * on the 384 look-ups of a 3DES block), else the blob's own. */
+static inline const uint32_t *sp_tables(const des_ctx *ctx) {
+  return ctx->sp_table ? (const uint32_t *)ctx->sp_table : DES_SP;
+}
+
+void des_pass(const des_ctx *ctx, const uint32_t *ks, uint32_t *lr) {
+  initial_permutation(lr);
+  rounds_fwd(ks, 1, lr, sp_tables(ctx));
+  final_permutation(lr);
 }
 
 /* The whole cipher on one block. 3DES is EDE = E(K1) D(K2) E(K3): with K2's schedule stored
  * reversed, encryption runs all 48 rounds forwards through ks[0..2], decryption backwards. */
-static inline void cipher_block(const des_ctx *ctx, uint32_t *l, uint32_t *r, int decrypt) {
+static inline void cipher_block(const des_ctx *ctx, uint32_t *lr, int decrypt) {
   uint32_t passes = ctx->keylen == 8 ? 1 : 3;
-  initial_permutation(l, r);
-  if (decrypt) rounds_bwd(ctx->ks[passes - 1], passes, l, r);
-  else rounds_fwd(ctx->ks[0], passes, l, r);
-  final_permutation(l, r);
+  initial_permutation(lr);
+  if (decrypt) rounds_bwd(ctx->ks[passes - 1], passes, lr, sp_tables(ctx));
+  else rounds_fwd(ctx->ks[0], passes, lr, sp_tables(ctx));
+  final_permutation(lr);
 }
 
 /* Pairs of round keys in the opposite order: encryption through it is decryption. */
@@ -170,26 +176,27 @@ ENTRY int des_setkey(des_ctx *ctx, const uint8_t *key, uint32_t keylen) {
 /* Entry 1: CBC over buf[0, len) in place, from and back into the chaining value. */
 ENTRY int des_cbc(des_ctx *ctx, uint8_t *buf, uint32_t len, uint32_t flags) {
   if (len & 7) return -1;
-  uint32_t cl = load_be32(ctx->cv), cr = load_be32(ctx->cv + 4);
+  uint32_t cl = load_be32(ctx->cv), cr = load_be32(ctx->cv + 4), lr[2];
   int decrypt = flags & 1;
   for (uint8_t *p = buf, *end = buf + len; p < end; p += 8) {
-    uint32_t l = load_be32(p), r = load_be32(p + 4);
+    lr[0] = load_be32(p);
+    lr[1] = load_be32(p + 4);
     if (decrypt) {
-      uint32_t nl = l, nr = r;
-      cipher_block(ctx, &l, &r, 1);
-      l ^= cl;
-      r ^= cr;
+      uint32_t nl = lr[0], nr = lr[1];
+      cipher_block(ctx, lr, 1);
+      lr[0] ^= cl;
+      lr[1] ^= cr;
       cl = nl;
       cr = nr;
     } else {
-      l ^= cl;
-      r ^= cr;
-      cipher_block(ctx, &l, &r, 0);
-      cl = l;
-      cr = r;
+      lr[0] ^= cl;
+      lr[1] ^= cr;
+      cipher_block(ctx, lr, 0);
+      cl = lr[0];
+      cr = lr[1];
     }
-    store_be32(p, l);
-    store_be32(p + 4, r);
+    store_be32(p, lr[0]);
+    store_be32(p + 4, lr[1]);
   }
   store_be32(ctx->cv, cl);
   store_be32(ctx->cv + 4, cr);

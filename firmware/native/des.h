@@ -10,13 +10,13 @@ typedef struct {
   uint32_t ks[3][32];
   uint8_t cv[8];        /* chaining value / IV, as the bytes of a block */
   uint32_t keylen;      /* 8, 16 or 24 */
-  uint32_t reserved;
+  uint32_t sp_table;    /* address of a RAM copy of the 2 KB SP tables, or 0 for the blob's */
 } des_ctx;
 
 _Static_assert(sizeof(des_ctx) == 400, "ABI.md: DES ctx is 400 bytes");
 
-/* One single-DES pass (IP, 16 rounds, FP) on two big-endian words, through a schedule forwards
- * or backwards: forwards through ks[1] of a 3DES ctx is decryption with K2. */
-void des_pass(const uint32_t *ks, uint32_t *l, uint32_t *r, int backward);
+/* One single-DES pass (IP, 16 rounds, FP) on two big-endian words {l, r}, forwards through a
+ * schedule of ctx: forwards through ks[1] of a 3DES ctx is decryption with K2. */
+void des_pass(const des_ctx *ctx, const uint32_t *ks, uint32_t *lr);
 
 #endif

@@ -1,6 +1,7 @@
 // Thousands of random inputs through the blob's exact bytes under an emulated Cortex-M4, each
 // compared with node:crypto and with the TypeScript reference implementations the firmware
-// falls back to: 3DES/DES-CBC (one call and in pieces, aligned and not), the retail MAC in
+// falls back to: 3DES/DES-CBC (one call and in pieces, aligned and not, SP tables in the
+// blob or in a RAM copy), the retail MAC in
 // pieces, SHA-1/224/256/384/512 in random pieces, CRC-16, COBS both ways (and garbage), the
 // PN532 checksum.
 import { createCipheriv, createDecipheriv, createHash as nodeHash, randomBytes, randomInt } from 'node:crypto';
@@ -55,7 +56,7 @@ for (const keyLength of [8, 16, 24]) {
     const last = data.length ? (decrypt ? data : hexBytes(expected)).subarray(data.length - 8) : iv;
     cases.push({
       what: `${keyLength * 8}-bit key, ${data.length} bytes, ${decrypt ? 'decrypt' : 'encrypt'}`,
-      op: { op: 'des_cbc', key: toHex(key), iv: toHex(iv), data: toHex(data), decrypt, splits: splits(data.length, 8), shift: i % 4 },
+      op: { op: 'des_cbc', key: toHex(key), iv: toHex(iv), data: toHex(data), decrypt, splits: splits(data.length, 8), shift: i % 4, ramTables: i % 3 === 0 },
       expect: { out: expected, cv: toHex(last) },
     });
   }
@@ -68,7 +69,7 @@ function hexBytes(s: string): Uint8Array {
 for (let i = 0; i < 300; i++) {
   const key = bytes(16), data = bytes(randomInt(0, 300));
   const mac = new RetailMac(key).update(data).finish();
-  cases.push({ what: `retail MAC of ${data.length} bytes`, op: { op: 'mac', key: toHex(key), chunks: chunks(pad(data), 8) }, expect: { mac: toHex(mac), cvAfter: '0000000000000000' } });
+  cases.push({ what: `retail MAC of ${data.length} bytes`, op: { op: 'mac', key: toHex(key), chunks: chunks(pad(data), 8), ramTables: i % 2 === 0 }, expect: { mac: toHex(mac), cvAfter: '0000000000000000' } });
 }
 
 for (const name of ['sha1', 'sha224', 'sha256', 'sha384', 'sha512']) {

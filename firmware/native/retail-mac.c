@@ -6,25 +6,25 @@
 /* Entry 2: whole blocks into the chaining value. */
 ENTRY int mac_update(des_ctx *ctx, const uint8_t *data, uint32_t len) {
   if ((len & 7) || ctx->keylen == 8) return -1;
-  uint32_t l = load_be32(ctx->cv), r = load_be32(ctx->cv + 4);
+  uint32_t lr[2] = {load_be32(ctx->cv), load_be32(ctx->cv + 4)};
   for (const uint8_t *p = data, *end = data + len; p < end; p += 8) {
-    l ^= load_be32(p);
-    r ^= load_be32(p + 4);
-    des_pass(ctx->ks[0], &l, &r, 0);
+    lr[0] ^= load_be32(p);
+    lr[1] ^= load_be32(p + 4);
+    des_pass(ctx, ctx->ks[0], lr);
   }
-  store_be32(ctx->cv, l);
-  store_be32(ctx->cv + 4, r);
+  store_be32(ctx->cv, lr[0]);
+  store_be32(ctx->cv + 4, lr[1]);
   return (int)len;
 }
 
 /* Entry 3: out = E(K1, D(K2, chaining value)); the chaining value restarts at zero. */
 ENTRY int mac_final(des_ctx *ctx, uint8_t *out) {
   if (ctx->keylen == 8) return -1;
-  uint32_t l = load_be32(ctx->cv), r = load_be32(ctx->cv + 4);
-  des_pass(ctx->ks[1], &l, &r, 0); /* K2's rounds are stored reversed: forwards decrypts */
-  des_pass(ctx->ks[0], &l, &r, 0);
-  store_be32(out, l);
-  store_be32(out + 4, r);
+  uint32_t lr[2] = {load_be32(ctx->cv), load_be32(ctx->cv + 4)};
+  des_pass(ctx, ctx->ks[1], lr); /* K2's rounds are stored reversed: forwards decrypts */
+  des_pass(ctx, ctx->ks[0], lr);
+  store_be32(out, lr[0]);
+  store_be32(out + 4, lr[1]);
   secure_zero(ctx->cv, 8);
   return 8;
 }

@@ -12,24 +12,43 @@ typedef struct {
 #define STATE_BYTES 112 /* ABI.md: what the caller allocates, and what final wipes */
 _Static_assert(sizeof(sha256_state) <= STATE_BYTES, "ABI.md: SHA-256 state is 112 bytes");
 
+#define BSIG0(x) (ror32(x, 2) ^ ror32(x, 13) ^ ror32(x, 22))
+#define BSIG1(x) (ror32(x, 6) ^ ror32(x, 11) ^ ror32(x, 25))
+#define SSIG0(x) (ror32(x, 7) ^ ror32(x, 18) ^ ((x) >> 3))
+#define SSIG1(x) (ror32(x, 17) ^ ror32(x, 19) ^ ((x) >> 10))
+#define CH(e, f, g) ((((f) ^ (g)) & (e)) ^ (g))
+#define MAJ(a, b, c) (((a) & (b)) | (((a) | (b)) & (c)))
+/* One round with the eight working variables renamed instead of moved: d and h change. */
+#define ROUND(a, b, c, d, e, f, g, h, x, k) do { \
+    uint32_t t1_ = h + BSIG1(e) + CH(e, f, g) + (k) + (x); \
+    d += t1_; \
+    h = t1_ + BSIG0(a) + MAJ(a, b, c); \
+  } while (0)
+#define SIXTEEN(X) \
+    ROUND(a, b, c, d, e, f, g, h, X(0), k[0]); ROUND(h, a, b, c, d, e, f, g, X(1), k[1]); \
+    ROUND(g, h, a, b, c, d, e, f, X(2), k[2]); ROUND(f, g, h, a, b, c, d, e, X(3), k[3]); \
+    ROUND(e, f, g, h, a, b, c, d, X(4), k[4]); ROUND(d, e, f, g, h, a, b, c, X(5), k[5]); \
+    ROUND(c, d, e, f, g, h, a, b, X(6), k[6]); ROUND(b, c, d, e, f, g, h, a, X(7), k[7]); \
+    ROUND(a, b, c, d, e, f, g, h, X(8), k[8]); ROUND(h, a, b, c, d, e, f, g, X(9), k[9]); \
+    ROUND(g, h, a, b, c, d, e, f, X(10), k[10]); ROUND(f, g, h, a, b, c, d, e, X(11), k[11]); \
+    ROUND(e, f, g, h, a, b, c, d, X(12), k[12]); ROUND(d, e, f, g, h, a, b, c, X(13), k[13]); \
+    ROUND(c, d, e, f, g, h, a, b, X(14), k[14]); ROUND(b, c, d, e, f, g, h, a, X(15), k[15])
+#define WORD(j) w[j]
+
+/* Sixteen rounds unrolled (the variables rotate back into place every 8), run four times over
+ * 16 message words that the schedule then replaces in place by the next 16 (FIPS 180-4 6.2.2
+ * step 1: W[t] needs W[t-2], W[t-7], W[t-15], W[t-16], all either old or already new). */
 static void compress(void *state, const uint8_t *p) {
-  uint32_t *h = (uint32_t *)state, w[16];
-  uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
-  for (int i = 0; i < 64; i++) {
-    uint32_t x;
-    if (i < 16) {
-      x = w[i] = load_be32(p + 4 * i);
-    } else {
-      uint32_t w15 = w[(i - 15) & 15], w2 = w[(i - 2) & 15];
-      uint32_t s0 = ror32(w15, 7) ^ ror32(w15, 18) ^ (w15 >> 3);
-      uint32_t s1 = ror32(w2, 17) ^ ror32(w2, 19) ^ (w2 >> 10);
-      x = w[i & 15] += s0 + s1 + w[(i - 7) & 15];
-    }
-    uint32_t t1 = hh + (ror32(e, 6) ^ ror32(e, 11) ^ ror32(e, 25)) + ((e & f) ^ (~e & g)) + K256[i] + x;
-    uint32_t t2 = (ror32(a, 2) ^ ror32(a, 13) ^ ror32(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-    hh = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
+  uint32_t *hs = (uint32_t *)state, w[16];
+  uint32_t a = hs[0], b = hs[1], c = hs[2], d = hs[3], e = hs[4], f = hs[5], g = hs[6], h = hs[7];
+  for (int j = 0; j < 16; j++) w[j] = load_be32(p + 4 * j);
+  for (const uint32_t *k = K256;; k += 16) {
+    SIXTEEN(WORD);
+    if (k == K256 + 48) break;
+    for (int j = 0; j < 16; j++)
+      w[j] += SSIG1(w[(j + 14) & 15]) + w[(j + 9) & 15] + SSIG0(w[(j + 1) & 15]);
   }
-  h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+  hs[0] += a; hs[1] += b; hs[2] += c; hs[3] += d; hs[4] += e; hs[5] += f; hs[6] += g; hs[7] += h;
 }
 
 /* Entry 12: bits 224 or 256. */

@@ -39,10 +39,12 @@ class BlobEmulator:
         self.next_free = RAM_BASE
 
     def alloc(self, n, align=4):
+        """Zero-filled, like a new Uint8Array."""
         addr = (self.next_free + align - 1) & ~(align - 1)
         if addr + n > self.heap_end:
             raise MemoryError('emulator RAM exhausted')
         self.next_free = addr + n
+        self.uc.mem_write(addr, bytes(n))
         return addr
 
     def write(self, addr, data):

@@ -2,9 +2,9 @@
 on stdin, runs every op on the emulated Cortex-M4 and prints {"results": [...]} (one per op).
 One spawn runs thousands of cases. Bytes travel as hex. Ops (fields -> result):
 
-  des_cbc   key, iv, data, decrypt, splits?, shift?  -> {out, cv}   splits: lengths of successive
+  des_cbc   key, iv, data, decrypt, splits?, shift?, ramTables?  -> {out, cv}   splits: lengths of successive
             calls; shift: bytes the data sits past a word boundary
-  mac       key, chunks (each a multiple of 8 bytes; padding is the caller's) -> {mac}
+  mac       key, ramTables?, chunks (each a multiple of 8 bytes; padding is the caller's) -> {mac}
   hash      name (sha1|sha224|sha256|sha384|sha512), chunks -> {digest}
   crc16     init, data -> {crc}
   cobs_encode data -> {out}         cobs_decode data -> {length, out}
@@ -35,12 +35,23 @@ def checked(result, what):
     return r0
 
 
+def des_ctx(e, op, key):
+    """A DES ctx keyed with `key`; with op['ramTables'], pointing at a RAM copy of the SP tables
+    (ABI.md: word 396), the copy taken from the blob at the offset native.json gives."""
+    ctx, k = e.alloc(400), e.put(key)
+    checked(e.call(ENTRY['des_setkey'], ctx, k, len(key)), 'des_setkey')
+    if op.get('ramTables'):
+        sp = e.FUNCTIONS['DES_SP']
+        table = e.put(e.blob[sp['offset']:sp['offset'] + sp['size']])
+        e.write(ctx + 396, table.to_bytes(4, 'little'))
+    return ctx
+
+
 def des_cbc(e, op):
     key, data = bytes.fromhex(op['key']), bytes.fromhex(op['data'])
-    ctx, k = e.alloc(400), e.put(key)
+    ctx = des_ctx(e, op, key)
     buf = e.alloc(len(data) + 3) + op.get('shift', 0)  # shift 1-3: data not word aligned
     e.write(buf, data)
-    checked(e.call(ENTRY['des_setkey'], ctx, k, len(key)), 'des_setkey')
     e.write(ctx + 384, bytes.fromhex(op['iv']))
     at = 0
     for n in op.get('splits') or [len(data)]:
@@ -50,9 +61,7 @@ def des_cbc(e, op):
 
 
 def mac(e, op):
-    key = bytes.fromhex(op['key'])
-    ctx, k = e.alloc(400), e.put(key)
-    checked(e.call(ENTRY['des_setkey'], ctx, k, len(key)), 'des_setkey')
+    ctx = des_ctx(e, op, bytes.fromhex(op['key']))
     out, mark = e.alloc(8), e.next_free
     for chunk in op['chunks']:
         data = bytes.fromhex(chunk)
@@ -109,6 +118,8 @@ def run(e, op):
 def main():
     request = json.load(sys.stdin)
     e = BlobEmulator(open(request['blob'], 'rb').read(), request['loadAddress'])
+    with open(os.path.join(os.path.dirname(request['blob']), 'native.json')) as f:
+        e.FUNCTIONS = json.load(f)['functions']
     results = []
     for op in request['ops']:
         e.reset_heap()
