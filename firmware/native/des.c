@@ -150,6 +150,10 @@ static inline void cipher_block(const des_ctx *ctx, uint32_t *lr, int decrypt) {
   final_permutation(lr);
 }
 
+static void copy_schedule(uint32_t *dst, const uint32_t *src) {
+  for (int i = 0; i < 32; i++) dst[i] = src[i];
+}
+
 /* Pairs of round keys in the opposite order: encryption through it is decryption. */
 static void reverse_schedule(uint32_t *ks) {
   for (int i = 0, j = 30; i < j; i += 2, j -= 2) {
@@ -164,10 +168,16 @@ static void reverse_schedule(uint32_t *ks) {
 /* Entry 0: key schedules for an 8-, 16- (K1 K2 K1) or 24-byte key; clears the chaining value. */
 ENTRY int des_setkey(des_ctx *ctx, const uint8_t *key, uint32_t keylen) {
   if (keylen != 8 && keylen != 16 && keylen != 24) return -1;
+  /* Each distinct key is scheduled once (about 19,000 instructions); repeats are copied. */
   key_schedule(key, ctx->ks[0]);
-  key_schedule(key + (keylen > 8 ? 8 : 0), ctx->ks[1]);
-  key_schedule(key + (keylen == 24 ? 16 : 0), ctx->ks[2]);
-  if (keylen > 8) reverse_schedule(ctx->ks[1]);
+  if (keylen == 8) {
+    copy_schedule(ctx->ks[1], ctx->ks[0]);
+  } else {
+    key_schedule(key + 8, ctx->ks[1]);
+    reverse_schedule(ctx->ks[1]);
+  }
+  if (keylen == 24) key_schedule(key + 16, ctx->ks[2]);
+  else copy_schedule(ctx->ks[2], ctx->ks[0]);
   ctx->keylen = keylen;
   secure_zero(ctx->cv, 8);
   return 0;

@@ -17,6 +17,12 @@ describe.skipIf(!run)('native blob build', () => {
     expect(r.status).toBe(0);
   }, 60_000);
 
+  it('native-counts.json (npm run native:count) was measured on the committed blob', async () => {
+    const { createHash } = await import('node:crypto');
+    const counts = JSON.parse(readFileSync(`${here}blob/native-counts.json`, 'utf8'));
+    expect(counts.blobSha256).toBe(createHash('sha256').update(readFileSync(`${here}blob/native.bin`)).digest('hex'));
+  });
+
   it('native.json describes the committed bytes and the ABI.md header', async () => {
     const { createHash } = await import('node:crypto');
     const bin = readFileSync(`${here}blob/native.bin`);
