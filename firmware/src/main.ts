@@ -29,7 +29,7 @@ function hasBus(bus: string): boolean {
 export const FIRMWARE_VERSION = '0.1.0';
 
 /** What this firmware does (hello-reply capabilities). */
-export const CAPABILITIES = CAP.BAC | CAP.TYPE_A | CAP.TYPE_B | CAP.SHA1 | CAP.SHA224 | CAP.SHA256 | CAP.SHA384 | CAP.SHA512 | CAP.RESUME;
+export const CAPABILITIES = CAP.BAC | CAP.TYPE_A | CAP.TYPE_B | CAP.SHA1 | CAP.SHA224 | CAP.SHA256 | CAP.SHA384 | CAP.SHA512 | CAP.RESUME | CAP.ACTIVE_AUTH;
 
 let chip: Pn532 | null = null;
 let host: HostLink | null = null;

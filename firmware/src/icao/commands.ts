@@ -10,6 +10,7 @@ export const enum INS {
   READ_BINARY_ODD = 0xb1,
   GET_CHALLENGE = 0x84,
   MUTUAL_AUTHENTICATE = 0x82,
+  INTERNAL_AUTHENTICATE = 0x88,
 }
 
 /** SELECT the LDS1 application by AID (P1 04, P2 0C: no FCI). */
@@ -64,6 +65,14 @@ export function mutualAuthenticateApdu(data: Uint8Array): Uint8Array {
   a[1] = INS.MUTUAL_AUTHENTICATE; a[4] = data.length;
   a.set(data, 5);
   a[5 + data.length] = 0x28;
+  return a;
+}
+
+/** INTERNAL AUTHENTICATE (Active Authentication, 9303-11 §6.1): the 8-byte challenge, Le 00. */
+export function internalAuthenticateApdu(challenge: Uint8Array): Uint8Array {
+  const a = new Uint8Array(14);
+  a[1] = INS.INTERNAL_AUTHENTICATE; a[4] = 8;
+  a.set(challenge, 5);
   return a;
 }
 

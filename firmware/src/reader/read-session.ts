@@ -4,7 +4,8 @@
 //   IDLE --read--> check MRZ (invalid-mrz, no radio) --> WAKING (PN532 begin)
 //     --> POLLING (InListPassiveTarget A, then B; 'waiting-for-card' every 500 ms; no-card)
 //     --> CONNECTING (InPSL, SELECT eMRTD application, plain)
-//     --> AUTHENTICATING (BAC) --> READING (EF.COM, EF.SOD, DG1, requested DGs in EF.COM)
+//     --> AUTHENTICATING (BAC) --> READING (EF.COM, EF.SOD, DG1, requested DGs in EF.COM,
+//         then INTERNAL AUTHENTICATE when the host sent a challenge and DG15 was read)
 //     --> RELEASING (InRelease, field off, PowerDown) --> final message --> IDLE
 //
 // Resume: a card lost after it was found (CONNECTING, AUTHENTICATING, READING) wipes the SM keys,
@@ -17,11 +18,11 @@
 // Any other failure or a cancel jumps to RELEASING with a typed error. K_seed lives until the
 // read ends (a resume needs it); the SM keys are wiped at a loss and in RELEASING.
 
-import type { DeviceMessage, ReadMessage } from '@epassport/protocol';
+import { FILE, type DeviceMessage, type ReadMessage } from '@epassport/protocol';
 import { createHash } from '../crypto/hash';
 import type { ApduChannel } from '../icao/apdu-channel';
 import { BacProtocol } from '../icao/bac';
-import { selectApplicationApdu } from '../icao/commands';
+import { internalAuthenticateApdu, selectApplicationApdu } from '../icao/commands';
 import { MAX_EF_COM, parseEfCom } from '../icao/ef-com';
 import { SodHashExtractor } from '../icao/ef-sod';
 import { IcaoError, SW, asIcaoError, errorForStatus, statusWord } from '../icao/errors';
@@ -123,6 +124,9 @@ export class ReadSession {
   private _hashName: string;
   private _sodHashes: { [dataGroup: number]: Uint8Array } | null;
   private _comBuffer: Uint8Array;
+  /** The host's Active Authentication challenge (null: none); set while AA is due (resume). */
+  private _challenge: Uint8Array | null;
+  private _aaDue: boolean;
   private _pollBound: () => void;
   private _onTargetBound: (err: IcaoError | null, target: Target | null) => void;
 
@@ -160,6 +164,8 @@ export class ReadSession {
     this._hashName = '';
     this._sodHashes = null;
     this._comBuffer = new Uint8Array(MAX_EF_COM);
+    this._challenge = null;
+    this._aaDue = false;
     this._onTargetBound = (err, target) => this._onTarget(err, target);
   }
 
@@ -193,6 +199,9 @@ export class ReadSession {
     this._plain = new GatedChannel(this._chip, this._host, 0);
     this._secure = null;
     this._wanted = request.dataGroups.slice();
+    const c = request.challenge;
+    this._challenge = c && c.length === 8 ? c.slice() : null;
+    this._aaDue = false;
     this._queue = [];
     this._timeoutMs = request.cardTimeoutMs > 0 ? request.cardTimeoutMs : READ_DEFAULTS.CARD_TIMEOUT_MS;
     this._startedAt = this._timers.now();
@@ -335,6 +344,7 @@ export class ReadSession {
         this._host.send(this._at('resumed'));
       }
       if (this._file) this._readOn();
+      else if (this._aaDue) this._activeAuth();
       else this._readCom();
     });
   }
@@ -403,7 +413,9 @@ export class ReadSession {
   private _nextGroup(): void {
     const g = this._queue.shift();
     if (g === undefined) {
-      this._end(null);
+      this._aaDue = this._challenge !== null && this._files.indexOf(15) >= 0;
+      if (this._aaDue) this._activeAuth();
+      else this._end(null);
       return;
     }
     const sink = new FileStreamer(this._host, g);
@@ -448,6 +460,25 @@ export class ReadSession {
       } catch (e) {
         this._end(asIcaoError(e));
       }
+    });
+  }
+
+  /** INTERNAL AUTHENTICATE under SM; the answer (empty when the chip refuses) goes to the host
+   * as file AA_SIGNATURE, which the host checks against DG15. A lost card repeats it on resume. */
+  private _activeAuth(): void {
+    this._secure!.transceive(internalAuthenticateApdu(this._challenge!), (err, response) => {
+      if (this._state !== STATE.READING) return;
+      if (err || !response) {
+        this._fail(err || new IcaoError('card-error', ''));
+        return;
+      }
+      this._aaDue = false;
+      const n = statusWord(response) === SW.OK ? response.length - 2 : 0;
+      const sink = new FileStreamer(this._host, FILE.AA_SIGNATURE);
+      sink.begin(n);
+      if (n) sink.chunk(response.subarray(0, n), 0);
+      this._host.send({ type: 'file-end', fileId: FILE.AA_SIGNATURE, length: n, verdict: 'not-checked', digest: sink.digest() });
+      this._end(null);
     });
   }
 
