@@ -21,11 +21,6 @@ import type { Timers } from './timers';
  * transports are left out of it. '' in the portable bundle; undefined under Node. */
 declare const NFC_BUS: string;
 
-/** This build carries the transport for `bus`. */
-function hasBus(bus: string): boolean {
-  return typeof NFC_BUS === 'undefined' || !NFC_BUS || NFC_BUS === bus;
-}
-
 export const FIRMWARE_VERSION = '0.1.0';
 
 /** What this firmware does (hello-reply capabilities). */
@@ -90,7 +85,7 @@ function spiBus(name: string): EspruinoSPI {
 function createIo(config: BoardConfig): Pn532Io {
   const nfc = config.nfc;
   const irq = config.irq ? irqLine(config.irq) : null;
-  if (hasBus('hsu') && nfc.bus === 'hsu') {
+  if ((typeof NFC_BUS === 'undefined' || !NFC_BUS || NFC_BUS === 'hsu') && nfc.bus === 'hsu') {
     const port = serialPort(nfc.serial);
     const setup = (baud: number): void => port.setup(baud, { rx: Pin(nfc.rx), tx: Pin(nfc.tx) });
     setup(nfc.baud);
@@ -98,12 +93,12 @@ function createIo(config: BoardConfig): Pn532Io {
     port.on('data', (data) => hsu.feed(E.toUint8Array(data)));
     return hsu;
   }
-  if (hasBus('i2c') && nfc.bus === 'i2c') {
+  if ((typeof NFC_BUS === 'undefined' || !NFC_BUS || NFC_BUS === 'i2c') && nfc.bus === 'i2c') {
     const bus = i2cBus(nfc.i2c);
     bus.setup({ scl: Pin(nfc.scl), sda: Pin(nfc.sda), bitrate: nfc.bitrate });
     return new I2cTransport(bus, timers, irq);
   }
-  if (!hasBus('spi') || nfc.bus !== 'spi') throw new Error('no transport for ' + nfc.bus + ' in this build');
+  if ((typeof NFC_BUS !== 'undefined' && NFC_BUS && NFC_BUS !== 'spi') || nfc.bus !== 'spi') throw new Error('no transport for ' + nfc.bus + ' in this build');
   const spi = spiBus(nfc.spi);
   spi.setup({ sck: Pin(nfc.sck), miso: Pin(nfc.miso), mosi: Pin(nfc.mosi), baud: nfc.baud, mode: 0, order: 'lsb' });
   const nss = Pin(nfc.nss);

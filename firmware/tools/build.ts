@@ -4,7 +4,8 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundle, FIRMWARE_SIZE_LIMIT } from './bundler';
+import { bundle, FIRMWARE_ENTRY, FIRMWARE_SIZE_LIMIT } from './bundler';
+import { deviceBundles } from './device-bundles';
 import { checkBundle, formatViolations } from './espruino-gate';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -18,10 +19,12 @@ async function main(): Promise<void> {
     { entry: join(firmwareDir, '../protocol/src/index.ts'), out: join(dist, 'protocol.js'), globalName: 'Protocol' },
     // Checks run on the real interpreter and under Node (test/real-interpreter/self-test.test.ts).
     { entry: join(firmwareDir, 'src/self-test.ts'), out: join(dist, 'self-test.js'), globalName: 'SelfTest' },
+    // What a board stores: one bundle per board file (device-bundles.ts; budget: board-budgets.ts).
+    ...deviceBundles().map((b) => ({ entry: FIRMWARE_ENTRY, out: b.path, globalName: 'Firmware', device: { nativeOnly: true, bus: b.bus } })),
   ];
   let failed = false;
   for (const t of targets) {
-    const source = await bundle(t.entry, t.out, t.globalName);
+    const source = await bundle(t.entry, t.out, t.globalName, t.device);
     const violations = checkBundle(source);
     const size = statSync(t.out).size;
     console.log(`${t.out.slice(firmwareDir.length + 1)}: ${size} bytes, ${violations.length} gate violations`);

@@ -1,45 +1,98 @@
 // esbuild settings for Espruino bundles, shared by the build and the gate's tests.
 
-import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { build, type BuildOptions } from 'esbuild';
+import { parse } from 'acorn';
+import { full } from 'acorn-walk';
+import { writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESPRUINO_SUPPORTED } from './espruino-target';
+import { reservedProps } from './mangle-reserve';
 
 const firmwareDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The bundle is uploaded as source text and saved to flash; this keeps room for the board's
- * own code and the heap (see firmware/README.md, "Memory budget"). */
+/** The firmware: a closed program whose only surface is Firmware.start / nfcChip, so every
+ * property name not in mangle-reserve.ts may be shortened. Other entries (protocol.js, used by
+ * hand-written test firmware) are libraries: only their `_private` names are. */
+export const FIRMWARE_ENTRY = join(firmwareDir, 'src/main.ts');
+
+/** The portable bundle's ceiling (the device budgets are in board-budgets.ts). */
 export const FIRMWARE_SIZE_LIMIT = 64 * 1024;
 
 /** `require` of a board module, outside esbuild's reach (it would wrap a bare `require` in a
  * Proxy-based shim that Espruino lacks). Literal module names keep the gate's require check. */
 const MODULE_BANNER = 'function espruinoModule(n){return n=="Storage"?require("Storage"):require("crypto")}';
 
-/** `nativeOnly`: a device bundle that requires the native blob (NATIVE_ONLY, firmware/src/native). */
-export async function bundle(entry: string, outfile: string, globalName?: string, nativeOnly = false): Promise<string> {
-  await build({
-    banner: { js: MODULE_BANNER },
-    define: { NATIVE_ONLY: nativeOnly ? 'true' : 'false' },
+export type NfcBus = 'hsu' | 'i2c' | 'spi';
+
+export interface BundleOptions {
+  /** A device bundle that requires the native blob (NATIVE_ONLY, firmware/src/native). */
+  nativeOnly?: boolean;
+  /** A device bundle for one board: only this PN532 transport is kept (NFC_BUS). */
+  bus?: NfcBus;
+  /** Shorten every property name not reserved (default: for FIRMWARE_ENTRY only). */
+  mangleAll?: boolean;
+}
+
+/** Bundles `entry` into `outfile` and returns the text. With `globalName`, the entry's exports
+ * become a plain object in that global (no esbuild export getters: fewer bytes). The fourth
+ * argument is `nativeOnly` or the device options. */
+export async function bundle(entry: string, outfile: string, globalName?: string, device: boolean | BundleOptions = false): Promise<string> {
+  const o: BundleOptions = typeof device === 'boolean' ? { nativeOnly: device } : device;
+  const mangleAll = o.mangleAll ?? resolve(entry) === FIRMWARE_ENTRY;
+  const settings: BuildOptions = {
+    define: { NATIVE_ONLY: o.nativeOnly ? 'true' : 'false', NFC_BUS: JSON.stringify(o.bus ?? '') },
     entryPoints: [entry],
-    outfile,
     bundle: true,
-    format: 'iife',
-    globalName,
+    write: false,
+    format: globalName ? 'esm' : 'iife',
     minify: true,
     platform: 'neutral',
+    // Workspace packages as TypeScript sources (their package.json "exports" condition).
+    conditions: ['@epassport/source'],
     target: 'es2020',
     supported: ESPRUINO_SUPPORTED,
     charset: 'ascii',
     legalComments: 'none',
-    // Private members named `_x` become one- or two-letter names: shorter text is both flash and
-    // parse time on Espruino. Only names that never cross the bundle's edge may start with `_`.
-    mangleProps: /^_[a-zA-Z]/,
-    // Keeps the generated names off members the gate forbids (`.at` is not in Espruino).
-    mangleCache: { _espruinoHasNoAt: 'at' },
     logLevel: 'warning',
     tsconfig: join(firmwareDir, 'tsconfig.json'),
+  };
+  // First pass unmangled, for the string literals: a name that is also a string may be looked up
+  // as `table[name]`, so it keeps its spelling (mangle-reserve.ts).
+  const reserveProps = mangleAll ? reservedProps(stringLiterals((await build(settings)).outputFiles![0].text)) : undefined;
+  const result = await build({
+    ...settings,
+    // Property names become one or two letters: flash bytes, RAM and parse time on Espruino.
+    mangleProps: mangleAll ? /^[A-Za-z_$]/ : /^_[a-zA-Z]/,
+    reserveProps,
+    // Keeps the generated names off members the gate forbids (`.at` is not in Espruino).
+    mangleCache: { _espruinoHasNoAt: 'at' },
   });
-  return readFileSync(outfile, 'utf8');
+  let text = result.outputFiles![0].text;
+  if (globalName) text = exportsAsGlobal(text, globalName);
+  text = MODULE_BANNER + '\n' + text;
+  writeFileSync(outfile, text);
+  return text;
 }
 
+function stringLiterals(source: string): Set<string> {
+  const out = new Set<string>();
+  full(parse(source, { ecmaVersion: 2022, sourceType: 'module' }), (n) => {
+    if (n.type === 'Literal' && typeof (n as { value?: unknown }).value === 'string') out.add((n as unknown as { value: string }).value);
+  });
+  return out;
+}
+
+/** ESM bundle text -> `var <name>=(function(){...;return{start:x,...}})();`. */
+function exportsAsGlobal(esm: string, name: string): string {
+  const ast = parse(esm, { ecmaVersion: 2022, sourceType: 'module' });
+  const last = ast.body[ast.body.length - 1];
+  if (!last || last.type !== 'ExportNamedDeclaration' || last.declaration) throw new Error('bundle: expected one final export list');
+  const members = last.specifiers.map((s) => {
+    const exported = s.exported.type === 'Identifier' ? s.exported.name : String(s.exported.value);
+    const local = s.local.type === 'Identifier' ? s.local.name : String(s.local.value);
+    return exported + ':' + local;
+  });
+  const body = esm.slice(0, last.start) + esm.slice(last.end);
+  return `var ${name}=(function(){${body.trim()}\nreturn{${members.join(',')}}})();\n`;
+}

@@ -1,0 +1,38 @@
+// One device bundle per board file (hardware/boards/<name>.json -> dist/firmware-<name>.js):
+// NATIVE_ONLY (the TypeScript crypto is left out; the native blob is required) and only that
+// board's PN532 transport. dist/firmware.js stays the portable bundle (both paths, every bus) for
+// the Linux interpreter, `npm start` and the tests that run without the native emulator.
+
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BOARD_NAMES, boardPath } from '@epassport/hardware/boards/index';
+import type { BoardConfig } from '../src/board-config';
+import { bundle, FIRMWARE_ENTRY, type NfcBus } from './bundler';
+
+const firmwareDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const DIST = join(firmwareDir, 'dist');
+
+export interface DeviceBundle {
+  /** Board file name (pico, pico-i2c, ...). */
+  board: string;
+  config: BoardConfig;
+  bus: NfcBus;
+  path: string;
+}
+
+export function deviceBundles(): DeviceBundle[] {
+  return BOARD_NAMES.map((board) => {
+    const config = JSON.parse(readFileSync(boardPath(board), 'utf8')) as BoardConfig;
+    return { board, config, bus: config.nfc.bus, path: join(DIST, `firmware-${board}.js`) };
+  });
+}
+
+/** The device bundle for a board file name, e.g. dist/firmware-pico-i2c.js. */
+export function deviceBundlePath(board: string): string {
+  return join(DIST, `firmware-${board}.js`);
+}
+
+export function buildDeviceBundle(b: DeviceBundle): Promise<string> {
+  return bundle(FIRMWARE_ENTRY, b.path, 'Firmware', { nativeOnly: true, bus: b.bus });
+}
