@@ -1,8 +1,8 @@
 // The thin adapter between serialport (Node streams, Buffers) and the protocol core
 // (Uint8Array in, Uint8Array out). Nothing else in the SDK touches serialport.
 
-import { SerialPort } from 'serialport';
 import { SerialPortStream } from '@serialport/stream';
+import { hangUpAwareBinding } from './hangup-binding.js';
 import type { BindingInterface } from './binding.js';
 import { ReaderError } from '../reader-error.js';
 
@@ -46,7 +46,7 @@ export class SerialTransport implements ByteTransport {
     const settings = { path: options.path, baudRate: options.baudRate ?? DEFAULT_BAUD_RATE, autoOpen: false, lock: true };
     const port: SerialPortStream = options.binding
       ? new SerialPortStream({ ...settings, binding: options.binding })
-      : new SerialPort(settings);
+      : new SerialPortStream({ ...settings, binding: hangUpAwareBinding() });
     return new Promise((resolve, reject) => {
       port.open((err) => {
         if (err) {
