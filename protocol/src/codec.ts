@@ -84,7 +84,7 @@ export function encodePayload(m: Message, buf: Uint8Array): Uint8Array {
       w.u8(m.fileId).u32(m.length);
       break;
     case 'file-chunk':
-      if (m.data.length > MAX_CHUNK_DATA) throw new RangeError('chunk too large');
+      if (m.data.length > MAX_CHUNK_DATA) throw new Error('chunk too large');
       w.u8(m.fileId).u32(m.offset).bytes(m.data);
       break;
     case 'file-end':

@@ -47,7 +47,7 @@ export class FrameEncoder {
    */
   encode(type: number, seq: number, payload: Uint8Array, payloadLength?: number): Uint8Array {
     const n = payloadLength === undefined ? payload.length : payloadLength;
-    if (n > MAX_PAYLOAD) throw new RangeError('payload of ' + n + ' bytes exceeds ' + MAX_PAYLOAD);
+    if (n > MAX_PAYLOAD) throw new Error('payload of ' + n + ' bytes exceeds ' + MAX_PAYLOAD);
     const body = this.body;
     body[0] = type & 0xff;
     body[1] = seq & 0xff;

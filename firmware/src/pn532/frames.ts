@@ -53,7 +53,7 @@ export function newParsedFrame(): ParsedFrame {
  * `pdLength` bytes of `src` at `srcOffset`. Returns the frame length.
  */
 export function buildFrame(out: Uint8Array, tfi: number, src: Uint8Array, srcOffset: number, pdLength: number): number {
-  if (pdLength < 1 || pdLength > MAX_PD) throw new RangeError('PN532 frame PD of ' + pdLength + ' bytes');
+  if (pdLength < 1 || pdLength > MAX_PD) throw new Error('PN532 frame PD of ' + pdLength + ' bytes');
   const len = pdLength + 1; // TFI + PD
   let i = 0;
   out[i++] = 0x00;
