@@ -2,10 +2,12 @@
 //   npm run flash -w firmware -- --port /dev/ttyACM0 --board PICO [--baud 115200] [--dry-run] [--out upload.js]
 // --board: an Espruino board id (PICO, ESPRUINO_WIFI), a file name in hardware/boards (pico,
 // pico-i2c, pico-spi, espruino-wifi) or a path to a board .json.
-// Builds firmware/dist/firmware.js when it is missing or older than the sources, gates the upload
-// text, then sends it with the espruino CLI (devDependency) straight into flash (Storage file
-// .bootcde, "save on send"): Espruino then runs the code from flash, so the ~64 KB of source do
-// not have to fit in the board's RAM as they would with an upload to RAM and save(). At power-on
+// Builds the board's device bundle (dist/firmware-<board>.js: native crypto, only its PN532 bus;
+// tools/device-bundles.ts) when it is missing or older than the sources, gates the upload text,
+// checks that everything stored fits the board's budget (tools/board-budgets.ts), then sends it
+// with the espruino CLI (devDependency) straight into flash (Storage file .bootcde, "save on
+// send"): Espruino then evaluates the code from flash, where function bodies stay, instead of
+// holding the source text in RAM as an upload to RAM and save() would. At power-on
 // E.on('init') starts Firmware.start(<board>).
 // Back to the REPL: the host sends `reset` with toConsole (the firmware then calls
 // USB.setConsole()), or plug the board in and press the button right after (Espruino starts
@@ -14,11 +16,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BoardConfig } from '../src/board-config';
-import { bootCode, loadBoard } from '@epassport/hardware/boards/index';
-import { bundle, FIRMWARE_SIZE_LIMIT } from './bundler';
+import { bootCode, boardPath, loadBoard } from '@epassport/hardware/boards/index';
+import { BOARD_BUDGETS, storedBytes, type StoredFile } from './board-budgets';
+import { bundle, FIRMWARE_ENTRY, type BundleOptions } from './bundler';
+import { deviceBundlePath } from './device-bundles';
 import { checkBundle, formatViolations } from './espruino-gate';
 
 const firmwareDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,7 +37,7 @@ export interface FlashOptions {
 }
 
 export class FlashError extends Error {
-  constructor(readonly code: 'usage' | 'gate' | 'too-large' | 'espruino-cli', message: string) {
+  constructor(readonly code: 'usage' | 'gate' | 'too-large' | 'unknown-board' | 'espruino-cli', message: string) {
     super(message);
     this.name = 'FlashError';
   }
@@ -115,12 +119,39 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** The firmware bundle, rebuilt when missing or older than firmware/src or protocol/src. */
-export async function firmwareBundle(path = FIRMWARE_DIST): Promise<string> {
+/** A firmware bundle, rebuilt when missing or older than firmware/src or protocol/src; by
+ * default the portable one, with `device` a device bundle. */
+export async function firmwareBundle(path = FIRMWARE_DIST, device?: BundleOptions): Promise<string> {
   const stale = !existsSync(path)
     || statSync(path).mtimeMs < Math.max(newestSource(join(firmwareDir, 'src')), newestSource(join(firmwareDir, '../protocol/src')));
-  if (stale) await bundle(join(firmwareDir, 'src/main.ts'), path, 'Firmware');
+  if (stale) await bundle(FIRMWARE_ENTRY, path, 'Firmware', device);
   return readFileSync(path, 'utf8');
+}
+
+/** The device bundle for `board` (--board as given, and the config it names): a shipped board's
+ * dist/firmware-<name>.js, or one built for the bus of a board .json given by path. */
+export function deviceBundleFor(boardArg: string, board: BoardConfig): Promise<string> {
+  const path = boardArg.endsWith('.json')
+    ? join(mkdtempSync(join(tmpdir(), 'flash-')), 'firmware.js')
+    : deviceBundlePath(basename(boardPath(boardArg), '.json'));
+  return firmwareBundle(path, { nativeOnly: true, bus: board.nfc.bus });
+}
+
+/** What the board stores after the upload: the code (.bootcde) and the native blob. */
+export function storedFiles(text: string, blob: Uint8Array): StoredFile[] {
+  return [{ name: '.bootcde', bytes: Buffer.byteLength(text, 'latin1') }, { name: 'native', bytes: blob.length }];
+}
+
+/** Refuses an upload whose stored files exceed the board's budget. */
+export function checkBudget(board: BoardConfig, files: readonly StoredFile[]): number {
+  const budget = BOARD_BUDGETS[board.board];
+  if (!budget) throw new FlashError('unknown-board', `no flash budget for ${board.board} (tools/board-budgets.ts)`);
+  const bytes = storedBytes(files);
+  if (bytes > budget.limit) {
+    const list = files.map((f) => `${f.name} ${f.bytes}`).join(', ');
+    throw new FlashError('too-large', `${board.board} would store ${bytes} bytes (${list}), over its ${budget.limit}-byte budget (${budget.why})`);
+  }
+  return bytes;
 }
 
 export async function flash(
@@ -129,17 +160,18 @@ export async function flash(
   bundleSource?: string,
 ): Promise<{ text: string; file: string; args: string[] }> {
   const board = loadBoard(options.board);
-  const text = uploadText(bundleSource ?? (await firmwareBundle()), board);
+  const text = uploadText(bundleSource ?? (await deviceBundleFor(options.board, board)), board);
   const violations = checkBundle(text);
   if (violations.length) throw new FlashError('gate', 'the upload text fails the Espruino gate:\n' + formatViolations(text, violations));
-  if (text.length > FIRMWARE_SIZE_LIMIT) throw new FlashError('too-large', `upload of ${text.length} bytes exceeds the ${FIRMWARE_SIZE_LIMIT}-byte budget`);
+  const blob = new Uint8Array(readFileSync(NATIVE_BLOB));
+  const stored = checkBudget(board, storedFiles(text, blob));
   const file = options.out ?? join(mkdtempSync(join(tmpdir(), 'flash-')), 'upload.js');
   writeFileSync(file, text);
   const blobFile = file.replace(/(\.js)?$/, '.native.js');
-  writeFileSync(blobFile, nativeBlobUploadText(new Uint8Array(readFileSync(NATIVE_BLOB))));
+  writeFileSync(blobFile, nativeBlobUploadText(blob));
   const blobArgs = espruinoArgs(options, blobFile).map((a) => (a === 'SAVE_ON_SEND=1' ? 'SAVE_ON_SEND=0' : a));
   const args = espruinoArgs(options, file);
-  log(`board ${board.board} (${board.nfc.bus}), ${text.length} bytes -> ${file}`);
+  log(`board ${board.board} (${board.nfc.bus}), ${text.length} bytes -> ${file}; ${stored} bytes stored with the native blob`);
   log(`espruino ${args.map((a) => (/[\s'"()]/.test(a) || a === '' ? JSON.stringify(a) : a)).join(' ')}`);
   log(`native blob first (Storage file native): espruino ... ${blobFile}`);
   if (!options.dryRun) {
