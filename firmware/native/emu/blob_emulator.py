@@ -3,7 +3,7 @@ with Espruino's calling convention: E.nativeCall(offset | 1, "int(int,int,int,in
 plain AAPCS call with r0-r3 = the arguments, return value in r0.
 
 Run with /usr/bin/python3 (Debian's python3-unicorn)."""
-from unicorn import Uc, UC_ARCH_ARM, UC_MODE_THUMB, UC_MODE_MCLASS, UC_HOOK_CODE, UC_HOOK_MEM_READ
+from unicorn import Uc, UC_ARCH_ARM, UC_MODE_THUMB, UC_MODE_MCLASS, UC_HOOK_BLOCK, UC_HOOK_MEM_READ
 from unicorn.arm_const import (UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3,
                                UC_ARM_REG_SP, UC_ARM_REG_LR)
 
@@ -18,9 +18,13 @@ PAINT = b'\xa5'
 
 class BlobEmulator:
     """The blob loaded at `load_address` (4-byte aligned, in flash), RAM for buffers below the
-    stack, and a bump allocator for them."""
+    stack, and a bump allocator for them. With `count` every call counts its instructions; with
+    `flash_reads`, also the data loads from the blob's own bytes (each slower).
 
-    def __init__(self, blob, load_address=FLASH_BASE + 0x10000):
+    The hooks are installed once, here: Unicorn does not apply a hook added later to code it
+    has already translated, so adding and removing hooks per call silently miscounts."""
+
+    def __init__(self, blob, load_address=FLASH_BASE + 0x10000, count=True, flash_reads=False):
         if load_address & 3:
             raise ValueError('the blob must be 4-byte aligned (PC-relative literal loads)')
         self.blob = bytes(blob)
@@ -34,6 +38,13 @@ class BlobEmulator:
         self.reset_heap()
         self._count = 0
         self._flash_reads = 0
+        self._block_sizes = {}
+        self.count = count
+        if count:
+            self.uc.hook_add(UC_HOOK_BLOCK, self._on_block)
+        self.flash_reads = flash_reads
+        if flash_reads:
+            self.uc.hook_add(UC_HOOK_MEM_READ, self._on_read)
 
     def reset_heap(self):
         self.next_free = RAM_BASE
@@ -59,17 +70,33 @@ class BlobEmulator:
         self.write(addr, data)
         return addr
 
-    def _on_code(self, uc, address, size, user):
-        self._count += 1
+    def _on_block(self, uc, address, size, user):
+        n = self._block_sizes.get((address, size))
+        if n is None:
+            n = self._block_sizes[(address, size)] = self.instructions_in(address, size)
+        self._count += n
+
+    def instructions_in(self, address, size):
+        """Thumb instructions in [address, address + size): a halfword starting 0b11101, 0b11110
+        or 0b11111 opens a 32-bit instruction (ARMv7-M A5.1). Instructions skipped by an IT
+        block count, as on the core (they take a cycle)."""
+        code = self.read(address, size)
+        n = i = 0
+        while i < size:
+            hw = code[i] | (code[i + 1] << 8)
+            i += 4 if (hw >> 11) >= 0b11101 else 2
+            n += 1
+        return n
 
     def _on_read(self, uc, access, address, size, value, user):
         if self.base <= address < self.base + len(self.blob):
             self._flash_reads += 1
 
-    def call(self, index, a0=0, a1=0, a2=0, a3=0, count=False, measure_stack=False):
-        """Calls entry `index`; returns (r0 as a signed int, stats). stats has 'instructions' and
-        'flashDataReads' (loads from the blob's own bytes: its constant tables) when count is
-        set, and 'stackBytes' (deepest stack use) when measure_stack is set."""
+    def call(self, index, a0=0, a1=0, a2=0, a3=0, measure_stack=False):
+        """Calls entry `index`; returns (r0 as a signed int, stats): 'instructions' executed
+        when the emulator counts them,
+        'flashDataReads' (loads from the blob's own bytes: its tables and literals) when the
+        emulator counts them, and 'stackBytes' (deepest stack use) with measure_stack."""
         uc = self.uc
         if measure_stack:
             uc.mem_write(self.stack_top - STACK_SIZE, PAINT * STACK_SIZE)
@@ -77,24 +104,16 @@ class BlobEmulator:
             uc.reg_write(reg, v & 0xFFFFFFFF)
         uc.reg_write(UC_ARM_REG_SP, self.stack_top)
         uc.reg_write(UC_ARM_REG_LR, STOP | 1)
-        hooks = []
         self._count = 0
         self._flash_reads = 0
-        if count:
-            hooks.append(uc.hook_add(UC_HOOK_CODE, self._on_code))
-            hooks.append(uc.hook_add(UC_HOOK_MEM_READ, self._on_read))
-        try:
-            uc.emu_start((self.base + 16 + 4 * index) | 1, STOP, timeout=0, count=0)
-        finally:
-            for h in hooks:
-                uc.hook_del(h)
+        uc.emu_start((self.base + 16 + 4 * index) | 1, STOP, timeout=0, count=0)
         if uc.reg_read(UC_ARM_REG_SP) != self.stack_top:
             raise RuntimeError(f'entry {index} returned with an unbalanced stack')
         r0 = uc.reg_read(UC_ARM_REG_R0)
         stats = {}
-        if count:
-            # the final BX LR is counted; the stop address is not executed
-            stats['instructions'] = self._count
+        if self.count:
+            stats['instructions'] = self._count  # the final BX LR included; the stop address not
+        if self.flash_reads:
             stats['flashDataReads'] = self._flash_reads
         if measure_stack:
             painted = self.read(self.stack_top - STACK_SIZE, STACK_SIZE)

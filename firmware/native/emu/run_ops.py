@@ -117,7 +117,7 @@ def run(e, op):
 
 def main():
     request = json.load(sys.stdin)
-    e = BlobEmulator(open(request['blob'], 'rb').read(), request['loadAddress'])
+    e = BlobEmulator(open(request['blob'], 'rb').read(), request['loadAddress'], count=False)
     with open(os.path.join(os.path.dirname(request['blob']), 'native.json')) as f:
         e.FUNCTIONS = json.load(f)['functions']
     results = []

@@ -58,14 +58,14 @@ def figure(stats, per=1):
 def main(out_path):
     blob = open(os.path.join(BLOB_DIR, 'native.bin'), 'rb').read()
     functions = json.load(open(os.path.join(BLOB_DIR, 'native.json')))['functions']
-    e = BlobEmulator(blob)
+    e = BlobEmulator(blob, flash_reads=True)
     rnd = random.Random(13)
     data = bytes(rnd.randrange(256) for _ in range(KB))
     stack = {}
     perKB, perCall = {}, {}
 
     def call(name, index, *args):
-        r0, st = e.call(index, *args, count=True, measure_stack=True)
+        r0, st = e.call(index, *args, measure_stack=True)
         if r0 < 0:
             raise RuntimeError(f'{name}: entry {index} returned {r0}')
         stack[name] = max(stack.get(name, 0), st['stackBytes'])
