@@ -8,6 +8,7 @@ import {
   VERDICTS,
   errorCodeValue,
   type Message,
+  type ReadMessage,
 } from './catalogue.js';
 import { MAX_PAYLOAD } from './frame.js';
 
