@@ -32,6 +32,11 @@ const ABI_VERSION = 1;
 /** Every entry has this signature; unused arguments are 0 (ABI.md). */
 const SIGNATURE = 'int(int,int,int,int)';
 
+/** Address of the data of a flat typed array (or flat string), 0 when not flat. */
+export function addressOf(a: Uint8Array | string): number {
+  return E.getAddressOf(a, true);
+}
+
 let entries: NativeFn[] | null = null;
 let probed = false;
 
@@ -53,12 +58,12 @@ export function nativeEntries(): NativeFn[] | null {
   if (!blob || blob.length < 16 + 4 * ENTRY_COUNT || blob.substr(0, 4) !== 'EPN1') return null;
   if (u32(blob, 4) !== ABI_VERSION || u32(blob, 8) > blob.length) return null;
   // Run in place: the flash string must be addressable and word aligned (PC-relative loads).
-  const at = E.getAddressOf(blob, true);
+  const at = addressOf(blob);
   if (!at || (at & 3)) return null;
   const fns: NativeFn[] = [];
   for (let i = 0; i < ENTRY_COUNT; i++) fns.push(E.nativeCall((16 + 4 * i) | 1, SIGNATURE, blob) as NativeFn);
   // The stage is allocated now, while memory is unfragmented, so that it is flat.
-  if (!E.getAddressOf(stageBuffer(), true)) return null;
+  if (!addressOf(stageBuffer())) return null;
   entries = fns;
   return fns;
 }
@@ -66,7 +71,7 @@ export function nativeEntries(): NativeFn[] | null {
 /** Address of a context block for a native call: flat and word aligned, taken just before the
  * call (E.defrag() may move it). Throws when neither holds: the state cannot be copied around. */
 export function contextAddress(ctx: Uint8Array): number {
-  const at = E.getAddressOf(ctx, true);
+  const at = addressOf(ctx);
   if (!at || (at & 3)) throw new Error('native context not flat or not aligned');
   return at;
 }
@@ -95,10 +100,10 @@ export const SECRET = 4;
  * address, or with CHAIN a running value. Returns the last result.
  */
 export function callOver(fn: NativeFn, a: number, data: Uint8Array, o: number, n: number, d: number, flags: number): number {
-  const at = n ? E.getAddressOf(data, true) : 0;
+  const at = n ? addressOf(data) : 0;
   if (at || !n) return fn(a, at ? at + o : 0, n, d);
   const s = stageBuffer();
-  const sAt = E.getAddressOf(s, true);
+  const sAt = addressOf(s);
   let r = 0;
   for (let k = 0; k < n; k += STAGE_SIZE) {
     const m = n - k < STAGE_SIZE ? n - k : STAGE_SIZE;

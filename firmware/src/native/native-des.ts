@@ -3,7 +3,7 @@
 // crypto/retail-mac.ts, which stay the reference; the seams in crypto/des-cbc.ts and
 // crypto/mac.ts pick one. The key schedules live in a 400-byte context owned by the object.
 
-import { E_DES_CBC, E_DES_SETKEY, E_MAC_FINAL, E_MAC_UPDATE, E_WIPE, COPY_BACK, SECRET, callOver, contextAddress, stageBuffer, type NativeFn } from './blob';
+import { addressOf, callOver, contextAddress, COPY_BACK, E_DES_CBC, E_DES_SETKEY, E_MAC_FINAL, E_MAC_UPDATE, E_WIPE, SECRET, stageBuffer, type NativeFn } from './blob';
 
 const DES_CTX = 400;
 /** Chaining value / IV inside the context (ABI.md "Context sizes"). */
@@ -14,7 +14,7 @@ function setKey(f: NativeFn[], ctx: Uint8Array, key: Uint8Array): void {
   if (n !== 8 && n !== 16 && n !== 24) throw new Error('DES key must be 8, 16 or 24 bytes');
   const s = stageBuffer();
   s.set(key, 0);
-  f[E_DES_SETKEY](contextAddress(ctx), E.getAddressOf(s, true), n, 0);
+  f[E_DES_SETKEY](contextAddress(ctx), addressOf(s), n, 0);
   s.fill(0, 0, n);
 }
 
@@ -114,7 +114,7 @@ export class NativeRetailMac {
     block.fill(0, this._used + 1);
     this._blocks(block, 0, 8);
     const s = stageBuffer();
-    this._f[E_MAC_FINAL](contextAddress(this._ctx), E.getAddressOf(s, true), 0, 0);
+    this._f[E_MAC_FINAL](contextAddress(this._ctx), addressOf(s), 0, 0);
     dst.set(s.subarray(0, 8), at);
     s.fill(0, 0, 8);
     this.reset();

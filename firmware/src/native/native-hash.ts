@@ -3,7 +3,7 @@
 // chooses); a data group is hashed block by block as it arrives.
 
 import type { Hash } from '../crypto/hash';
-import { E_SHA1_INIT, E_SHA256_INIT, E_SHA512_INIT, callOver, contextAddress, stageBuffer, type NativeFn } from './blob';
+import { addressOf, callOver, contextAddress, E_SHA1_INIT, E_SHA256_INIT, E_SHA512_INIT, stageBuffer, type NativeFn } from './blob';
 
 /** name: first entry (init), state bytes (ABI.md "Context sizes"), init argument, output bytes. */
 const KINDS: { [name: string]: number[] } = {
@@ -41,7 +41,7 @@ export class NativeHash implements Hash {
     if (this._done) throw new Error('hash already finished');
     this._done = true;
     const s = stageBuffer();
-    this._f[this._init + 2](contextAddress(this._state), E.getAddressOf(s, true), 0, 0);
+    this._f[this._init + 2](contextAddress(this._state), addressOf(s), 0, 0);
     const out = new Uint8Array(s.subarray(0, this.outputLength));
     s.fill(0, 0, this.outputLength);
     return out;
