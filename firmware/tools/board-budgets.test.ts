@@ -1,11 +1,11 @@
-// Everything a board stores (the device bundle with its boot line as Storage file .bootcde, the
-// native blob as Storage file native) must fit that board's budget (board-budgets.ts, taken from
+// Everything a board stores (the device bundle with its boot line, pretokenised, as Storage file
+// .bootcde; the native blob as Storage file native) must fit that board's budget (board-budgets.ts, taken from
 // Espruino's board definitions). Reads the bundles `npm run build` wrote; builds any missing.
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { BOARD_BUDGETS, STORAGE_FILE_HEADER, storedBytes } from './board-budgets';
 import { buildDeviceBundle, deviceBundles } from './device-bundles';
-import { checkBudget, NATIVE_BLOB, storedFiles, uploadText } from './flash';
+import { checkBudget, NATIVE_BLOB, storedCode, storedFiles } from './flash';
 
 const blob = new Uint8Array(readFileSync(NATIVE_BLOB));
 
@@ -13,7 +13,7 @@ describe('flash budget per board', () => {
   for (const b of deviceBundles()) {
     it(`${b.board} (${b.config.board}, ${b.bus}): bundle + boot line + native blob fit ${BOARD_BUDGETS[b.config.board].limit} bytes`, async () => {
       const source = existsSync(b.path) ? readFileSync(b.path, 'utf8') : await buildDeviceBundle(b);
-      const files = storedFiles(uploadText(source, b.config), blob);
+      const files = storedFiles(storedCode(source, b.config), blob);
       const bytes = storedBytes(files);
       console.log(`${b.board}: stores ${bytes} bytes (${files.map((f) => `${f.name} ${f.bytes}`).join(', ')}) of ${BOARD_BUDGETS[b.config.board].limit}`);
       expect(bytes).toBeLessThanOrEqual(BOARD_BUDGETS[b.config.board].limit);

@@ -6,6 +6,7 @@ import { loadBoard } from '@epassport/hardware/boards/index';
 import { EspruinoRuntime } from '@epassport/hardware/shim/espruino-runtime';
 import { VirtualClock } from '@epassport/hardware/sim/clock';
 import { espruinoArgs, flash, parseFlashArgs, uploadText } from './flash';
+import { pretokenise } from './pretokenise';
 
 const STUB = 'var Firmware=(()=>{function start(c){Firmware.board=c}return{start:start}})();';
 
@@ -47,7 +48,8 @@ describe('flash tool', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'flash-test-')), 'upload.js');
     const lines: string[] = [];
     const r = await flash({ port: '', board: 'ESPRUINO_WIFI', baud: 115200, dryRun: true, out }, (l) => lines.push(l), STUB);
-    expect(readFileSync(out, 'utf8')).toBe(r.text);
+    expect(readFileSync(out, 'utf8')).toBe(r.code); // pretokenised, as stored
+    expect(r.code).toBe(pretokenise(r.text));
     expect(r.text).toContain('"board":"ESPRUINO_WIFI"');
     expect(lines[1]).toMatch(/^espruino --port "" -b 115200 .*SAVE_ON_SEND=1.*upload\.js$/);
   });
