@@ -50,13 +50,16 @@ export function createHash(name: HashName | string): Hash {
   const f = nativeEntries();
   const fast = f ? nativeHash(f, name) : null;
   if (fast) return fast;
-  if (typeof NATIVE_ONLY !== 'undefined' && NATIVE_ONLY) throw new IcaoError('unsupported', 'hash ' + name + ' is not supported');
-  switch (name) {
-    case 'sha1': return new Sha1();
-    case 'sha224': return new Sha256(true);
-    case 'sha256': return new Sha256(false);
-    case 'sha384': return new Sha512(true);
-    case 'sha512': return new Sha512(false);
+  // Inside the condition (not after an early throw): esbuild then drops the TypeScript hashes
+  // from NATIVE_ONLY bundles.
+  if (typeof NATIVE_ONLY === 'undefined' || !NATIVE_ONLY) {
+    switch (name) {
+      case 'sha1': return new Sha1();
+      case 'sha224': return new Sha256(true);
+      case 'sha256': return new Sha256(false);
+      case 'sha384': return new Sha512(true);
+      case 'sha512': return new Sha512(false);
+    }
   }
   throw new IcaoError('unsupported', 'hash ' + name + ' is not supported');
 }
