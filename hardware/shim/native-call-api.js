@@ -13,6 +13,8 @@
 (function (g, host) {
   var WeakMapC = WeakMap;
   var WeakRefC = WeakRef;
+  // Captured now: the lockdown removes what Espruino lacks (ArrayBuffer.isView among them).
+  var isView = ArrayBuffer.isView;
   var FLAT_MIN = 32;
   var RAM_BASE = 0x20000000;
   var FLASH_BASE = 0x08010000;
@@ -110,9 +112,9 @@
       var f = fileAddress(v);
       return f ? f.address : 0;
     }
-    var buf = v instanceof ArrayBuffer ? v : ArrayBuffer.isView(v) ? v.buffer : null;
+    var buf = v instanceof ArrayBuffer ? v : isView(v) ? v.buffer : null;
     if (!buf || buf.byteLength < FLAT_MIN) return 0;
-    return bufferAddress(buf) + (ArrayBuffer.isView(v) ? v.byteOffset : 0);
+    return bufferAddress(buf) + (isView(v) ? v.byteOffset : 0);
   });
 
   // ---- E.nativeCall ----

@@ -19,6 +19,8 @@ const API_SOURCE = readFileSync(new URL('./native-call-api.js', import.meta.url)
  * emulator's RAM at their addresses before the call and read back into `bytes` after it. */
 export interface NativeExecutor {
   readonly blob: Uint8Array;
+  /** Thumb instructions the last call executed. */
+  readonly lastInstructions: number;
   call(entry: number, args: number[], memory: { address: number; bytes: Uint8Array }[]): number;
   close(): void;
 }
@@ -82,6 +84,8 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 export class NativeCalls {
   /** Calls per entry name since start (the proof that the native path ran). */
   readonly counts: Record<string, number> = {};
+  /** Thumb instructions executed per entry name (emulator count). */
+  readonly instructions: Record<string, number> = {};
   /** Names of Storage files written by the firmware or the flash tool. */
   readonly written: string[] = [];
   private readonly executor: NativeExecutor | null;
@@ -90,7 +94,10 @@ export class NativeCalls {
   constructor(options: NativeCallOptions = {}) {
     this.executor = options.executor ?? null;
     this.files = { ...(options.files ?? {}) };
-    for (const e of ENTRIES) this.counts[e.name] = 0;
+    for (const e of ENTRIES) {
+      this.counts[e.name] = 0;
+      this.instructions[e.name] = 0;
+    }
   }
 
   /** Total native calls. */
@@ -159,6 +166,8 @@ export class NativeCalls {
       args[i] = memory[k].address + offset;
     }
     this.counts[rule.name]++;
-    return this.executor!.call(entry, args, memory);
+    const r0 = this.executor!.call(entry, args, memory);
+    this.instructions[rule.name] += this.executor!.lastInstructions;
+    return r0;
   }
 }

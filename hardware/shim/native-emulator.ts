@@ -17,22 +17,23 @@ function hex(bytes: Uint8Array): string {
 /** Why the emulator cannot run here, or null. */
 export function emulatorMissing(): string | null {
   if (!existsSync(EMULATOR_PYTHON)) return `${EMULATOR_PYTHON} not found`;
-  if (!existsSync(process.env.SHIM_NATIVE_SERVER || EMULATOR_SERVER)) return `${EMULATOR_SERVER} not found`;
+  if (!existsSync(EMULATOR_SERVER)) return `${EMULATOR_SERVER} not found`;
   return null;
 }
 
 export class EmulatorExecutor implements NativeExecutor {
   readonly blob: Uint8Array;
-  /** Calls made and their wall time (ms), for the per-call overhead figure. */
+  /** Calls made, their wall time (ms, the per-call overhead figure) and Thumb instructions. */
   calls = 0;
   wallMs = 0;
+  lastInstructions = 0;
   private readonly server: SyncLineProcess;
 
-  constructor(blobPath = NATIVE_BLOB_PATH, server = process.env.SHIM_NATIVE_SERVER || EMULATOR_SERVER) {
+  constructor(blobPath = NATIVE_BLOB_PATH) {
     const missing = emulatorMissing();
     if (missing) throw new Error(`native emulator unavailable: ${missing}`);
     this.blob = new Uint8Array(readFileSync(blobPath));
-    this.server = new SyncLineProcess(EMULATOR_PYTHON, [server, blobPath]);
+    this.server = new SyncLineProcess(EMULATOR_PYTHON, [EMULATOR_SERVER, blobPath]);
   }
 
   call(entry: number, args: number[], memory: { address: number; bytes: Uint8Array }[]): number {
@@ -41,7 +42,9 @@ export class EmulatorExecutor implements NativeExecutor {
     for (const m of memory) line += ` ${m.address}:${hex(m.bytes)}`;
     const reply = this.server.request(line);
     if (reply.startsWith('!')) throw new Error(`native emulator: ${reply.slice(1).trim()}`);
+    // serve.py: R0 INSTRUCTIONS [HEX ...], the regions read back in request order.
     const parts = reply.split(' ');
+    this.lastInstructions = Number(parts[1]);
     for (let i = 0; i < memory.length; i++) memory[i].bytes.set(Buffer.from(parts[2 + i], 'hex'));
     this.calls++;
     this.wallMs += performance.now() - t0;
