@@ -1,0 +1,67 @@
+// The bundled firmware reading utopia-anna with every native call executed as the committed
+// blob's exact bytes on the emulated Cortex-M4 (shim native: 'emulator'), and the same read on
+// the TypeScript fallback: the host must see the same bytes on USB.
+import { describe, expect, it } from 'vitest';
+import { loadBoard } from '@epassport/hardware/boards/index';
+import { loadFixture } from '@epassport/hardware/fixtures/index';
+import { VirtualClock } from '@epassport/hardware/sim/clock';
+import { createVirtualDevice, type VirtualDevice } from '@epassport/hardware/sim/virtual-device';
+import { emulatorMissing } from '@epassport/hardware/shim/native-emulator';
+import { FILE, type Message } from '@epassport/protocol';
+import { filesOf, firmwareBundle, Host, newPassport } from './device-host';
+
+const missing = emulatorMissing();
+if (missing && process.env.CI) throw new Error(`the native read cannot run under CI: ${missing}`);
+if (missing) console.warn(`SKIPPED native read: ${missing}`);
+
+interface Run {
+  device: VirtualDevice;
+  messages: Message[];
+  usb: number[];
+  wallMs: number;
+}
+
+async function readAnna(native?: 'emulator'): Promise<Run> {
+  const fixture = loadFixture('utopia-anna');
+  const clock = new VirtualClock();
+  const device = createVirtualDevice({
+    clock, board: loadBoard('pico'), card: newPassport(fixture), bundlePath: await firmwareBundle(), native,
+  });
+  const usb: number[] = [];
+  device.usb.onData((b) => usb.push(...b));
+  const host = new Host(device, clock);
+  const t0 = performance.now();
+  host.hello();
+  const messages = host.read({ ...fixture.bac, dataGroups: [1, 2, 15] });
+  const wallMs = performance.now() - t0;
+  device.stop();
+  return { device, messages, usb, wallMs };
+}
+
+describe.skipIf(!!missing)('bundled firmware on the native blob (emulated Cortex-M4)', () => {
+  it('reads utopia-anna verified with every crypto, CRC, COBS and PN532 checksum call on the blob, and the TS fallback sends the same bytes', async () => {
+    const native = await readAnna('emulator');
+    const fixture = loadFixture('utopia-anna');
+    expect(native.device.errors).toEqual([]);
+    expect(native.messages[native.messages.length - 1]).toMatchObject({ type: 'result', ok: true });
+    const files = filesOf(native.messages);
+    for (const id of [FILE.COM, FILE.SOD, 1, 2, 15]) expect(files.get(id)).toEqual(fixture.files[id]);
+    const ends = native.messages.filter((m) => m.type === 'file-end');
+    expect(ends.map((m) => m.type === 'file-end' && m.verdict)).toEqual(['not-checked', 'not-checked', 'match', 'match', 'match']);
+
+    const counts = native.device.runtime.nativeCalls.counts;
+    for (const entry of ['des_setkey', 'des_cbc', 'mac_update', 'mac_final', 'sha256_update', 'sha256_final', 'sha1_update', 'crc16', 'cobs_encode', 'cobs_decode', 'pn532_dcs', 'wipe']) {
+      expect(counts[entry], entry).toBeGreaterThan(0);
+    }
+    // SM keys wiped natively at the end of the session (both key schedules and the MAC's).
+    expect(counts.wipe).toBeGreaterThanOrEqual(2);
+    const calls = native.device.runtime.nativeCalls;
+    console.log(`native read: ${calls.total} calls in ${native.wallMs.toFixed(0)} ms wall`, JSON.stringify(counts), JSON.stringify(calls.instructions));
+
+    const ts = await readAnna();
+    expect(ts.device.runtime.nativeCalls.total).toBe(0);
+    expect(ts.device.errors).toEqual([]);
+    expect(Buffer.from(ts.usb).equals(Buffer.from(native.usb))).toBe(true);
+    console.log(`TS read: ${ts.wallMs.toFixed(0)} ms wall`);
+  }, 120_000);
+});
