@@ -15,7 +15,10 @@ symbols = {}
 for line in open(nm_path):
     parts = line.split()
     if len(parts) == 4 and parts[2] in 'tTrR':
-        symbols[parts[3]] = {'offset': int(parts[0], 16), 'size': int(parts[1], 16)}
+        name = parts[3]
+        while name in symbols:  # static functions of the same name in several files
+            name += "'"
+        symbols[name] = {'offset': int(parts[0], 16), 'size': int(parts[1], 16)}
 stack = {}
 for line in open(su_path):
     # "file.c:12:5:name<TAB>bytes<TAB>static|dynamic"
