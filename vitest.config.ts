@@ -1,7 +1,14 @@
+import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { SKIP_MARKER } from './test/support/requires-tool';
 
+// Workspace packages resolve to their TypeScript sources (the "@epassport/source" export
+// condition); the published packages' dist/ is for consumers and the pack test.
+const SOURCE = '@epassport/source';
+
 export default defineConfig({
+  resolve: { conditions: [SOURCE, ...defaultClientConditions] },
+  ssr: { resolve: { conditions: [SOURCE, ...defaultServerConditions] } },
   test: {
     include: ['**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],

@@ -26,7 +26,7 @@ describe('simulate arguments', () => {
 describe.skipIf(!hasSocat())('simulate CLI on a pseudo-terminal', () => {
   it('prints serial: /dev/pts/N first and answers hello there', async () => {
     const bundle = await testFirmwareFile();
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'hardware/bin/simulate.ts'), '--document', 'none', '--board', 'pico', '--bundle', bundle], {
+    const child = spawn(process.execPath, ['--conditions=@epassport/source', '--import', 'tsx', join(root, 'hardware/bin/simulate.ts'), '--document', 'none', '--board', 'pico', '--bundle', bundle], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

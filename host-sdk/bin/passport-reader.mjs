@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Launcher: the CLI is TypeScript, run through tsx's loader.
-import { register } from 'tsx/esm/api';
+// The passport-reader command: the built SDK (dist/) by the package's own name. Inside the
+// repository it runs on the TypeScript sources instead:
+//   node --conditions=@epassport/source --import tsx host-sdk/bin/passport-reader.mjs
+import { runCli } from '@epassport/host-sdk';
 
-register();
-const { run } = await import('../src/cli.ts');
-process.exitCode = await run(process.argv.slice(2));
+process.exitCode = await runCli(process.argv.slice(2));

@@ -13,7 +13,8 @@ import { parseArgs } from 'node:util';
 import { loadFixture } from '@epassport/hardware/fixtures/index';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const tsx = join(root, 'node_modules/.bin/tsx');
+// Node running the workspace's TypeScript: @epassport packages from their sources, .ts via tsx.
+const SOURCE_NODE_ARGS = ['--conditions=@epassport/source', '--import', 'tsx'];
 
 const { values } = parseArgs({
   options: {
@@ -26,7 +27,7 @@ const fixture = loadFixture(values.document!);
 const outDir = values.out ? resolve(values.out) : join(root, 'out', fixture.name);
 
 function startVirtualReader(): Promise<{ child: ChildProcess; path: string }> {
-  const child = spawn(tsx, [join(root, 'hardware/bin/simulate.ts'), '--document', fixture.name, '--board', values.board!], {
+  const child = spawn(process.execPath, [...SOURCE_NODE_ARGS, join(root, 'hardware/bin/simulate.ts'), '--document', fixture.name, '--board', values.board!], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -48,7 +49,7 @@ async function main(): Promise<number> {
   // The sample's MRZ stands in for what the officer types or scans from the data page.
   const { documentNumber, dateOfBirth, dateOfExpiry } = fixture.bac;
   const cli = spawn(process.execPath, [
-    join(root, 'host-sdk/bin/passport-reader.mjs'), 'read',
+    ...SOURCE_NODE_ARGS, join(root, 'host-sdk/bin/passport-reader.mjs'), 'read',
     '--port', reader.path,
     '--mrz', `${documentNumber} ${dateOfBirth} ${dateOfExpiry}`,
     '--trust', join(root, 'hardware/fixtures', fixture.name, 'csca.pem'),

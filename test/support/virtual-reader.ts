@@ -19,8 +19,10 @@ import { FILE_NAMES, fixturePath, loadFixture, type Fixture } from '@epassport/h
 import { spawnTracked, STOP_GRACE_MS, type Exit, type Tracked } from './processes';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
-export const TSX = join(ROOT, 'node_modules/.bin/tsx');
 export const CLI = join(ROOT, 'host-sdk/bin/passport-reader.mjs');
+/** Node arguments that run the workspace's TypeScript: @epassport packages from their sources
+ * (the "@epassport/source" export condition), .ts files through tsx's loader. */
+export const SOURCE_NODE_ARGS = ['--conditions=@epassport/source', '--import', 'tsx'];
 
 /** Wall-clock budget of one read on the pty (a read takes ~2-4 s; CI machines are slower). */
 export const READ_TIMEOUT_MS = 30_000;
@@ -48,7 +50,7 @@ export interface Simulator {
  * serial port is open. */
 export async function startSimulator(document: string, board: string): Promise<Simulator> {
   const bundle = await firmwareBundle();
-  const proc = spawnTracked(TSX, [join(ROOT, 'hardware/bin/simulate.ts'), '--document', document, '--board', board, '--bundle', bundle], { cwd: ROOT });
+  const proc = spawnTracked(process.execPath, [...SOURCE_NODE_ARGS, join(ROOT, 'hardware/bin/simulate.ts'), '--document', document, '--board', board, '--bundle', bundle], { cwd: ROOT });
   const serial = await proc.waitForLine('stdout', /^serial: (\/dev\/pts\/\d+)$/);
   const pid = await proc.waitForLine('stdout', /^pid: (\d+)/);
   const simulatorPid = Number(pid[1]);
@@ -124,7 +126,7 @@ export interface CliRun extends Tracked {
 
 /** `node host-sdk/bin/passport-reader.mjs <args>` (stderr is a pipe: progress as plain lines). */
 export function runCli(args: string[]): CliRun {
-  const proc = spawnTracked(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, HOME: join(tmpdir(), 'e2e-no-home') } });
+  const proc = spawnTracked(process.execPath, [...SOURCE_NODE_ARGS, CLI, ...args], { cwd: ROOT, env: { ...process.env, HOME: join(tmpdir(), 'e2e-no-home') } });
   const result = proc.exited.then((e) => ({
     code: e.code ?? 128 + (e.signal === 'SIGINT' ? 2 : e.signal === 'SIGTERM' ? 15 : 9),
     stdout: proc.stdout.join('\n'),

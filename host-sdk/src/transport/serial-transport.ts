@@ -6,6 +6,9 @@ import { hangUpAwareBinding } from './hangup-binding.js';
 import type { BindingInterface } from './binding.js';
 import { ReaderError } from '../reader-error.js';
 
+/** serialport's own binding type; the SDK's BindingInterface (binding.ts) is a narrower view of it. */
+type StreamBinding = ConstructorParameters<typeof SerialPortStream>[0]['binding'];
+
 export const DEFAULT_BAUD_RATE = 115200;
 
 export interface ByteTransport {
@@ -45,7 +48,7 @@ export class SerialTransport implements ByteTransport {
   static open(options: SerialOptions): Promise<SerialTransport> {
     const settings = { path: options.path, baudRate: options.baudRate ?? DEFAULT_BAUD_RATE, autoOpen: false, lock: true };
     const port: SerialPortStream = options.binding
-      ? new SerialPortStream({ ...settings, binding: options.binding })
+      ? new SerialPortStream({ ...settings, binding: options.binding as StreamBinding })
       : new SerialPortStream({ ...settings, binding: hangUpAwareBinding() });
     return new Promise((resolve, reject) => {
       port.open((err) => {
