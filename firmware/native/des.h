@@ -19,4 +19,7 @@ _Static_assert(sizeof(des_ctx) == 400, "ABI.md: DES ctx is 400 bytes");
  * schedule of ctx: forwards through ks[1] of a 3DES ctx is decryption with K2. */
 void des_pass(const des_ctx *ctx, const uint32_t *ks, uint32_t *lr);
 
+/* CBC-MAC steps with K1 (ks[0]) over data[0, len), len a multiple of 8, chaining value {l, r}. */
+void des_mac_blocks(const des_ctx *ctx, const uint8_t *data, uint32_t len, uint32_t *cv);
+
 #endif

@@ -10,8 +10,9 @@
 
 typedef struct __attribute__((packed)) { uint32_t v; } unaligned_u32;
 
-/* Cortex-M4 LDR/STR accept unaligned addresses (ARMv7-M A3.2; Espruino leaves
- * CCR.UNALIGN_TRP clear), so a data offset need not be a multiple of 4. */
+/* Cortex-M4 LDR/STR accept unaligned addresses unless CCR.UNALIGN_TRP is set (ARMv7-M A3.2.1;
+ * its reset value is 0, and GCC's own code for this core, Espruino's included, emits unaligned
+ * LDR/STR too), so a data offset need not be a multiple of 4. Not checked on a board. */
 static inline uint32_t load_be32(const uint8_t *p) {
   return __builtin_bswap32(((const unaligned_u32 *)p)->v);
 }

@@ -7,11 +7,7 @@
 ENTRY int mac_update(des_ctx *ctx, const uint8_t *data, uint32_t len) {
   if ((len & 7) || ctx->keylen == 8) return -1;
   uint32_t lr[2] = {load_be32(ctx->cv), load_be32(ctx->cv + 4)};
-  for (const uint8_t *p = data, *end = data + len; p < end; p += 8) {
-    lr[0] ^= load_be32(p);
-    lr[1] ^= load_be32(p + 4);
-    des_pass(ctx, ctx->ks[0], lr);
-  }
+  des_mac_blocks(ctx, data, len, lr);
   store_be32(ctx->cv, lr[0]);
   store_be32(ctx->cv + 4, lr[1]);
   return (int)len;
