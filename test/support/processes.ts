@@ -29,7 +29,13 @@ export interface Tracked {
   output(): string;
 }
 
+/** How long stop() waits after SIGTERM before SIGKILL. */
+export const STOP_GRACE_MS = 5000;
+
 const live = new Set<Tracked>();
+/** Every process group started here: stopAll() ends what is left of each, even when the leader
+ * was stopped on its own and a grandchild (socat) outlived it. */
+const groups = new Set<number>();
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
@@ -92,7 +98,7 @@ export function spawnTracked(command: string, args: string[], options: SpawnOpti
         waiters.push(check);
         check();
       }),
-    stop: async (graceMs = 5000) => {
+    stop: async (graceMs = STOP_GRACE_MS) => {
       if (!done) {
         killGroup(tracked.pid, 'SIGTERM');
         const timer = setTimeout(() => killGroup(tracked.pid, 'SIGKILL'), graceMs);
@@ -105,12 +111,16 @@ export function spawnTracked(command: string, args: string[], options: SpawnOpti
     },
   };
   live.add(tracked);
+  groups.add(tracked.pid);
   return tracked;
 }
 
-/** Ends every process started by spawnTracked that is still running. */
+/** Ends every process started by spawnTracked that is still running, and anything left in
+ * their process groups. */
 export async function stopAll(): Promise<void> {
   await Promise.all([...live].map((t) => t.stop()));
+  for (const group of groups) killGroup(group, 'SIGKILL');
+  groups.clear();
 }
 
 /** Pids of every descendant of `pid` (children, grandchildren...), with their command names. */
