@@ -1,17 +1,16 @@
-// Whether the real interpreter runs here. In CI (CI set) it must: a missing or broken binary
-// fails the suite. Elsewhere the tests that need it are skipped with one loud, counted line.
+// Whether the real interpreter runs here, through the project's one rule for tools
+// (test/support/requires-tool.ts): under CI a missing or broken binary fails the file; elsewhere
+// one counted skip line. The binary is also run once: present but unable to run is missing.
 
+import { requireTool, type Tool } from '../../../test/support/requires-tool';
 import { interpreterProblem, type Build } from './espruino-runner';
 
-const checked = new Map<Build, string | null>();
+const TOOLS: Record<Build, Tool> = {
+  pico64: { name: 'Espruino interpreter (espruino)', install: 'see ../shared/espruino/README.md (build.sh)', problem: () => interpreterProblem('pico64') },
+  pico32: { name: 'Espruino interpreter (espruino-pico32 under qemu-i386)', install: 'apt-get install qemu-user libc6-i386; ../shared/espruino/README.md', problem: () => interpreterProblem('pico32') },
+};
 
-/** null when the interpreter runs; otherwise the reason, already printed. Throws under CI. */
-export function interpreterUnavailable(build: Build = 'pico64'): string | null {
-  if (!checked.has(build)) {
-    const problem = interpreterProblem(build);
-    if (problem && process.env.CI) throw new Error(`CI must run the real Espruino interpreter: ${problem}`);
-    if (problem) console.warn(`\n!!! SKIPPED: real Espruino interpreter tests (${build}): ${problem}\n`);
-    checked.set(build, problem);
-  }
-  return checked.get(build)!;
+/** True when the interpreter of `build` runs; call at module level (see requires-tool.ts). */
+export function interpreterRuns(what: string, build: Build = 'pico64'): boolean {
+  return requireTool(TOOLS[build], what);
 }

@@ -18,8 +18,9 @@ export type Build = 'pico64' | 'pico32';
 
 /** Lines the harness prints start with this, so that the banner and prompts can be dropped. */
 export const LINE_PREFIX = '@@ ';
-/** Storage data per loader run (the loader's text is about 1.2x this in variables). */
-const LOADER_CHUNK = 12 * 1024;
+/** Loader script text per run (about 1,000 of the 5,100 variables). */
+const LOADER_SCRIPT = 12 * 1024;
+/** Bytes per Storage.write: one string literal at a time in RAM. */
 const STRING_PIECE = 1024;
 
 function command(build: Build): { file: string; args: string[] } {
@@ -59,9 +60,16 @@ export interface EspruinoSession {
   close(): void;
 }
 
+/** A string literal of latin1 text with every byte outside printable ASCII as \xHH (raw bytes
+ * >= 0x80 would be read as UTF-8 by Espruino 2v29's parser). */
 function literal(text: string): string {
-  // JSON escapes are Espruino string escapes as well (\uXXXX only below 0x100 here: latin1).
-  return JSON.stringify(text);
+  let out = '"';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x20 && c < 0x7f && c !== 0x22 && c !== 0x5c) out += text[i];
+    else out += '\\x' + c.toString(16).padStart(2, '0');
+  }
+  return out + '"';
 }
 
 /** A fresh interpreter directory with an empty flash. Close it when done. */
@@ -85,14 +93,15 @@ export function openSession(build: Build = 'pico64'): EspruinoSession {
   const writeFile = (name: string, content: string | Uint8Array): void => {
     const text = typeof content === 'string' ? content : Buffer.from(content).toString('latin1');
     if (text.length === 0) throw new Error(`empty Storage file ${name}`);
-    for (let at = 0; at < text.length; at += LOADER_CHUNK) {
-      const part = text.slice(at, at + LOADER_CHUNK);
+    const writes: string[] = [];
+    for (let at = 0; at < text.length; at += STRING_PIECE) {
+      const piece = literal(text.slice(at, at + STRING_PIECE));
+      writes.push(at === 0 ? `S.write(${literal(name)},${piece},0,${text.length});\n` : `S.write(${literal(name)},${piece},${at});\n`);
+    }
+    // As few loader runs as fit: each script's text is itself held in variables.
+    for (let i = 0; i < writes.length;) {
       let script = 'var S=require("Storage");\n';
-      for (let k = 0; k < part.length; k += STRING_PIECE) {
-        const offset = at + k;
-        const piece = literal(part.slice(k, k + STRING_PIECE));
-        script += offset === 0 ? `S.write(${literal(name)},${piece},0,${text.length});\n` : `S.write(${literal(name)},${piece},${offset});\n`;
-      }
+      while (i < writes.length && (script.length + writes[i].length <= LOADER_SCRIPT || script.length < 40)) script += writes[i++];
       script += `print("${LINE_PREFIX}stored " + S.read(${literal(name)}).length);\n`;
       const r = run(script);
       const stored = r.lines[r.lines.length - 1];
@@ -104,5 +113,5 @@ export function openSession(build: Build = 'pico64'): EspruinoSession {
 
 /** Text in the output that means the interpreter complained. */
 export function complaints(output: string): string[] {
-  return output.split(/\r?\n/).filter((l) => /Uncaught|WARNING|ERROR|OUT OF MEMORY|New interpreter error/i.test(l));
+  return output.split(/\r?\n/).filter((l) => !l.includes(LINE_PREFIX) && /Uncaught|WARNING|ERROR|OUT OF MEMORY|New interpreter error/.test(l));
 }
