@@ -1,45 +1,19 @@
 // The Espruino gate: parses a finished bundle and lists everything Espruino would not run.
-// Strict by design: globals are checked against an allow-list, not a deny-list, so a new
+// Strict by design: globals, members and modules are checked against what the boards have (the
+// generated member table, member-table/espruino-members.json), not against a deny-list, so a new
 // browser or Node global fails here rather than on the board.
 
 import { parse, type Node } from 'acorn';
-import { ancestor, full } from 'acorn-walk';
+import { full } from 'acorn-walk';
+import { checkMembers } from './gate-members';
+import { analyseScopes } from './gate-scopes';
+import { espruinoApi, FIRMWARE_BOARDS } from './member-table/espruino-api';
 
 export interface GateViolation {
   rule: string;
   message: string;
   offset: number;
 }
-
-/** Globals the Espruino interpreter (2v2x, STM32F4 boards) provides and the firmware may use. */
-export const ESPRUINO_GLOBALS = new Set([
-  // language
-  'Array', 'ArrayBuffer', 'Uint8Array', 'Uint8ClampedArray', 'Int8Array', 'Uint16Array', 'Int16Array',
-  'Uint32Array', 'Int32Array', 'Float32Array', 'Float64Array', 'Boolean', 'Date', 'Error', 'TypeError',
-  'RangeError', 'SyntaxError', 'ReferenceError', 'InternalError', 'Function', 'JSON', 'Math', 'Number',
-  'Object', 'Promise', 'String', 'isNaN', 'isFinite', 'parseInt', 'parseFloat', 'NaN', 'Infinity',
-  'undefined', 'arguments', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval',
-  'changeInterval', 'console', 'print', 'btoa', 'atob',
-  // Espruino
-  'E', 'USB', 'Serial1', 'Serial2', 'Serial3', 'LoopbackA', 'LoopbackB', 'I2C1', 'I2C2', 'I2C3',
-  'SPI1', 'SPI2', 'SPI3', 'I2C', 'SPI', 'Serial', 'Pin', 'digitalWrite', 'digitalRead', 'digitalPulse',
-  'pinMode', 'setWatch', 'clearWatch', 'getTime', 'LED1', 'LED2', 'LED3', 'BTN', 'BTN1', 'require',
-  'reset', 'save', 'load', 'peek8', 'poke8',
-]);
-
-/** Modules the firmware may `require` on the board (string literal only). */
-export const ESPRUINO_MODULES = new Set(['crypto', 'Storage']);
-
-/** Members Espruino lacks even though the object exists. `.name` matches any object. */
-const FORBIDDEN_MEMBERS = new Set([
-  'Number.isNaN', 'Number.isInteger', 'Number.isFinite', 'Number.isSafeInteger', 'Math.trunc',
-  'Math.sign', 'Math.cbrt', 'Math.hypot', 'Math.clz32', 'Math.fround', 'Math.imul', 'Array.from',
-  'Array.of', 'Object.fromEntries', 'Object.getOwnPropertySymbols', 'Object.getOwnPropertyDescriptors',
-  'String.raw', 'String.fromCodePoint', 'Promise.allSettled', 'Promise.any', '.lastIndexOf', '.flat',
-  '.flatMap', '.finally', '.replaceAll', '.matchAll', '.codePointAt', '.trimStart', '.trimEnd',
-  '.at', '.padEnd', '.normalize', '.localeCompare', '.toLocaleString', '.copyWithin', '.findLast',
-  '.findLastIndex', '.toSorted', '.toReversed', '.toSpliced', '.with', '.hasOwn', '.groupBy',
-]);
 
 /** Syntax node types Espruino cannot run at all. */
 const FORBIDDEN_NODES: Record<string, string> = {
@@ -67,58 +41,6 @@ const FORBIDDEN_NODES: Record<string, string> = {
 };
 
 type AnyNode = Node & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-function memberName(node: AnyNode): string | null {
-  if (node.computed) {
-    return node.property.type === 'Literal' && typeof node.property.value === 'string' ? node.property.value : null;
-  }
-  return node.property.type === 'Identifier' ? node.property.name : null;
-}
-
-/** Names declared anywhere in the program. Minified code reuses short names across scopes, so
- * a name declared anywhere is treated as local everywhere: that can only miss a global that a
- * local shadows somewhere, never invent one. */
-function declaredNames(ast: Node): Set<string> {
-  const names = new Set<string>();
-  const addPattern = (p: AnyNode | null): void => {
-    if (!p) return;
-    if (p.type === 'Identifier') names.add(p.name);
-    else if (p.type === 'AssignmentPattern') addPattern(p.left);
-    else if (p.type === 'RestElement') addPattern(p.argument);
-    else if (p.type === 'ArrayPattern') p.elements.forEach(addPattern);
-    else if (p.type === 'ObjectPattern') p.properties.forEach((q: AnyNode) => addPattern(q.type === 'RestElement' ? q : q.value));
-  };
-  full(ast, (n) => {
-    const node = n as AnyNode;
-    switch (node.type) {
-      case 'VariableDeclarator': addPattern(node.id); break;
-      case 'FunctionDeclaration': case 'FunctionExpression': case 'ArrowFunctionExpression':
-        if (node.id) names.add(node.id.name);
-        node.params.forEach(addPattern);
-        break;
-      case 'ClassDeclaration': case 'ClassExpression': if (node.id) names.add(node.id.name); break;
-      case 'CatchClause': addPattern(node.param); break;
-    }
-  });
-  return names;
-}
-
-/** Identifiers in reference position (not property keys, member names or declarations). */
-function referencedIdentifiers(ast: Node, visit: (id: AnyNode) => void): void {
-  ancestor(ast, {
-    Identifier(n, _state, ancestors) {
-      const node = n as AnyNode;
-      const parent = ancestors[ancestors.length - 2] as AnyNode | undefined;
-      if (!parent) return;
-      if (parent.type === 'MemberExpression' && parent.property === node && !parent.computed) return;
-      if ((parent.type === 'Property' || parent.type === 'MethodDefinition') && parent.key === node && !parent.computed) {
-        if (!(parent.type === 'Property' && parent.shorthand)) return;
-      }
-      if (parent.type === 'LabeledStatement' || parent.type === 'BreakStatement' || parent.type === 'ContinueStatement') return;
-      visit(node);
-    },
-  });
-}
 
 /**
  * Espruino does not hoist function declarations: a function must be declared before the code
@@ -184,7 +106,13 @@ function hoistingViolations(ast: Node, out: GateViolation[]): void {
   });
 }
 
-export function checkBundle(source: string): GateViolation[] {
+export interface GateOptions {
+  /** Table boards the bundle must run on (default: the Pico and the Espruino WiFi). */
+  boards?: readonly string[];
+}
+
+export function checkBundle(source: string, options: GateOptions = {}): GateViolation[] {
+  const api = espruinoApi(options.boards ?? FIRMWARE_BOARDS);
   const out: GateViolation[] = [];
   let ast: Node;
   try {
@@ -226,19 +154,10 @@ export function checkBundle(source: string): GateViolation[] {
       case 'ExpressionStatement':
         if (node.directive === 'use strict') out.push({ rule: 'syntax', message: 'strict mode', offset: at });
         break;
-      case 'MemberExpression': {
-        const name = memberName(node);
-        if (name === null) break;
-        const objectName = node.object.type === 'Identifier' ? node.object.name : '';
-        if (FORBIDDEN_MEMBERS.has('.' + name) || FORBIDDEN_MEMBERS.has(objectName + '.' + name)) {
-          out.push({ rule: 'member', message: (objectName ? objectName + '.' : '.') + name + ' is not in Espruino', offset: at });
-        }
-        break;
-      }
       case 'CallExpression':
         if (node.callee.type === 'Identifier' && node.callee.name === 'require') {
           const arg = node.arguments[0];
-          if (node.arguments.length !== 1 || arg.type !== 'Literal' || !ESPRUINO_MODULES.has(arg.value)) {
+          if (node.arguments.length !== 1 || arg.type !== 'Literal' || !api.modules.has(arg.value)) {
             out.push({ rule: 'require', message: 'require of something the board does not have', offset: at });
           }
         }
@@ -246,13 +165,12 @@ export function checkBundle(source: string): GateViolation[] {
     }
   });
 
-  const locals = declaredNames(ast);
-  referencedIdentifiers(ast, (id) => {
-    const name = id.name as string;
-    if (locals.has(name) || ESPRUINO_GLOBALS.has(name)) return;
-    if (/^[A-H][0-9]{1,2}$/.test(name)) return; // pin names such as B6, A10
-    out.push({ rule: 'global', message: `global ${name} is not offered by Espruino`, offset: id.start });
-  });
+  const scopes = analyseScopes(ast);
+  for (const { id, binding } of scopes.references) {
+    if (binding || api.globals.has(id.name) || api.pins.has(id.name)) continue;
+    out.push({ rule: 'global', message: `global ${id.name} is not offered by Espruino (${api.boards.join(' + ')})`, offset: id.start });
+  }
+  for (const v of checkMembers(ast, scopes, api)) out.push({ rule: 'member', ...v });
 
   hoistingViolations(ast, out);
   out.sort((a, b) => a.offset - b.offset);

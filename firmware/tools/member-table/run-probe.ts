@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import vm from 'node:vm';
+
+export { v8Names } from './v8-names';
 
 export interface ProbeResult {
   version: string;
@@ -29,21 +30,6 @@ export function interpreterPath(): string {
 
 export function interpreterAvailable(): boolean {
   return existsSync(interpreterPath());
-}
-
-/** Every own property name of V8's language built-ins (a fresh context: no Node additions). */
-export function v8Names(): string[] {
-  return vm.runInNewContext(`(function () {
-    var names = {};
-    var add = function (o) { Object.getOwnPropertyNames(o).forEach(function (n) { names[n] = 1; }); };
-    Object.getOwnPropertyNames(globalThis).forEach(function (k) {
-      names[k] = 1;
-      var v = globalThis[k];
-      if (v && (typeof v === 'object' || typeof v === 'function')) { add(v); if (v.prototype) add(v.prototype); }
-    });
-    add(Object.getPrototypeOf(Uint8Array.prototype));
-    return Object.keys(names);
-  })()`) as string[];
 }
 
 const PROBE_SOURCE = join(import.meta.dirname, 'probe.js');
