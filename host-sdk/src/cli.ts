@@ -97,7 +97,9 @@ export async function saveDocument(doc: PassportDocument, dir: string): Promise<
     await put(base + ext, face.bytes);
     if (face.viewable && face.viewable.mime === 'image/png') await put(base + '.png', face.viewable.bytes);
   }
-  await put('report.json', json(doc.passiveAuthentication));
+  // The passive authentication report, with the document's verdict (verified, reasons) over it.
+  const report = { ...doc.passiveAuthentication, verified: doc.verified, reasons: doc.verdict.reasons, chipAuthenticity: doc.chipAuthenticity, activeAuthentication: doc.activeAuthentication, missingGroups: doc.missingGroups };
+  await put('report.json', json(report));
   return written;
 }
 
@@ -126,7 +128,7 @@ async function readCommand(cmd: Extract<Command, { command: 'read' }>, io: CliIo
   }
   const written = cmd.out ? await saveDocument(doc, cmd.out) : [];
   if (cmd.json) io.stdout.write(json(documentJson(doc, written)));
-  else if (cmd.quiet) io.stdout.write(verdictLine(doc.passiveAuthentication) + '\n');
+  else if (cmd.quiet) io.stdout.write(verdictLine(doc.verdict) + '\n');
   else {
     io.stdout.write(formatDocument(doc));
     if (written.length) io.stdout.write('Saved ' + written.length + ' files in ' + cmd.out + '\n');

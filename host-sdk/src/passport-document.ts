@@ -6,7 +6,9 @@ import type { Dg1 } from './lds/dg1.js';
 import type { FaceImage } from './lds/dg2.js';
 import type { EfCom } from './lds/ef-com.js';
 import type { ViewableImage } from './image/viewable-image.js';
+import type { ActiveAuthenticationReport, ChipAuthenticity } from './aa/active-authentication.js';
 import type { PassiveAuthenticationReport } from './pa/passive-authentication.js';
+import type { MissingGroup, Verdict } from './verdict.js';
 
 export interface FileRecord {
   /** Short EF identifier: 0x1E EF.COM, 0x1D EF.SOD, 1..16 DGn. */
@@ -45,7 +47,15 @@ export interface PassportDocument {
   /** Data groups read, ascending. */
   dataGroups: number[];
   passiveAuthentication: PassiveAuthenticationReport;
-  /** Shorthand for passiveAuthentication.verified. */
+  /** The chip's answer to the relying party's challenge, checked against DG15. */
+  activeAuthentication: ActiveAuthenticationReport;
+  /** Shorthand for activeAuthentication.status ('chip-authentication' when CA is added). */
+  chipAuthenticity: ChipAuthenticity;
+  /** Groups asked for that were not read, and why. */
+  missingGroups: MissingGroup[];
+  /** VERIFIED or not, with every reason (stable codes: pa/verdict-reasons.ts). */
+  verdict: Verdict;
+  /** Shorthand for verdict.verified. */
   verified: boolean;
   stats: ReadStats;
   /** Files that did not parse (the bytes are still in `files`). */

@@ -5,6 +5,8 @@
 //
 // One read at a time per reader; a port that went away is reopened by the next operation.
 
+import { CAP } from '@epassport/protocol';
+import { drawChallenge } from './aa/active-authentication.js';
 import type { BindingInterface } from './transport/binding.js';
 import { isReaderError, ReaderError } from './reader-error.js';
 import { toBacKey, type MrzInput } from './mrz/mrz-input.js';
@@ -48,6 +50,11 @@ export interface ReadOptions {
   silenceTimeoutMs?: number;
   /** Validity checks as of this time (default now). */
   now?: Date;
+  /** Active Authentication (default true, when the reader can): the host draws the challenge,
+   * the chip signs it with its DG15 key. DG14 and DG15 are then read too. */
+  activeAuthentication?: boolean;
+  /** The relying party's random source for the 8-byte challenge (default node:crypto). */
+  random?: (n: number) => Uint8Array;
 }
 
 export class PassportReader {
@@ -163,7 +170,8 @@ export class PassportReader {
 
   private async startRead(input: MrzInput, options: ReadOptions, out: ReadStream): Promise<void> {
     const key = toBacKey(input); // invalid-mrz before any traffic
-    const dataGroups = [...new Set([1, ...(options.dataGroups ?? DEFAULT_DATA_GROUPS)])].sort((a, b) => a - b);
+    const requestedGroups = options.dataGroups ? [...new Set([1, ...options.dataGroups])].sort((a, b) => a - b) : null;
+    let dataGroups = requestedGroups ?? DEFAULT_DATA_GROUPS;
     for (const g of dataGroups) {
       if (!Number.isInteger(g) || g < 1 || g > 16) throw new ReaderError('invalid-argument', 'data group ' + g + ' is not 1..16');
     }
@@ -173,8 +181,20 @@ export class PassportReader {
     if (options.signal?.aborted) throw new ReaderError('cancelled', 'the read was cancelled before it started');
     const session = await this.ensureSession();
     if (out.settled) return;
+    let challenge: Uint8Array | null = null;
+    let noActiveAuthWhy: string | undefined;
+    if (options.activeAuthentication === false) noActiveAuthWhy = 'Active Authentication was turned off';
+    else if (!(this.info.capabilities & CAP.ACTIVE_AUTH)) noActiveAuthWhy = 'the reader firmware does not do Active Authentication';
+    else {
+      challenge = drawChallenge(options.random);
+      dataGroups = [...new Set([...dataGroups, 14, 15])].sort((a, b) => a - b);
+    }
     const op = new ReadOperation(session, key, {
       dataGroups,
+      requestedGroups,
+      defaultGroups: DEFAULT_DATA_GROUPS,
+      challenge,
+      noActiveAuthWhy,
       cardTimeoutMs: options.cardTimeoutMs ?? 0,
       silenceTimeoutMs: options.silenceTimeoutMs ?? SILENCE_TIMEOUT_MS,
       trustStore,

@@ -6,8 +6,8 @@
 import { constants, createHash, createPublicKey, generateKeyPairSync, privateEncrypt, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { encodeDg14ActiveAuth, encodeDg15 } from '@epassport/hardware/sim/document/index';
-import { activeAuthHashFromDg14, checkActiveAuthentication, drawChallenge } from './active-authentication';
-import { verifyIso9796Scheme1 } from './iso9796-2';
+import { activeAuthHashFromDg14, checkActiveAuthentication, drawChallenge } from './active-authentication.js';
+import { verifyIso9796Scheme1 } from './iso9796-2.js';
 
 const hex = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));
 const spki = (k: KeyObject) => new Uint8Array(k.export({ type: 'spki', format: 'der' }));

@@ -2,7 +2,9 @@
 
 import { mrzDateToIso } from '../mrz/mrz-parser.js';
 import type { PassportDocument } from '../passport-document.js';
+import type { ActiveAuthenticationReport } from '../aa/active-authentication.js';
 import type { PassiveAuthenticationReport } from '../pa/passive-authentication.js';
+import type { Verdict } from '../verdict.js';
 import type { DeviceInfo } from '../session/link-session.js';
 import type { ReaderPortInfo } from '../transport/discovery.js';
 
@@ -29,9 +31,15 @@ export function formatInfo(info: DeviceInfo): string {
   ].join('\n') + '\n';
 }
 
-export function verdictLine(report: PassiveAuthenticationReport): string {
-  if (report.verified) return 'VERIFIED';
-  return 'NOT VERIFIED: ' + (report.problems.join('; ') || 'passive authentication incomplete');
+/** VERIFIED, or NOT VERIFIED with every reason and its code: `message [code]; ...`. */
+export function verdictLine(verdict: Verdict): string {
+  if (verdict.verified) return 'VERIFIED';
+  return 'NOT VERIFIED: ' + (verdict.reasons.map((r) => r.message + ' [' + r.code + ']').join('; ') || 'incomplete');
+}
+
+export function formatChip(aa: ActiveAuthenticationReport): string {
+  const detail = aa.status === 'active-authentication' ? aa.algorithm : aa.problem;
+  return pad('Chip') + aa.status + (detail ? ' (' + detail + ')' : '') + '\n';
 }
 
 export function formatReport(report: PassiveAuthenticationReport): string {
@@ -70,7 +78,8 @@ export function formatDocument(doc: PassportDocument): string {
   });
   lines.push(pad('Files') + [...doc.files.values()].map((f) => f.name + ' ' + f.bytes.length).join(', '));
   for (const e of doc.parseErrors) lines.push(pad('Parse error') + e.message);
-  return lines.join('\n') + '\n' + formatReport(doc.passiveAuthentication) + verdictLine(doc.passiveAuthentication) + '\n';
+  for (const m of doc.missingGroups) lines.push(pad('Not read') + 'DG' + m.dataGroup + ': ' + m.why);
+  return lines.join('\n') + '\n' + formatReport(doc.passiveAuthentication) + formatChip(doc.activeAuthentication) + verdictLine(doc.verdict) + '\n';
 }
 
 /** The document as JSON: parsed fields, face metadata, files by name (length and verdicts; the
@@ -83,6 +92,10 @@ export function documentJson(doc: PassportDocument, written: string[] = []): obj
     dataGroups: doc.dataGroups,
     files: [...doc.files.values()].map((f) => ({ fileId: f.fileId, name: f.name, length: f.bytes.length, deviceVerdict: f.deviceVerdict })),
     passiveAuthentication: doc.passiveAuthentication,
+    activeAuthentication: doc.activeAuthentication,
+    chipAuthenticity: doc.chipAuthenticity,
+    missingGroups: doc.missingGroups,
+    verdict: doc.verdict,
     stats: doc.stats,
     parseErrors: doc.parseErrors,
     written,

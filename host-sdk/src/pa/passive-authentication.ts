@@ -131,7 +131,7 @@ export function passiveAuthentication(input: PassiveAuthenticationInput): Passiv
   const chain = checkChain(signer?.signerCertificate ?? null, signer?.signingTime ?? null, input.trustStore, now);
   if (signer) reasons.push(...chain.reasons);
 
-  const dg1 = hashes.groups.find((g) => g.dataGroup === 1);
+  const dg1 = entries(input.dataGroups).some(([g]) => g === 1);
   if (!dg1) reasons.push(reason('dg1-missing', 'DG1 was not read: the document is not identified', [1]));
   if (hashes.mismatched.length) reasons.push(reason('hash-mismatch', 'hash mismatch in ' + groupList(hashes.mismatched), hashes.mismatched));
   if (hashes.notInSod.length && sod) reasons.push(reason('hash-not-in-sod', 'not covered by EF.SOD: ' + groupList(hashes.notInSod), hashes.notInSod));

@@ -12,12 +12,14 @@ import { parseDg2 } from '../lds/dg2.js';
 import { parseEfCom } from '../lds/ef-com.js';
 import { toViewable } from '../image/viewable-image.js';
 import type { BacKey } from '../mrz/mrz-input.js';
+import { checkActiveAuthentication, type ActiveAuthenticationReport } from '../aa/active-authentication.js';
 import { passiveAuthentication, type HashVerdict } from '../pa/passive-authentication.js';
 import { parseSod, type Sod } from '../pa/sod.js';
 import type { TrustStore } from '../pa/trust-store.js';
 import type { Face, FileRecord, PassportDocument } from '../passport-document.js';
 import type { LinkSession } from './link-session.js';
 import type { ReadStream } from './read-stream.js';
+import { documentVerdict, missingGroups } from '../verdict.js';
 
 /** No message at all from the device for this long during a read: the link is dead. The device
  * sends a progress heartbeat about every 500 ms while it waits for a card. */
@@ -26,7 +28,14 @@ export const SILENCE_TIMEOUT_MS = 5000;
 export const CANCEL_GRACE_MS = 2000;
 
 export interface ReadOperationOptions {
+  /** What the device is asked to read. */
   dataGroups: number[];
+  /** The caller's own list of groups (each must be read), or null: `defaultGroups` that EF.COM lists. */
+  requestedGroups: number[] | null;
+  defaultGroups: number[];
+  /** Active Authentication challenge (the relying party's), or null with `noActiveAuthWhy`. */
+  challenge: Uint8Array | null;
+  noActiveAuthWhy?: string;
   cardTimeoutMs: number;
   silenceTimeoutMs: number;
   trustStore: TrustStore | null;
@@ -49,6 +58,8 @@ export class ReadOperation {
   private files = new Map<number, FileRecord>();
   private incoming = new Map<number, Incoming>();
   private sod: Sod | null = null;
+  /** The chip's answer to INTERNAL AUTHENTICATE (file AA_SIGNATURE), when it came. */
+  private aaSignature: Uint8Array | undefined;
   private dg1: PassportDocument['dg1'];
   private faces: Face[] = [];
   private parseErrors: { fileId: number; message: string }[] = [];
@@ -81,7 +92,8 @@ export class ReadOperation {
     this.session.setListener((m) => this.onMessage(m));
     this.armSilence();
     try {
-      this.session.send({ type: 'read', ...this.key, dataGroups: this.options.dataGroups, cardTimeoutMs: this.options.cardTimeoutMs });
+      const challenge = this.options.challenge;
+      this.session.send({ type: 'read', ...this.key, dataGroups: this.options.dataGroups, cardTimeoutMs: this.options.cardTimeoutMs, ...(challenge ? { challenge } : {}) });
     } catch (e) {
       this.fail(e as ReaderError);
     }
@@ -171,6 +183,11 @@ export class ReadOperation {
       return this.fail(new ReaderError('malformed-data', fileName(fileId) + ' ended after ' + f.received + ' of ' + f.length + ' bytes', { fileId }));
     }
     this.incoming.delete(fileId);
+    if (fileId === FILE.AA_SIGNATURE) {
+      this.aaSignature = f.bytes;
+      this.emit(() => this.out.push({ type: 'file-end', fileId, name: fileName(fileId), length, verdict, hostVerdict: 'not-checked' }));
+      return;
+    }
     const record: FileRecord = { fileId, name: fileName(fileId), bytes: f.bytes, deviceVerdict: verdict, deviceDigest: digest.slice() };
     this.files.set(fileId, record);
     let hostVerdict: HashVerdict | 'not-checked' = 'not-checked';
@@ -249,17 +266,32 @@ export class ReadOperation {
       trustStore: this.options.trustStore,
       now: this.options.now,
     });
+    const read = [...dataGroups.keys()].sort((a, b) => a - b);
+    const aa = this.activeAuthentication(dataGroups);
+    const missing = missingGroups(this.options.requestedGroups, this.options.defaultGroups, read, com ? com.dataGroups : null);
+    const verdict = documentVerdict(report, missing, aa);
     return {
       files: this.files,
       com,
       dg1: this.dg1,
       faces: this.faces,
-      dataGroups: [...dataGroups.keys()].sort((a, b) => a - b),
+      dataGroups: read,
       passiveAuthentication: report,
-      verified: report.verified,
+      activeAuthentication: aa,
+      chipAuthenticity: aa.status,
+      missingGroups: missing,
+      verdict,
+      verified: verdict.verified,
       stats: { ...stats, damagedFrames: this.session.damagedFrames - this.damagedAtStart },
       parseErrors: this.parseErrors,
     };
+  }
+
+  private activeAuthentication(dataGroups: Map<number, Uint8Array>): ActiveAuthenticationReport {
+    const o = this.options;
+    const report = checkActiveAuthentication({ dg15: dataGroups.get(15), dg14: dataGroups.get(14), challenge: o.challenge, signature: this.aaSignature });
+    if (report.status === 'not-supported' && dataGroups.has(15) && o.noActiveAuthWhy) report.problem = o.noActiveAuthWhy;
+    return report;
   }
 
   private complete(mismatchFileId: number | null): void {
@@ -273,7 +305,7 @@ export class ReadOperation {
       return this.fail(new UnverifiedDocumentError('hash-mismatch', named + ' does not match its hash in EF.SOD: the chip data was altered', doc, mismatchFileId));
     }
     if (this.options.requireVerified && !doc.verified) {
-      return this.fail(new UnverifiedDocumentError('untrusted', 'passive authentication failed: ' + doc.passiveAuthentication.problems.join('; '), doc));
+      return this.fail(new UnverifiedDocumentError('untrusted', 'not verified: ' + doc.verdict.reasons.map((r) => r.message + ' [' + r.code + ']').join('; '), doc));
     }
     this.out.push({ type: 'result', document: doc });
     this.settle();
