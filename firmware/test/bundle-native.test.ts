@@ -1,6 +1,9 @@
 // The bundled firmware reading utopia-anna with every native call executed as the committed
 // blob's exact bytes on the emulated Cortex-M4 (shim native: 'emulator'), and the same read on
 // the TypeScript fallback: the host must see the same bytes on USB.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadBoard } from '@epassport/hardware/boards/index';
 import { loadFixture } from '@epassport/hardware/fixtures/index';
@@ -8,6 +11,8 @@ import { VirtualClock } from '@epassport/hardware/sim/clock';
 import { createVirtualDevice, type VirtualDevice } from '@epassport/hardware/sim/virtual-device';
 import { emulatorMissing } from '@epassport/hardware/shim/native-emulator';
 import { FILE, type Message } from '@epassport/protocol';
+import { bundle, FIRMWARE_ENTRY } from '../tools/bundler';
+import { checkBundle } from '../tools/espruino-gate';
 import { filesOf, firmwareBundle, Host, newPassport } from './device-host';
 
 const missing = emulatorMissing();
@@ -21,11 +26,25 @@ interface Run {
   wallMs: number;
 }
 
-async function readAnna(native?: 'emulator'): Promise<Run> {
+let deviceBundle: Promise<string> | null = null;
+
+/** The Pico's device bundle (NATIVE_ONLY, HSU only), as tools/device-bundles.ts builds it. */
+function picoDeviceBundle(): Promise<string> {
+  if (!deviceBundle) {
+    const out = join(mkdtempSync(join(tmpdir(), 'fw-device-')), 'firmware-pico.js');
+    deviceBundle = bundle(FIRMWARE_ENTRY, out, 'Firmware', { nativeOnly: true, bus: 'hsu' }).then((source) => {
+      expect(checkBundle(source)).toEqual([]);
+      return out;
+    });
+  }
+  return deviceBundle;
+}
+
+async function readAnna(native?: 'emulator', bundlePath?: string): Promise<Run> {
   const fixture = loadFixture('utopia-anna');
   const clock = new VirtualClock();
   const device = createVirtualDevice({
-    clock, board: loadBoard('pico'), card: newPassport(fixture), bundlePath: await firmwareBundle(), native,
+    clock, board: loadBoard('pico'), card: newPassport(fixture), bundlePath: bundlePath ?? (await firmwareBundle()), native,
   });
   const usb: number[] = [];
   device.usb.onData((b) => usb.push(...b));
@@ -63,5 +82,18 @@ describe.skipIf(!!missing)('bundled firmware on the native blob (emulated Cortex
     expect(ts.device.errors).toEqual([]);
     expect(Buffer.from(ts.usb).equals(Buffer.from(native.usb))).toBe(true);
     console.log(`TS read: ${ts.wallMs.toFixed(0)} ms wall`);
+  }, 120_000);
+
+  it('the Pico device bundle (NATIVE_ONLY: no TypeScript crypto in it) reads verified on the blob, and refuses to read without it', async () => {
+    const path = await picoDeviceBundle();
+    const native = await readAnna('emulator', path);
+    expect(native.device.errors).toEqual([]);
+    expect(native.messages[native.messages.length - 1]).toMatchObject({ type: 'result', ok: true });
+    expect(native.device.runtime.nativeCalls.counts.des_cbc).toBeGreaterThan(0);
+    // No blob in Storage: BAC cannot run, the read ends in an error instead of a silent fallback.
+    const none = await readAnna(undefined, path);
+    const last = none.messages[none.messages.length - 1];
+    expect(last.type).toBe('error');
+    expect(none.device.runtime.nativeCalls.total).toBe(0);
   }, 120_000);
 });
