@@ -10,14 +10,16 @@ import { loadFixture } from '@epassport/hardware/fixtures/index';
 import { VirtualClock } from '@epassport/hardware/sim/clock';
 import { createVirtualDevice, type VirtualDevice } from '@epassport/hardware/sim/virtual-device';
 import { emulatorMissing } from '@epassport/hardware/shim/native-emulator';
+import { requireTool, TOOLS } from '../../test/support/requires-tool';
 import { FILE, type Message } from '@epassport/protocol';
 import { bundle, FIRMWARE_ENTRY } from '../tools/bundler';
 import { checkBundle } from '../tools/espruino-gate';
 import { filesOf, firmwareBundle, Host, newPassport } from './device-host';
 
-const missing = emulatorMissing();
-if (missing && process.env.CI) throw new Error(`the native read cannot run under CI: ${missing}`);
-if (missing) console.warn(`SKIPPED native read: ${missing}`);
+const emulator = requireTool(
+  { name: 'Cortex-M4 emulator', install: TOOLS['python3-unicorn'].install, problem: () => emulatorMissing() ?? TOOLS['python3-unicorn'].problem() },
+  'the bundled firmware reading with every native call on the emulated Cortex-M4',
+);
 
 interface Run {
   device: VirtualDevice;
@@ -57,7 +59,7 @@ async function readAnna(native?: 'emulator', bundlePath?: string): Promise<Run> 
   return { device, messages, usb, wallMs };
 }
 
-describe.skipIf(!!missing)('bundled firmware on the native blob (emulated Cortex-M4)', () => {
+describe.skipIf(!emulator)('bundled firmware on the native blob (emulated Cortex-M4)', () => {
   it('reads utopia-anna verified with every crypto, CRC, COBS and PN532 checksum call on the blob, and the TS fallback sends the same bytes', async () => {
     const native = await readAnna('emulator');
     const fixture = loadFixture('utopia-anna');

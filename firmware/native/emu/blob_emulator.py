@@ -36,8 +36,7 @@ class BlobEmulator:
         self.stack_top = STOP & ~7
         self.heap_end = self.stack_top - STACK_SIZE
         self.reset_heap()
-        self._count = 0
-        self._flash_reads = 0
+        self._count = self._jumps = self._reads = self._flash_reads = self._next = 0
         self._block_sizes = {}
         self.count = count
         if count:
@@ -71,6 +70,9 @@ class BlobEmulator:
         return addr
 
     def _on_block(self, uc, address, size, user):
+        if address != self._next:  # not a fall-through: a taken branch (or the call) got here
+            self._jumps += 1
+        self._next = address + size
         n = self._block_sizes.get((address, size))
         if n is None:
             n = self._block_sizes[(address, size)] = self.instructions_in(address, size)
@@ -89,14 +91,15 @@ class BlobEmulator:
         return n
 
     def _on_read(self, uc, access, address, size, value, user):
+        self._reads += 1
         if self.base <= address < self.base + len(self.blob):
             self._flash_reads += 1
 
     def call(self, index, a0=0, a1=0, a2=0, a3=0, measure_stack=False):
-        """Calls entry `index`; returns (r0 as a signed int, stats): 'instructions' executed
-        when the emulator counts them,
-        'flashDataReads' (loads from the blob's own bytes: its tables and literals) when the
-        emulator counts them, and 'stackBytes' (deepest stack use) with measure_stack."""
+        """Calls entry `index`; returns (r0 as a signed int, stats): 'instructions' executed and
+        'takenBranches' when the emulator counts them; 'dataReads' and 'flashDataReads' (loads
+        from the blob's own bytes: its tables and literals) when it counts reads; 'stackBytes'
+        (deepest stack use) with measure_stack."""
         uc = self.uc
         if measure_stack:
             uc.mem_write(self.stack_top - STACK_SIZE, PAINT * STACK_SIZE)
@@ -104,8 +107,7 @@ class BlobEmulator:
             uc.reg_write(reg, v & 0xFFFFFFFF)
         uc.reg_write(UC_ARM_REG_SP, self.stack_top)
         uc.reg_write(UC_ARM_REG_LR, STOP | 1)
-        self._count = 0
-        self._flash_reads = 0
+        self._count = self._jumps = self._reads = self._flash_reads = self._next = 0
         uc.emu_start((self.base + 16 + 4 * index) | 1, STOP, timeout=0, count=0)
         if uc.reg_read(UC_ARM_REG_SP) != self.stack_top:
             raise RuntimeError(f'entry {index} returned with an unbalanced stack')
@@ -113,7 +115,9 @@ class BlobEmulator:
         stats = {}
         if self.count:
             stats['instructions'] = self._count  # the final BX LR included; the stop address not
+            stats['takenBranches'] = self._jumps  # the call itself included
         if self.flash_reads:
+            stats['dataReads'] = self._reads  # 32-bit (or narrower) reads; LDRD and POP give one per word
             stats['flashDataReads'] = self._flash_reads
         if measure_stack:
             painted = self.read(self.stack_top - STACK_SIZE, STACK_SIZE)

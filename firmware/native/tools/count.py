@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Counts what each primitive of the native blob costs on a Cortex-M4, under the emulator, and
 writes blob/native-counts.json for the bench: instructions, loads from the blob's own bytes
-(flash data reads) and deepest stack use, per KB and per call, and microseconds at 84 MHz as a
-low-high range from the model below. Deterministic: fixed pseudo-random inputs.
+(flash data reads), all data reads, taken branches and deepest stack use, per KB and per call,
+and microseconds at 84 MHz as a low-high range from the model below (cycles from those counts,
+Cortex-M4 TRM timings, STM32F401 flash wait states). Deterministic: fixed pseudo-random inputs.
 
 usage: count.py [output.json]   (default: blob/native-counts.json next to this tool)"""
 import hashlib
@@ -20,39 +21,47 @@ KB = 1024
 MODEL = {
     'clockHz': 84_000_000,
     'board': 'Espruino Pico: STM32F401CD, Cortex-M4 at 84 MHz; the blob runs in place from flash',
-    'cyclesPerInstruction': {'low': 1.0, 'high': 1.4},
     'flashWaitStates': 2,
-    'low': 'instructions x 1.0: every instruction single-cycle, every flash read an ART cache hit',
-    'high': 'instructions x 1.4 + flashDataReads x 2: two-cycle loads, pipeline refills after '
-            'taken branches, and every data read from the blob (tables, literals) missing the '
-            'ART data cache and paying both wait states',
+    'cyclesLow': 'instructions + takenBranches: one cycle per instruction, one for every taken '
+                 'branch (its pipeline refill is at least 1), every load pipelined, every flash '
+                 'read an ART cache hit',
+    'cyclesHigh': 'instructions + dataReads + 3 x takenBranches + 2 x flashDataReads: a second '
+                  'cycle for every word loaded (LDR 2 cycles, LDRD/LDM/POP 1 + words), the '
+                  'longest pipeline refill after every taken branch, and both wait states for '
+                  'every data read from the blob (tables, literal pools) missing the ART data cache',
     'sources': [
         'ARM Cortex-M4 Processor Technical Reference Manual (ARM DDI 0439), 3.3.1 "Cortex-M4 '
-        'instruction set summary", Table 3-1: most data-processing instructions 1 cycle, LDR 2 '
-        '(neighbouring loads pipeline to 1), taken branch 1 + 1-3 cycles of pipeline refill',
+        'instruction set summary", Table 3-1: data processing 1 cycle; LDR 2 (neighbouring '
+        'loads and stores pipeline to 1); LDRD 3; LDM/POP 1 + N; taken branch 1 + P, P = 1 to 3 '
+        'pipeline refill',
         'ST RM0368 (STM32F401xB/C/D/E reference manual), chapter 3 "Embedded flash memory '
-        'interface": 2 wait states for 60 < HCLK <= 84 MHz at 2.7-3.6 V (Table 6); the ART '
-        'accelerator prefetches on I-Code and caches 64 lines of 128 bits of instructions and '
-        'only 8 lines of 128 bits of data, so the 2 KB DES tables mostly miss',
+        'interface": 2 wait states for 60 < HCLK <= 84 MHz at 2.7-3.6 V; the ART accelerator '
+        'prefetches on I-Code and caches 64 lines of 128 bits of instructions but only 8 lines '
+        'of 128 bits of data, so the 2 KB DES tables mostly miss',
     ],
-    'notMeasured': 'No board has run these figures: they are instruction counts of the exact '
-                   'blob bytes under Unicorn, scaled by the model above. Instruction-fetch wait '
-                   'states are taken as hidden by the ART prefetch and I-cache (the hot loops are '
-                   'under 1 KB); E.nativeCall\'s own cost (argument conversion in the '
-                   'interpreter) is not included.',
+    'notMeasured': 'No board has run these figures: they are counts of the exact blob bytes under '
+                   'Unicorn, scaled by the model above. Instruction fetch is taken as hidden by '
+                   'the ART prefetch and I-cache (hot loops under 1 KB; the 2 KB unrolled SHA-256 '
+                   'runs straight through). E.nativeCall\'s own cost in the interpreter is not '
+                   'included, nor UDIV\'s 2-12 cycles (in the key schedule only).',
 }
 
 
-def us(instr, flash_reads):
+def us(s):
+    """Microseconds (low, high) of a call or per-KB figure with the counts of `s`."""
     clock = MODEL['clockHz'] / 1e6
-    low = instr * MODEL['cyclesPerInstruction']['low'] / clock
-    high = (instr * MODEL['cyclesPerInstruction']['high'] + flash_reads * MODEL['flashWaitStates']) / clock
-    return {'low': round(low, 1), 'high': round(high, 1)}
+    low = s['instructions'] + s['takenBranches']
+    high = (s['instructions'] + s['dataReads'] + 3 * s['takenBranches']
+            + MODEL['flashWaitStates'] * s['flashDataReads'])
+    return {'low': round(low / clock, 1), 'high': round(high / clock, 1)}
 
 
-def figure(stats, per=1):
-    i, f = stats['instructions'] / per, stats['flashDataReads'] / per
-    return {'instructions': round(i), 'flashDataReads': round(f), 'us': us(i, f)}
+KEYS = ('instructions', 'takenBranches', 'dataReads', 'flashDataReads')
+
+
+def figure(stats):
+    s = {k: stats[k] for k in KEYS}
+    return dict(s, us=us(s))
 
 
 def main(out_path):
@@ -104,7 +113,7 @@ def main(out_path):
         call(f'{name}_final', init + 2, state, out)
         a = call(f'{name}_init', init, state, bits)
         b = call(f'{name}_final', init + 2, state, out)
-        perCall[f'{name}_init_final'] = figure({k: a[k] + b[k] for k in ('instructions', 'flashDataReads')})
+        perCall[f'{name}_init_final'] = figure({k: a[k] + b[k] for k in KEYS})
     # The byte-by-byte work of the links.
     buf = fresh(KB)
     e.write(buf, data)
