@@ -49,7 +49,7 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs {
 function documentCard(name: string): Card | null {
   if (name === 'none') return null;
   const fixture = loadFixture(name);
-  return new VirtualPassport(fixture.files, fixture.bac);
+  return new VirtualPassport(fixture.files, fixture.bac, { activeAuthKey: fixture.activeAuthPrivateKey });
 }
 
 async function main(): Promise<void> {

@@ -97,7 +97,7 @@ const openReaders = new Set<InProcessReader>();
 /** The virtual reader in this process on a RealClock, its USB side on a pty. */
 export async function startInProcessReader(document: string, board: string): Promise<InProcessReader> {
   const fixture = loadFixture(document);
-  const passport = new VirtualPassport(fixture.files, fixture.bac);
+  const passport = new VirtualPassport(fixture.files, fixture.bac, { activeAuthKey: fixture.activeAuthPrivateKey });
   const device = createVirtualDevice({ clock: new RealClock(), board: loadBoard(board), card: passport as Card, bundlePath: await firmwareBundle() });
   const server = await serveOnPty(device);
   const reader: InProcessReader = {
