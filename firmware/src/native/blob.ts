@@ -89,15 +89,13 @@ export function stageBuffer(): Uint8Array {
 
 /** Flags for `callOver`. */
 export const COPY_BACK = 1;
-/** The result of one chunk is the first argument of the next (CRC). */
-export const CHAIN = 2;
 /** Wipe the stage after use (keys, plaintext). */
 export const SECRET = 4;
 
 /**
  * Calls `fn(a, pointer to data[o, o+n), n, d)`: on `data` itself when it is flat, else chunk by
  * chunk through the stage (the entries that take a data pointer all stream). `a` is a context
- * address, or with CHAIN a running value. Returns the last result.
+ * address. Returns the last result.
  */
 export function callOver(fn: NativeFn, a: number, data: Uint8Array, o: number, n: number, d: number, flags: number): number {
   const at = n ? addressOf(data) : 0;
@@ -110,7 +108,6 @@ export function callOver(fn: NativeFn, a: number, data: Uint8Array, o: number, n
     s.set(data.subarray(o + k, o + k + m), 0);
     r = fn(a, sAt, m, d);
     if (flags & COPY_BACK) data.set(s.subarray(0, m), o + k);
-    if (flags & CHAIN) a = r;
   }
   if (flags & SECRET) s.fill(0);
   return r;
