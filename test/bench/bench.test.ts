@@ -37,6 +37,15 @@ describe('bench', () => {
     expect(formatTable([r])).toContain('| utopia-anna | extended | HSU 1288000 / 424 |');
   });
 
+  it('a read with DG15 includes Active Authentication: its own phase, and the chip\'s answer verifies', () => {
+    const link = standardConfigs().find((c) => c.name.startsWith('HSU 1288000'))!;
+    const r = runReading('utopia-anna', link, { bundlePath, dataGroups: [1, 15], passport: { extendedLength: true } });
+    expect(r.verified).toBe(true);
+    expect(r.phases.AA).toBeGreaterThanOrEqual(250); // the chip's modelled RSA time alone (DEFAULT_PROCESSING_MS)
+    const f = loadFixture('utopia-anna').files;
+    expect(r.fileBytes).toBe(f[0x1e].length + f[0x1d].length + f[1].length + f[15].length); // the signature is not counted
+  });
+
   it('counts the cryptography of secure messaging from the APDUs', () => {
     // A protected READ BINARY (MAC over SSC, header, DO97: 3 blocks + 2) and its answer with a
     // 16-byte cryptogram (MAC over SSC + DO87 19 B + DO99 4 B = 31 B: 4 + 2; 2 3DES blocks).

@@ -1,7 +1,8 @@
 // One bench reading: the bundled firmware in the Espruino shim on a VirtualClock, wired by a
 // BoardConfig to the PN532 simulator, the virtual passport put down while the device polls, and
 // the host side in the same process: the protocol's ReliableLink as the host SDK configures it,
-// then the SDK's own parsers and passive authentication. Modelled time is the virtual clock's;
+// then the SDK's own parsers, passive authentication and Active Authentication check. The read
+// includes Active Authentication (a challenge, INTERNAL AUTHENTICATE after DG15) as the SDK does. Modelled time is the virtual clock's;
 // host CPU time is real (performance.now) around the host-side work.
 
 import { randomInt } from 'node:crypto';
@@ -17,6 +18,7 @@ import { FILE, PROTOCOL_VERSION, ReliableLink, type Message } from '@epassport/p
 import { parseDg1 } from '@epassport/host-sdk/lds/dg1';
 import { parseDg2 } from '@epassport/host-sdk/lds/dg2';
 import { parseEfCom } from '@epassport/host-sdk/lds/ef-com';
+import { checkActiveAuthentication } from '@epassport/host-sdk/aa/active-authentication';
 import { passiveAuthentication } from '@epassport/host-sdk/pa/passive-authentication';
 import { parseSod } from '@epassport/host-sdk/pa/sod';
 import { TrustStore } from '@epassport/host-sdk/pa/trust-store';
@@ -28,7 +30,9 @@ import { ATS_106, ATS_424, busMicrosPerByte, type LinkConfig } from './link-conf
 import { RecordingCard } from './recording-card';
 import { linkLimitMs } from './link-limit';
 
-export const PHASES = ['connect', 'BAC', 'EF.COM', 'EF.SOD', 'DG1', 'DG2', 'DG15', 'PA host'] as const;
+/** 'AA': INTERNAL AUTHENTICATE (chip time dominates: DEFAULT_PROCESSING_MS.internalAuthenticate).
+ * 'PA host' is the host's passive authentication and AA signature check, real CPU time. */
+export const PHASES = ['connect', 'BAC', 'EF.COM', 'EF.SOD', 'DG1', 'DG2', 'DG15', 'AA', 'PA host'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface BenchOptions {
@@ -80,6 +84,9 @@ export async function bundleFirmware(): Promise<string> {
 /** Runs of the host-side work; the fastest counts. */
 const PA_RUNS = 3;
 
+/** The relying party's challenge (fixed: the bench is repeatable). */
+const AA_CHALLENGE = Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8);
+
 const PHASE_OF_SFI: Record<number, Phase> = { 0x1e: 'EF.COM', 0x1d: 'EF.SOD', 1: 'DG1', 2: 'DG2', 15: 'DG15' };
 
 function provideHwRand(device: ReturnType<typeof createVirtualDevice>): void {
@@ -90,7 +97,7 @@ function provideHwRand(device: ReturnType<typeof createVirtualDevice>): void {
 export function runReading(documentName: string, link: LinkConfig, options: BenchOptions): BenchResult {
   const fixture = loadFixture(documentName);
   const clock = new VirtualClock();
-  const passport = new VirtualPassport(fixture.files, fixture.bac, { ats: link.rf === 106 ? ATS_106 : ATS_424, ...options.passport });
+  const passport = new VirtualPassport(fixture.files, fixture.bac, { ats: link.rf === 106 ? ATS_106 : ATS_424, activeAuthKey: fixture.activeAuthPrivateKey, ...options.passport });
   const card = new RecordingCard(passport, clock);
   const device = createVirtualDevice({ clock, board: link.board, card: null, bundlePath: options.bundlePath, start: false });
   provideHwRand(device);
@@ -124,7 +131,7 @@ export function runReading(documentName: string, link: LinkConfig, options: Benc
   // ---- the read: the device polls, then the passport is put down
   const dataGroups = options.dataGroups ?? [1, 2, 15];
   const from = messages.length;
-  hostLink.send({ type: 'read', documentNumber: fixture.bac.documentNumber, dateOfBirth: fixture.bac.dateOfBirth, dateOfExpiry: fixture.bac.dateOfExpiry, checkDigits: '', dataGroups, cardTimeoutMs: 30_000 });
+  hostLink.send({ type: 'read', documentNumber: fixture.bac.documentNumber, dateOfBirth: fixture.bac.dateOfBirth, dateOfExpiry: fixture.bac.dateOfExpiry, checkDigits: '', dataGroups, cardTimeoutMs: 30_000, challenge: AA_CHALLENGE });
   waitFor((m) => m.type === 'progress' && m.phase === 'waiting-for-card', from);
   device.setCard(card);
   device.pn532.resetStats();
@@ -145,6 +152,9 @@ export function runReading(documentName: string, link: LinkConfig, options: Benc
     if (m.type === 'file-begin') files.set(m.fileId, new Uint8Array(m.length));
     else if (m.type === 'file-chunk') files.get(m.fileId)!.set(m.data, m.offset);
   }
+  // The AA signature is not the document's: kept apart from the files (and the link limit).
+  const aaSignature = files.get(FILE.AA_SIGNATURE);
+  files.delete(FILE.AA_SIGNATURE);
   const trustStore = new TrustStore();
   trustStore.add(fixture.cscaCertificate);
   const dgs = new Map<number, Uint8Array>();
@@ -160,8 +170,9 @@ export function runReading(documentName: string, link: LinkConfig, options: Benc
     parseMs = Math.min(parseMs, performance.now() - t);
     t = performance.now();
     const report = passiveAuthentication({ sod: files.get(FILE.SOD), dataGroups: dgs, trustStore });
+    const aa = checkActiveAuthentication({ dg15: dgs.get(15), dg14: dgs.get(14), challenge: AA_CHALLENGE, signature: aaSignature });
     paMs = Math.min(paMs, performance.now() - t);
-    verified = report.verified;
+    verified = report.verified && aa.status !== 'failed';
   }
   hostCpu += parseMs + paMs;
 
@@ -173,6 +184,7 @@ export function runReading(documentName: string, link: LinkConfig, options: Benc
     let p: Phase | null = null;
     if (c[1] === 0x84 && (c[0] & 0x0c) === 0) p = 'BAC';
     else if ((c[0] & 0x0c) === 0x0c && c[1] === 0xb0 && c[2] & 0x80) p = PHASE_OF_SFI[c[2] & 0x1f] ?? null;
+    else if ((c[0] & 0x0c) === 0x0c && c[1] === 0x88) p = 'AA';
     if (p && !seen.has(p)) {
       seen.add(p);
       bounds.push({ phase: p, at: r.at });
