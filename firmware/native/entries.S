@@ -9,7 +9,7 @@ blob_start:
   .ascii "EPN1"           @ magic
   .word 1                 @ ABI version
   .word _blob_end         @ blob length in bytes (the blob is linked at address 0)
-  .word 0                 @ reserved
+  .word DES_SP            @ offset of the 2 KB DES SP tables (ABI.md: DES ctx word 396)
   b.w des_setkey          @ 0
   b.w des_cbc             @ 1
   b.w mac_update          @ 2

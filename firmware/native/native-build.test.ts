@@ -31,6 +31,8 @@ describe.skipIf(!run)('native blob build', () => {
     expect(json.size).toBe(bin.length);
     expect(bin.subarray(0, 4).toString('latin1')).toBe('EPN1');
     expect(bin.readUInt32LE(4)).toBe(1);
+    expect(bin.readUInt32LE(12)).toBe(json.functions.DES_SP.offset);
+    expect(json.functions.DES_SP.size).toBe(2048);
     expect(bin.readUInt32LE(8)).toBe(bin.length);
     expect(json.entries.map((e: { name: string }) => e.name)).toEqual([
       'des_setkey', 'des_cbc', 'mac_update', 'mac_final', 'sha512_init', 'sha512_update', 'sha512_final',

@@ -37,12 +37,12 @@ def checked(result, what):
 
 def des_ctx(e, op, key):
     """A DES ctx keyed with `key`; with op['ramTables'], pointing at a RAM copy of the SP tables
-    (ABI.md: word 396), the copy taken from the blob at the offset native.json gives."""
+    (ABI.md: word 396), the copy taken from the blob at the offset its header gives."""
     ctx, k = e.alloc(400), e.put(key)
     checked(e.call(ENTRY['des_setkey'], ctx, k, len(key)), 'des_setkey')
     if op.get('ramTables'):
-        sp = e.FUNCTIONS['DES_SP']
-        table = e.put(e.blob[sp['offset']:sp['offset'] + sp['size']])
+        at = int.from_bytes(e.blob[12:16], 'little')  # ABI.md: header bytes 12-15
+        table = e.put(e.blob[at:at + 2048])
         e.write(ctx + 396, table.to_bytes(4, 'little'))
     return ctx
 
@@ -118,8 +118,6 @@ def run(e, op):
 def main():
     request = json.load(sys.stdin)
     e = BlobEmulator(open(request['blob'], 'rb').read(), request['loadAddress'], count=False)
-    with open(os.path.join(os.path.dirname(request['blob']), 'native.json')) as f:
-        e.FUNCTIONS = json.load(f)['functions']
     results = []
     for op in request['ops']:
         e.reset_heap()

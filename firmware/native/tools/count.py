@@ -66,7 +66,6 @@ def figure(stats):
 
 def main(out_path):
     blob = open(os.path.join(BLOB_DIR, 'native.bin'), 'rb').read()
-    functions = json.load(open(os.path.join(BLOB_DIR, 'native.json')))['functions']
     e = BlobEmulator(blob, flash_reads=True)
     rnd = random.Random(13)
     data = bytes(rnd.randrange(256) for _ in range(KB))
@@ -92,8 +91,8 @@ def main(out_path):
         buf = e.put(data)
         for ram in (False, True):
             if ram:
-                sp = functions['DES_SP']
-                table = e.put(blob[sp['offset']:sp['offset'] + sp['size']])
+                at = int.from_bytes(blob[12:16], 'little')  # ABI.md: header bytes 12-15
+                table = e.put(blob[at:at + 2048])
                 e.write(ctx + 396, table.to_bytes(4, 'little'))
             suffix = '_ram_tables' if ram else ''
             for flags, way in ((0, 'encrypt'), (1, 'decrypt')):
