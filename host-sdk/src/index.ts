@@ -23,6 +23,14 @@ export {
 export { parseSod, type Sod, type LdsSecurityObject } from './pa/sod.js';
 export { TrustStore, loadTrustStore, importIntoTrustDir, defaultTrustDir } from './pa/trust-store.js';
 export { parseMasterList, type MasterList } from './pa/master-list.js';
+export { parseCrl, type Crl } from './pa/crl.js';
+export { VERDICT_REASONS, type VerdictReason, type VerdictReasonCode } from './pa/verdict-reasons.js';
+export { documentVerdict, missingGroups, type Verdict, type MissingGroup } from './verdict.js';
+export {
+  checkActiveAuthentication, drawChallenge, activeAuthPublicKey, activeAuthHashFromDg14,
+  type ActiveAuthenticationReport, type ActiveAuthenticationInput, type ChipAuthenticity,
+} from './aa/active-authentication.js';
+export { verifyIso9796Scheme1, type Iso9796Result } from './aa/iso9796-2.js';
 
 export { listPorts, findReaders, looksLikeReader, READER_USB_IDS, type ReaderPortInfo } from './transport/discovery.js';
 export { listSysfsPorts } from './transport/sysfs-ports.js';

@@ -41,7 +41,7 @@ export const EXIT_CODE_TABLE: [number, string][] = [
   [EXIT.DEVICE, 'reader not found, port error, unplugged, protocol version mismatch'],
   [EXIT.CARD, 'no passport presented, passport removed during the read, reader silent (timeout)'],
   [EXIT.ACCESS_DENIED, 'access denied: the MRZ does not match this passport'],
-  [EXIT.NOT_VERIFIED, 'read ok but NOT verified (hash mismatch, bad signature, untrusted or no chain)'],
+  [EXIT.NOT_VERIFIED, 'read ok but NOT verified: every verdict reason (the line names its code)'],
   [EXIT.OTHER, 'other device or chip errors'],
   [EXIT.CANCELLED, 'cancelled (Ctrl-C)'],
 ];
