@@ -42,12 +42,14 @@ function picoDeviceBundle(): Promise<string> {
   return deviceBundle;
 }
 
-async function readAnna(native?: 'emulator', bundlePath?: string): Promise<Run> {
+async function readAnna(native?: 'emulator', bundlePath?: string, options: { flatLimit?: number; extendedLength?: boolean } = {}): Promise<Run> {
   const fixture = loadFixture('utopia-anna');
   const clock = new VirtualClock();
   const device = createVirtualDevice({
-    clock, board: loadBoard('pico'), card: newPassport(fixture), bundlePath: bundlePath ?? (await firmwareBundle()), native,
+    clock, board: loadBoard('pico'), card: newPassport(fixture, { extendedLength: options.extendedLength }),
+    bundlePath: bundlePath ?? (await firmwareBundle()), native,
   });
+  device.runtime.nativeCalls.flatLimit = options.flatLimit ?? Infinity;
   const usb: number[] = [];
   device.usb.onData((b) => usb.push(...b));
   const host = new Host(device, clock);
@@ -97,5 +99,18 @@ describe.skipIf(!emulator)('bundled firmware on the native blob (emulated Cortex
     const last = none.messages[none.messages.length - 1];
     expect(last.type).toBe('error');
     expect(none.device.runtime.nativeCalls.total).toBe(0);
+  }, 120_000);
+
+  it('on a fragmented heap (no array above 400 bytes is flat) the seams copy extended-length answers through their stage: same USB bytes', async () => {
+    const fragmented = await readAnna('emulator', undefined, { flatLimit: 400, extendedLength: true });
+    const plain = await readAnna(undefined, undefined, { extendedLength: true });
+    expect(fragmented.device.errors).toEqual([]);
+    const counts = fragmented.device.runtime.nativeCalls.counts;
+    // More decryptions than MAC'd messages: the long answers went through the stage in 256-byte
+    // pieces (flat, one des_cbc call per answer: 16 calls for 30 messages).
+    expect(counts.des_cbc).toBeGreaterThan(counts.mac_final);
+    // Link frames (516+ bytes) are not flat: CRC-16 and COBS fall back to the protocol's TypeScript.
+    expect(counts.crc16 + counts.cobs_encode + counts.cobs_decode).toBe(0);
+    expect(Buffer.from(fragmented.usb).equals(Buffer.from(plain.usb))).toBe(true);
   }, 120_000);
 });

@@ -113,7 +113,7 @@
       return f ? f.address : 0;
     }
     var buf = v instanceof ArrayBuffer ? v : isView(v) ? v.buffer : null;
-    if (!buf || buf.byteLength < FLAT_MIN) return 0;
+    if (!buf || buf.byteLength < FLAT_MIN || buf.byteLength > host.flatLimit()) return 0;
     return bufferAddress(buf) + (isView(v) ? v.byteOffset : 0);
   });
 

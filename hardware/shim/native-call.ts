@@ -88,6 +88,9 @@ export class NativeCalls {
   readonly instructions: Record<string, number> = {};
   /** Names of Storage files written by the firmware or the flash tool. */
   readonly written: string[] = [];
+  /** Larger ArrayBuffers are not flat: a fragmented heap, where Espruino cannot find one free
+   * block for a big array (the firmware must then copy through its stage or use TypeScript). */
+  flatLimit = Infinity;
   private readonly executor: NativeExecutor | null;
   private readonly files: Record<string, Uint8Array>;
 
@@ -118,6 +121,7 @@ export class NativeCalls {
   private bridge(): Record<string, (...args: never[]) => unknown> {
     return {
       initialFiles: () => Object.entries(this.files).flatMap(([name, bytes]) => [name, String.fromCharCode(...bytes)]),
+      flatLimit: () => this.flatLimit,
       storageChanged: (name: string) => {
         this.written.push(name);
       },
