@@ -3,8 +3,10 @@
 //        [--vpcd <port>] [--bundle <firmware.js>]
 // First line on stdout: `serial: /dev/pts/N`, second: `pid: N`, the process that takes SIGUSR1
 // (under `tsx` that is not the pid you started: tsx relays only SIGINT/SIGTERM to its child).
-// Runs until SIGINT/SIGTERM. The passport starts on the reader; 'r' removes it and 'p' places it
-// again (stdin a TTY), SIGUSR1 toggles it.
+// Runs until SIGINT, SIGTERM or SIGHUP, or until whoever started it is gone (killed outright:
+// parent-watch.ts); then it closes the pty (and socat, where socat made it) and exits 0.
+// The passport starts on the reader; 'r' removes it and 'p' places it again (stdin a TTY),
+// SIGUSR1 toggles it.
 // --vpcd <port>: the card is an external emulator (vicc) connecting to this TCP port instead.
 
 import { existsSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { VirtualPassport } from '../sim/passport/virtual-passport';
 import { loadFixture } from '../fixtures/index';
 import { VpcdCard } from '../sim/vpcd-card';
 import { createVirtualDevice, ensureFirmwareBundle, serveOnPty } from '../sim/virtual-device';
+import { watchParent } from './parent-watch';
 
 export interface SimulateArgs {
   document: string;
@@ -101,6 +104,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  process.on('SIGHUP', shutdown);
+  watchParent(() => {
+    process.stderr.write('simulate: the process that started it is gone; closing\n');
+    void shutdown();
+  });
   process.on('SIGUSR1', () => place(!placed));
   if (process.stdin.isTTY) {
     process.stdin.setRawMode(true);

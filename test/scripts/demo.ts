@@ -6,6 +6,7 @@
 //   npm start [-- --document utopia-jp2] [-- --board pico-i2c] [-- --out DIR]  (default out/<document>)
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
 import { createInterface } from 'node:readline';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,11 +27,27 @@ const { values } = parseArgs({
 const fixture = loadFixture(values.document!);
 const outDir = values.out ? resolve(values.out) : join(root, 'out', fixture.name);
 
+// Our children (the virtual reader, the CLI) end with us: on a signal they are stopped first; if
+// we are killed outright, simulate notices (parent-watch) and the CLI sees its port hang up.
+const children = new Set<ChildProcess>();
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    const exits = [...children].map((c) => new Promise((r) => c.once('exit', r)));
+    for (const c of children) c.kill('SIGTERM');
+    void Promise.all(exits).then(() => process.exit(128 + constants.signals[signal]));
+  });
+}
+
 function startVirtualReader(): Promise<{ child: ChildProcess; path: string }> {
-  const child = spawn(process.execPath, [...SOURCE_NODE_ARGS, join(root, 'hardware/bin/simulate.ts'), '--document', fixture.name, '--board', values.board!], {
+  const child = track(spawn(process.execPath, [...SOURCE_NODE_ARGS, join(root, 'hardware/bin/simulate.ts'), '--document', fixture.name, '--board', values.board!], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  }));
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', (line) => {
@@ -48,13 +65,13 @@ async function main(): Promise<number> {
   console.log(`Virtual reader on ${reader.path}\n`);
   // The sample's MRZ stands in for what the officer types or scans from the data page.
   const { documentNumber, dateOfBirth, dateOfExpiry } = fixture.bac;
-  const cli = spawn(process.execPath, [
+  const cli = track(spawn(process.execPath, [
     ...SOURCE_NODE_ARGS, join(root, 'host-sdk/bin/passport-reader.mjs'), 'read',
     '--port', reader.path,
     '--mrz', `${documentNumber} ${dateOfBirth} ${dateOfExpiry}`,
     '--trust', join(root, 'hardware/fixtures', fixture.name, 'csca.pem'),
     '--out', outDir,
-  ], { cwd: root, stdio: 'inherit' });
+  ], { cwd: root, stdio: 'inherit' }));
   const code: number = await new Promise((r) => cli.once('exit', (c, signal) => r(c ?? (signal ? 128 : 1))));
   reader.child.kill('SIGTERM');
   await new Promise((r) => reader.child.once('exit', r));
