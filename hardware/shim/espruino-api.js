@@ -5,6 +5,8 @@
 // JavaScript subset the firmware uses. See espruino-runtime.ts for the host side.
 /* eslint-disable @typescript-eslint/no-unused-expressions -- the file is one function expression, evaluated for its value */
 (function (g, native) {
+  // Taken now: the lockdown (strict-context.ts) removes what Espruino lacks, ArrayBuffer.isView too.
+  var isView = ArrayBuffer.isView;
   var hasOwn = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
   var define = function (o, name, value) {
     Object.defineProperty(o, name, { value: value, writable: true, configurable: true, enumerable: false });
@@ -20,7 +22,7 @@
       return;
     }
     if (v instanceof ArrayBuffer) v = new Uint8Array(v);
-    if (Array.isArray(v) || ArrayBuffer.isView(v)) {
+    if (Array.isArray(v) || isView(v)) {
       for (var j = 0; j < v.length; j++) appendBytes(out, v[j]);
       return;
     }
@@ -223,11 +225,6 @@
       }
     }
   }
-  Object.defineProperty(g, '__espruinoShimDispatch__', { value: dispatch, enumerable: false, configurable: false, writable: false });
-  Object.defineProperty(g, '__espruinoShimRun__', {
-    value: function () { dispatch(native.arg(0), native.arg(1), native.arg(2), native.arg(3), native.arg(4)); },
-    enumerable: false, configurable: false, writable: false,
-  });
 
   // ---- timers (Espruino: ids are integers, clear of an unknown id throws) ----
   function addTimer(fn, ms, recur, args) {
@@ -433,7 +430,7 @@
     if (typeof v === 'string') return JSON.stringify(v);
     if (v instanceof PinClass) return v.__name;
     if (typeof v === 'function') return 'function () { ... }';
-    if (ArrayBuffer.isView(v)) return 'new ' + v.constructor.name + '([' + Array.prototype.join.call(v, ', ') + '])';
+    if (isView(v)) return 'new ' + Object.prototype.toString.call(v).slice(8, -1) + '([' + Array.prototype.join.call(v, ', ') + '])';
     var j;
     try {
       j = JSON.stringify(v);
@@ -527,4 +524,7 @@
     }
     throw new Error('Module ' + name + ' not found');
   });
+
+  // The idle loop's entry: handed to the host, never a global the firmware could see.
+  return dispatch;
 });

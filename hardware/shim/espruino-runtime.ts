@@ -15,6 +15,7 @@ import { boardProfile, type BoardProfile } from './board-profiles';
 import type { NativeCalls } from './native-call';
 import { nativeCallsFor } from './native-emulator';
 import type { I2cPeer, InputLine, SpiPeer, UartPeer } from './peers';
+import { withoutHoisting } from './no-hoisting';
 import { lockDown } from './strict-context';
 
 const API_SOURCE = readFileSync(new URL('./espruino-api.js', import.meta.url), 'utf8');
@@ -93,10 +94,12 @@ export class EspruinoRuntime {
 
   private clock: Clock;
   private context: vm.Context;
-  private runScript: vm.Script;
+  /** The idle loop's entry, inside the context: reachable from here only, not a global. */
+  private dispatch: (...args: EventArgs) => void;
+  /** Evaluated after each event: V8 runs the context's microtasks (promise callbacks) then. */
+  private drainScript = new vm.Script('void 0', { filename: 'espruino-idle-loop' });
   private busyUntil = 0;
   private stopped = false;
-  private eventArgs: EventArgs = ['none'];
   private consoleDevice = 'USB';
   private replLine = '';
   private errorFlags = new Set<string>();
@@ -138,12 +141,11 @@ export class EspruinoRuntime {
     };
 
     this.context = vm.createContext({}, { name: 'espruino', codeGeneration: { strings: true, wasm: false }, microtaskMode: 'afterEvaluate' });
-    const install = vm.runInContext(API_SOURCE, this.context, { filename: 'espruino-api.js' }) as (g: unknown, n: unknown) => void;
-    install(vm.runInContext('this', this.context), this.native());
+    const install = vm.runInContext(API_SOURCE, this.context, { filename: 'espruino-api.js' }) as (g: unknown, n: unknown) => (...args: EventArgs) => void;
+    this.dispatch = install(vm.runInContext('this', this.context), this.native());
     this.nativeCalls = nativeCallsFor(options.native);
     this.nativeCalls.install(this.context);
-    lockDown(this.context, this.profile.pins);
-    this.runScript = new vm.Script('__espruinoShimRun__()', { filename: 'espruino-idle-loop' });
+    lockDown(this.context, this.profile.id);
   }
 
   // ---------------------------------------------------------------- host-facing API
@@ -162,7 +164,7 @@ export class EspruinoRuntime {
   /** Evaluates code in the context now (e.g. `Firmware.start({...})`). */
   evaluate(code: string, filename = 'eval.js'): unknown {
     try {
-      return vm.runInContext(code, this.context, { filename });
+      return vm.runInContext(withoutHoisting(code), this.context, { filename });
     } catch (e) {
       const err = this.recordError(e);
       throw Object.assign(new Error(`uncaught ${err.name} in ${filename}: ${err.message}`), { code: 'uncaught', cause: err });
@@ -207,12 +209,12 @@ export class EspruinoRuntime {
       this.clock.setTimeout(() => this.deliver(args), wait);
       return;
     }
-    this.eventArgs = args;
     try {
-      this.runScript.runInContext(this.context);
+      this.dispatch(...args);
     } catch (e) {
       this.recordError(e);
     }
+    this.drainScript.runInContext(this.context);
   }
 
   /** Schedules an event as its own clock event (never synchronously). */
@@ -399,7 +401,6 @@ export class EspruinoRuntime {
       hashNames: () => p.hashes.join(','),
       now: () => this.now(),
       busy: (ms: number) => this.busy(ms),
-      arg: (i: number) => this.eventArgs[i],
       uncaught: (name: string, message: string, stack: string) => {
         this.recordError({ name, message, stack });
       },
