@@ -8,6 +8,10 @@ import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** Processes still open: closed (FIFO directory removed) when Node exits without close(). */
+const open = new Set<SyncLineProcess>();
+let exitHook = false;
+
 export class SyncLineProcess {
   private readonly child: ChildProcess;
   private readonly dir: string;
@@ -32,6 +36,13 @@ export class SyncLineProcess {
     this.child.unref();
     this.out = openSync(req, 'w');
     this.in = openSync(res, 'r');
+    open.add(this);
+    if (!exitHook) {
+      exitHook = true;
+      process.once('exit', () => {
+        for (const p of open) p.close();
+      });
+    }
   }
 
   /** Sends one line, waits for and returns the next line. */
@@ -62,6 +73,7 @@ export class SyncLineProcess {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    open.delete(this);
     closeSync(this.out); // EOF on the child's stdin: it exits
     closeSync(this.in);
     this.child.kill();
