@@ -6,9 +6,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { encodeMessage, MessageDecoder, PROTOCOL_VERSION, type ReceivedMessage } from '@epassport/protocol';
-import { hasSocat } from '../sim/pty';
 import { testFirmwareFile } from '../sim/test-firmware';
 import { parseSimulateArgs } from './simulate';
+import { requireTool } from '../../test/support/requires-tool';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -23,7 +23,7 @@ describe('simulate arguments', () => {
   });
 });
 
-describe.skipIf(!hasSocat())('simulate CLI on a pseudo-terminal', () => {
+describe.skipIf(!requireTool('pty', 'simulate.ts on a pty'))('simulate CLI on a pseudo-terminal', () => {
   it('prints serial: /dev/pts/N first and answers hello there', async () => {
     const bundle = await testFirmwareFile();
     const child = spawn(process.execPath, ['--conditions=@epassport/source', '--import', 'tsx', join(root, 'hardware/bin/simulate.ts'), '--document', 'none', '--board', 'pico', '--bundle', bundle], {

@@ -7,10 +7,12 @@ import { crc16 } from '@epassport/protocol';
 import { VirtualClock } from '../sim/clock';
 import { EspruinoRuntime } from './espruino-runtime';
 import { emulatorMissing } from './native-emulator';
+import { requireTool, TOOLS } from '../../test/support/requires-tool';
 
-const missing = emulatorMissing();
-if (missing && process.env.CI) throw new Error(`native shim tests cannot run under CI: ${missing}`);
-if (missing) console.warn(`SKIPPED native shim tests on the emulator: ${missing}`);
+const emulator = requireTool(
+  { name: 'Cortex-M4 emulator', install: TOOLS['python3-unicorn'].install, problem: () => emulatorMissing() ?? TOOLS['python3-unicorn'].problem() },
+  'E.nativeCall in the shim on the emulated Cortex-M4',
+);
 
 const SIG = "'int(int,int,int,int)'";
 const BLOB = "require('Storage').read('native')";
@@ -46,7 +48,7 @@ describe('shim memory model and Storage (no emulator)', () => {
   });
 });
 
-describe.skipIf(!!missing)('E.nativeCall on the emulated Cortex-M4', () => {
+describe.skipIf(!emulator)('E.nativeCall on the emulated Cortex-M4', () => {
   const rt = new EspruinoRuntime({ clock: new VirtualClock(), native: 'emulator' });
   const call = (entry: number, body: string): unknown =>
     rt.evaluate(`(function () { var f = E.nativeCall(${16 + 4 * entry} | 1, ${SIG}, ${BLOB}); ${body} })()`);

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import { loadFixture } from '@epassport/hardware/fixtures/index';
 import { expectVerifiedOutDir } from '../support/expect-read';
-import { skipWithoutPty, stopAll } from '../support/processes';
+import { stopAll } from '../support/processes';
+import { requireTool } from '../support/requires-tool';
 import { cscaPath, mrzOf, READ_TIMEOUT_MS, runCli, startSimulator } from '../support/virtual-reader';
 
 let work: string;
@@ -27,7 +28,7 @@ function readArgs(path: string, document: string, out: string): string[] {
   return ['read', '--port', path, '--mrz', mrzOf(loadFixture(document)), '--trust', cscaPath(document), '--out', out];
 }
 
-describe.skipIf(skipWithoutPty()).concurrent('passport-reader read against simulate.ts on a pty', () => {
+describe.skipIf(!requireTool(['pty', 'openssl'], 'e2e: the CLI reading over HSU, I2C and SPI, and the JPEG 2000 sample')).concurrent('passport-reader read against simulate.ts on a pty', () => {
   for (const board of ['pico', 'pico-i2c', 'pico-spi']) {
     it(`reads, verifies and saves utopia-anna over ${board}`, async () => {
       const sim = await startSimulator('utopia-anna', board);

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadFixture } from '@epassport/hardware/fixtures/index';
 import { expectVerifiedOutDir } from '../support/expect-read';
-import { descendants, skipWithoutPty, stopAll, waitUntilGone } from '../support/processes';
+import { descendants, stopAll, waitUntilGone } from '../support/processes';
+import { requireTool } from '../support/requires-tool';
 import { cscaPath, mrzOf, READ_TIMEOUT_MS, runCli, startSimulator, type CliRun, type Simulator } from '../support/virtual-reader';
 
 const DOCUMENT = 'utopia-anna';
@@ -55,7 +56,7 @@ function useSimulator(board: string) {
   return { sim: () => sim, cli, read, expectVerifiedRead };
 }
 
-describe.skipIf(skipWithoutPty())('passport-reader failure paths against simulate.ts', () => {
+describe.skipIf(!requireTool(['pty', 'openssl'], 'e2e: the CLI failure paths (wrong MRZ, SIGINT, card taken away)'))('passport-reader failure paths against simulate.ts', () => {
   // Each group is `concurrent` with its siblings, its own tests `sequential` (one reader each).
   afterAll(stopAll);
 

@@ -6,9 +6,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { canOpenPseudoTerminal } from '@epassport/hardware/sim/pty';
 import { expectVerifiedOutDir } from '../support/expect-read';
 import { descendants, spawnTracked, stopAll, waitUntilGone } from '../support/processes';
+import { requireTool } from '../support/requires-tool';
 import { READ_TIMEOUT_MS, ROOT } from '../support/virtual-reader';
 
 const work = mkdtempSync(join(tmpdir(), 'e2e-demo-'));
@@ -38,7 +38,7 @@ function pathWithout(missing: string): string {
   return bin;
 }
 
-describe.skipIf(!canOpenPseudoTerminal())('npm start', () => {
+describe.skipIf(!requireTool(['pty', 'openssl'], 'e2e: npm start (demo.ts)'))('npm start', () => {
   it('reads the sample passport with no socat on PATH: exit 0, VERIFIED, files and face saved', async () => {
     const out = join(work, 'out');
     const PATH = pathWithout('socat');

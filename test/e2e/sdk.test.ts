@@ -9,7 +9,7 @@ import { isReaderError, PassportReader, type PassportDocument, type ReadEvent, t
 import { VirtualPassport } from '@epassport/hardware/sim/passport/virtual-passport';
 import { loadFixture } from '@epassport/hardware/fixtures/index';
 import { expectVerifiedDocument } from '../support/expect-read';
-import { skipWithoutPty } from '../support/processes';
+import { requireTool } from '../support/requires-tool';
 import { closeInProcessReaders, cscaPath, READ_TIMEOUT_MS, startInProcessReader, type InProcessReader } from '../support/virtual-reader';
 
 const DOCUMENT = 'utopia-anna';
@@ -34,7 +34,7 @@ async function verifiedRead(reader: PassportReader, onProgress?: (e: ReadEvent) 
   return doc;
 }
 
-describe.skipIf(skipWithoutPty())('PassportReader against the in-process virtual reader on a pty', () => {
+describe.skipIf(!requireTool(['pty', 'openssl'], 'e2e: the SDK against the in-process reader'))('PassportReader against the in-process virtual reader on a pty', () => {
   afterAll(closeInProcessReaders); // whatever a failed test left open
   // The two groups run at the same time (vitest runs files one after another on 2 cores, and a
   // read mostly waits on the pty); the first group's tests share one reader, one after another.

@@ -28,7 +28,6 @@ import { loadFixture, fixturePath, type Fixture } from '@epassport/hardware/fixt
 import { RealClock } from '@epassport/hardware/sim/clock';
 import { VirtualPassport } from '@epassport/hardware/sim/passport/virtual-passport';
 import type { PassportOptions } from '@epassport/hardware/sim/passport/passport-options';
-import { hasSocat } from '@epassport/hardware/sim/pty';
 import { createVirtualDevice, serveOnPty, type PtyServer, type VirtualDevice } from '@epassport/hardware/sim/virtual-device';
 import { run } from '@epassport/host-sdk/cli';
 import { PassportReader } from '@epassport/host-sdk/passport-reader';
@@ -38,6 +37,7 @@ import { isFinal } from '../faults/fault-host';
 import { buildReader } from '../faults/run-scenario';
 import { seededRandom } from '../faults/seeded-random';
 import { bacKeys, findSecrets, secretsOf, withoutIdentityBlock, type Secret } from './personal-data';
+import { requireTool } from '../support/requires-tool';
 
 const anna = loadFixture('utopia-anna');
 const other = loadFixture('utopia-long-name');
@@ -71,9 +71,7 @@ function keyedPassport(fixture: Fixture, options: PassportOptions, keys: Uint8Ar
   return p;
 }
 
-const runPty = hasSocat() ? describe : describe.skip;
-
-runPty('privacy: nothing personal in what the CLI, the SDK and the firmware print', () => {
+describe.skipIf(!requireTool('pty', 'the privacy scan of what the CLI, the SDK and the firmware print'))('privacy: nothing personal in what the CLI, the SDK and the firmware print', () => {
   let device: VirtualDevice;
   let server: PtyServer;
   let trustFile: string;

@@ -6,7 +6,6 @@
 import { spawn, execFileSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { hasSocat } from '@epassport/hardware/sim/pty';
 
 export interface Exit {
   code: number | null;
@@ -172,10 +171,4 @@ export function socatPids(): number[] {
   } catch {
     return []; // pgrep exits 1 when none match
   }
-}
-
-/** The e2e tests need Debian's socat for the pseudo-terminal. Without it they are skipped on a
- * developer's machine, but in CI (CI=true) they run and fail: a missing socat must not pass. */
-export function skipWithoutPty(): boolean {
-  return !hasSocat() && !process.env.CI;
 }

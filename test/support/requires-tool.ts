@@ -9,7 +9,7 @@
 //
 //   import { requireTool } from '<relative path>/test/support/requires-tool';
 //
-//   describe.skipIf(!requireTool('socat', 'the CLI over a real pty'))('...', () => { ... });
+//   describe.skipIf(!requireTool('pty', 'the CLI over a real pty'))('...', () => { ... });
 //   it.skipIf(!requireTool(['openssl'], 'EF.SOD checked by openssl cms -verify'))('...', ...);
 //
 //   // a check of your own (a tool that must also run, a build variant...):
@@ -24,6 +24,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { canOpenPseudoTerminal } from '@epassport/hardware/sim/pty';
 
 export interface Tool {
   /** What is missing, as a person would name it (e.g. `socat`, `firmware bundle`). */
@@ -66,11 +67,17 @@ function executable(path: string): string | null {
 }
 
 export type ToolName =
-  | 'socat' | 'openssl' | 'nfc-list' | 'pn53x-tamashell'
+  | 'pty' | 'socat' | 'openssl' | 'nfc-list' | 'pn53x-tamashell'
   | 'firmware-bundle' | 'espruino' | 'arm-none-eabi-gcc' | 'python3-unicorn';
 
 /** Everything a test may need from outside node_modules. */
 export const TOOLS: Record<ToolName, Tool> = {
+  // hardware/sim/pty.ts: openpty from node-pty (an npm dependency), socat where node-pty has no binary.
+  pty: {
+    name: 'a pseudo-terminal',
+    install: 'npm ci (@lydell/node-pty), or apt-get install socat',
+    problem: () => (canOpenPseudoTerminal() ? null : 'node-pty has no binary for this platform and socat is not installed'),
+  },
   socat: { name: 'socat', install: 'apt-get install socat', problem: () => onPath('socat') },
   openssl: { name: 'openssl', install: 'apt-get install openssl', problem: () => onPath('openssl') ?? runs('openssl', ['version']) },
   'nfc-list': { name: 'nfc-list (libnfc)', install: 'apt-get install libnfc-bin', problem: () => onPath('nfc-list') },

@@ -5,7 +5,8 @@ import jpeg from 'jpeg-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCsca, createDocument, createMasterList, tamper } from './index';
 import { ldsSecurityObject, sha256, unwrapSod } from './sod';
-import { hasOpenssl, opensslVerifyCms } from './openssl-cms';
+import { opensslVerifyCms } from './openssl-cms';
+import { requireTool } from '../../../test/support/requires-tool';
 import { loadOpenJpeg } from './face-image';
 import { EF, type Csca, type GeneratedDocument, type Person, type SignatureKind } from './types';
 
@@ -14,8 +15,7 @@ const PERSON: Person = {
   nationality: 'UTO', dateOfBirth: '900101', sex: 'F', dateOfExpiry: '341231',
 };
 
-const OPENSSL = hasOpenssl();
-if (!OPENSSL) console.log('openssl not found: skipping the openssl cms -verify tests');
+const OPENSSL = requireTool('openssl', 'generated documents and master lists verified by openssl cms -verify');
 
 function dgMap(doc: GeneratedDocument): Map<number, Uint8Array> {
   const m = new Map<number, Uint8Array>();

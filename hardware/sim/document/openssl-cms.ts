@@ -6,14 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toPem } from './pki';
 
-export function hasOpenssl(): boolean {
-  try {
-    return spawnSync('openssl', ['version'], { encoding: 'utf8' }).status === 0;
-  } catch {
-    return false;
-  }
-}
-
 export interface CmsVerification {
   ok: boolean;
   /** The verified eContent (empty when verification failed). */

@@ -4,26 +4,16 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { statSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hasSocat } from '../pty';
 import { servePn532OnPty, type PtyPn532 } from './serve-pty';
 import { EchoCard, EmrtdStubCard, TypeBStubCard } from '../test-cards';
 import type { Card } from '../card';
+import { requireTool } from '../../../test/support/requires-tool';
 
-function onPath(tool: string): boolean {
-  return (process.env.PATH ?? '').split(':').some((p) => {
-    try {
-      return statSync(join(p, tool)).isFile();
-    } catch {
-      return false;
-    }
-  });
-}
-
-const missing = ['socat', 'nfc-list', 'pn53x-tamashell'].filter((t) => (t === 'socat' ? !hasSocat() : !onPath(t)));
-if (missing.length) console.log(`libnfc conformance tests skipped: ${missing.join(', ')} not installed (apt-get install socat libnfc-bin libnfc-pn53x-examples)`);
+const withNfcList = requireTool(['pty', 'nfc-list'], 'libnfc nfc-list against the simulated PN532');
+const withTamashell = requireTool(['pty', 'nfc-list', 'pn53x-tamashell'], 'libnfc pn53x-tamashell against the simulated PN532');
 
 /** Runs a libnfc tool against the pty; killed (SIGKILL) if it outlives `timeoutMs`. */
 function run(tool: string, args: string[], path: string, timeoutMs = 30_000, logLevel = '0'): Promise<{ code: number | null; out: string }> {
@@ -51,7 +41,7 @@ afterEach(async () => {
   served = null;
 });
 
-describe.skipIf(missing.includes('socat') || missing.includes('nfc-list'))('libnfc nfc-list against the simulated PN532', () => {
+describe.skipIf(!withNfcList)('libnfc nfc-list against the simulated PN532', () => {
   it('lists the type A card with its ATS', { timeout: 60_000 }, async () => {
     const { path, sim } = await serve(new EmrtdStubCard());
     const r = await run('nfc-list', [], path);
@@ -84,7 +74,7 @@ describe.skipIf(missing.includes('socat') || missing.includes('nfc-list'))('libn
   });
 });
 
-describe.skipIf(missing.length > 0)('libnfc pn53x-tamashell against the simulated PN532', () => {
+describe.skipIf(!withTamashell)('libnfc pn53x-tamashell against the simulated PN532', () => {
   it('selects the eMRTD application through InDataExchange and gets 90 00', { timeout: 60_000 }, async () => {
     const { path } = await serve(new EmrtdStubCard());
     const dir = mkdtempSync(join(tmpdir(), 'tamashell-'));

@@ -2,11 +2,12 @@
 // other end: the path a USB CDC reader takes, minus the USB.
 
 import { describe, expect, it, beforeAll } from 'vitest';
-import { hasSocat, openPseudoTerminal } from '@epassport/hardware/sim/pty';
+import { openPseudoTerminal } from '@epassport/hardware/sim/pty';
 import { createCsca, createDocument, type GeneratedDocument } from '@epassport/hardware/sim/document/index';
 import { PassportReader } from '../passport-reader';
 import { TrustStore } from '../pa/trust-store';
 import { FakeDevice } from '../../test/support/fake-device';
+import { requireTool } from '../../../test/support/requires-tool';
 
 const person = {
   issuingState: 'UTO', surname: 'ERIKSSON', givenNames: 'ANNA MARIA', documentNumber: 'L898902C3',
@@ -30,7 +31,7 @@ async function deviceOnPty(options: Partial<ConstructorParameters<typeof FakeDev
   return { pty, device };
 }
 
-describe.skipIf(!hasSocat())('serial transport on a pseudo-terminal', () => {
+describe.skipIf(!requireTool('pty', 'the SDK on serialport\'s own binding over a pty'))('serial transport on a pseudo-terminal', () => {
   it('reads and verifies a document through serialport\'s own binding', async () => {
     const { pty } = await deviceOnPty();
     try {
