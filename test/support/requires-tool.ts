@@ -24,7 +24,9 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { canOpenPseudoTerminal } from '@epassport/hardware/sim/pty';
+// Relative, not the package name: vitest.config.ts imports this file, and its loader runs
+// workspace packages as plain Node (no TypeScript); relative imports it bundles.
+import { canOpenPseudoTerminal } from '../../hardware/sim/pty';
 
 export interface Tool {
   /** What is missing, as a person would name it (e.g. `socat`, `firmware bundle`). */
