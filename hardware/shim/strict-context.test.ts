@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { interpreterAvailable, interpreterPath } from '../../firmware/tools/member-table/run-probe';
+import { requireTool } from '../../test/support/requires-tool';
+import { interpreterPath } from '../../firmware/tools/member-table/run-probe';
 import { VirtualClock } from '../sim/clock';
 import { EspruinoRuntime } from './espruino-runtime';
 import { visibleGlobals } from './strict-context';
@@ -95,9 +96,7 @@ describe('no hoisting of function declarations, as on the device', () => {
     expect(rt.evaluate('r')).toBe(5);
   });
 
-  const present = interpreterAvailable();
-  if (!present && process.env.CI) it('needs the Espruino interpreter', () => expect.fail(`${interpreterPath()} is missing (CI=1)`));
-  else if (!present) console.warn(`SKIPPED: hoisting on the real interpreter: ${interpreterPath()} not found`);
+  const present = requireTool('espruino', 'hoisting on the real interpreter');
   it.runIf(present)('the real interpreter: the same programs fail and pass alike', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hoist-'));
     const run = (src: string) => {

@@ -1,17 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { deriveBoard, TABLE_BOARDS } from './derive';
-import { interpreterAvailable, interpreterPath, runProbe, v8Names } from './run-probe';
+import { requireTool } from '../../../test/support/requires-tool';
+import { runProbe, v8Names } from './run-probe';
 import { readTable } from './table-file';
 
 const table = readTable();
 
 describe('the committed member table', () => {
-  const present = interpreterAvailable();
-  if (!present) {
-    // CI must have the interpreter; elsewhere say loudly what was not checked.
-    if (process.env.CI) it('needs the Espruino interpreter', () => expect.fail(`${interpreterPath()} is missing (CI=1)`));
-    else console.warn(`SKIPPED: member table vs interpreter: ${interpreterPath()} not found`);
-  }
+  // CI must have the interpreter (the file fails there without it); elsewhere a counted skip.
+  const present = requireTool('espruino', 'the member table against a fresh probe of the interpreter');
   it.runIf(present)('equals a fresh probe of the interpreter', { timeout: 60_000 }, () => {
     const candidates = new Set(v8Names());
     for (const b of Object.values(table.source.boards)) for (const names of Object.values(b.tables)) names.forEach((n) => candidates.add(n));
