@@ -1,6 +1,6 @@
 import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
-import { SKIP_MARKER } from './test/support/requires-tool';
+import { SKIP_MARKER } from './test/support/skip-marker';
 
 // Workspace packages resolve to their TypeScript sources (the "@epassport/source" export
 // condition); the published packages' dist/ is for consumers and the pack test.

@@ -24,9 +24,8 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-// Relative, not the package name: vitest.config.ts imports this file, and its loader runs
-// workspace packages as plain Node (no TypeScript); relative imports it bundles.
 import { canOpenPseudoTerminal } from '../../hardware/sim/pty';
+import { SKIP_MARKER } from './skip-marker';
 
 export interface Tool {
   /** What is missing, as a person would name it (e.g. `socat`, `firmware bundle`). */
@@ -38,9 +37,6 @@ export interface Tool {
 }
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
-
-/** Every skip line starts so; summary-reporter.ts collects and counts those lines. */
-export const SKIP_MARKER = 'SKIPPED (tool missing): ';
 
 function onPath(command: string): string | null {
   for (const dir of (process.env.PATH ?? '').split(':')) {

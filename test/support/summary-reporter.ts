@@ -7,7 +7,7 @@ import { relative } from 'node:path';
 import type { File } from '@vitest/runner';
 import type { UserConsoleLog } from 'vitest';
 import type { Reporter, Vitest } from 'vitest/node';
-import { SKIP_MARKER } from './requires-tool';
+import { SKIP_MARKER } from './skip-marker';
 
 export default class SummaryReporter implements Reporter {
   private root = process.cwd();

@@ -1,0 +1,4 @@
+// The first words of every line requireTool prints for a skip (requires-tool.ts); the summary
+// reporter collects those lines and vitest.config.ts keeps the default reporter from printing
+// them twice. A file of its own, without imports: the vitest config loads it with plain Node.
+export const SKIP_MARKER = 'SKIPPED (tool missing): ';
