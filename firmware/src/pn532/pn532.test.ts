@@ -65,6 +65,25 @@ describe.each(BUSES)('PN532 driver over $bus (irq $irq)', ({ bus, irq }) => {
     expect(card.apdus).toHaveLength(1);
   });
 
+  it('starts the set-up over when the chip is reset in the middle of it (it then takes only SAMConfiguration)', () => {
+    // The fault matrix's pn532-reset-mid-command seed 2145680109 on pico-spi: a reset right after
+    // the ACK of GetFirmwareVersion; the driver resent GetFirmwareVersion, which the chip in
+    // LowVbat ignores, and the read ended pn532-silent.
+    const w = wire(bus, { card: new EchoCard(), irq });
+    let result: Array<IcaoError | null> | null = null;
+    w.pn532.begin((err) => {
+      result = [err];
+    });
+    w.clock.runUntil(() => w.sim.stats.acks >= 1, 1000); // SAMConfiguration ACKed
+    w.sim.faults.resetDuringNextCommand(0); // GetFirmwareVersion comes next
+    w.clock.runUntil(() => result !== null, 10_000);
+    expect(result).toEqual([null]);
+    expect(w.pn532.firmware).toBe(0x32010607);
+    const [err, t] = run<[IcaoError | null, Target | null]>(w.clock, (done) => w.pn532.listPassiveTarget(false, done));
+    expect(err).toBeNull();
+    expect(t).not.toBeNull();
+  });
+
   it('reassembles a 402-byte R-APDU from MI parts', () => {
     const w = wire(bus, { card: new EchoCard(), irq });
     connect(w);

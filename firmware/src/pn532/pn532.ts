@@ -310,20 +310,26 @@ export class Pn532 implements ApduChannel {
   /**
    * Wakes the chip and brings it to a known state: SAMConfiguration (normal mode), firmware check
    * (IC 0x32), ISO-DEP parameters, RF retries and timings, field on; on HSU then the fast baud.
-   * When the chip stays silent at one HSU speed, the other (base / fast) is tried once.
+   * When the chip stays silent, the set-up starts over once (at the other speed on HSU).
    */
   begin(callback: DoneCallback): void {
     this._asleep = true;
     this.target = null;
     this._setup(0, (err) => {
-      const io = this._io;
-      if (err && err.code === 'pn532-silent' && io.setBaud && this._fastBaud && this._baseBaud && this._fastBaud !== this._baseBaud) {
-        io.setBaud(io.baud === this._baseBaud ? this._fastBaud : this._baseBaud);
-        this._asleep = true;
-        this._setup(0, callback);
+      if (!err || err.code !== 'pn532-silent') {
+        callback(err);
         return;
       }
-      callback(err);
+      // Silent at some step: the chip may have been reset on the way (RSTPD_N, a brown-out). It
+      // is then in LowVbat, where it takes nothing but SAMConfiguration, so resending the step
+      // cannot help: the set-up starts over once, woken. On HSU a reset also means the base
+      // speed, and a chip silent from the start may be at the other one: that speed is tried.
+      const io = this._io;
+      if (io.setBaud && this._fastBaud && this._baseBaud && this._fastBaud !== this._baseBaud) {
+        io.setBaud(io.baud === this._baseBaud ? this._fastBaud : this._baseBaud);
+      }
+      this._asleep = true;
+      this._setup(0, callback);
     });
   }
 
