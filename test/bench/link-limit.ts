@@ -10,12 +10,11 @@
 // two add. USB is not added: the firmware forwards each block to the host while the next READ
 // BINARY runs, so USB time overlaps (the virtual device's USB carries 1 byte/µs; see README).
 
-export const FC_HZ = 13_560_000;
+import { etuMicros } from '@epassport/hardware/sim/pn532/rf-timing';
 
-/** µs on air for one type A byte at `rate` kbit/s. */
+/** µs on air for one type A byte at `rate` kbit/s (the etu of the simulator's RF model). */
 export function airMicrosPerByte(rate: 106 | 212 | 424): number {
-  const etu = ((128 * 106) / rate / FC_HZ) * 1e6;
-  return 9 * etu;
+  return 9 * etuMicros(rate);
 }
 
 /** Link limit in ms for `fileBytes` at RF `rate` with `busMicros` µs per byte on the host bus. */

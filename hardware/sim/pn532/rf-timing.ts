@@ -1,6 +1,7 @@
 // Time on the air between the PN532 and a card, per ISO/IEC 14443-2/-3/-4. All durations in
 // microseconds. Formulas and their approximations are listed in README.md ("RF timing").
 
+/** The carrier frequency fc, 13.56 MHz (ISO/IEC 14443-2). */
 export const FC_HZ = 13_560_000;
 
 export type BitRate = 106 | 212 | 424;
