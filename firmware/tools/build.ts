@@ -4,8 +4,8 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundle, FIRMWARE_ENTRY, FIRMWARE_SIZE_LIMIT } from './bundler';
-import { deviceBundles } from './device-bundles';
+import { bundle, FIRMWARE_ENTRY, FIRMWARE_SIZE_LIMIT, type BundleOptions } from './bundler';
+import { deviceBundles, deviceOptions } from './device-bundles';
 import { checkBundle, formatViolations } from './espruino-gate';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -14,13 +14,13 @@ const dist = join(firmwareDir, 'dist');
 
 async function main(): Promise<void> {
   mkdirSync(dist, { recursive: true });
-  const targets = [
+  const targets: Array<{ entry: string; out: string; globalName: string; limit?: number; device?: BundleOptions }> = [
     { entry: join(firmwareDir, 'src/main.ts'), out: join(dist, 'firmware.js'), limit: FIRMWARE_SIZE_LIMIT, globalName: 'Firmware' },
     { entry: join(firmwareDir, '../protocol/src/index.ts'), out: join(dist, 'protocol.js'), globalName: 'Protocol' },
     // Checks run on the real interpreter and under Node (test/real-interpreter/self-test.test.ts).
     { entry: join(firmwareDir, 'src/self-test.ts'), out: join(dist, 'self-test.js'), globalName: 'SelfTest' },
     // What a board stores: one bundle per board file (device-bundles.ts; budget: board-budgets.ts).
-    ...deviceBundles().map((b) => ({ entry: FIRMWARE_ENTRY, out: b.path, globalName: 'Firmware', device: { nativeOnly: true, bus: b.bus } })),
+    ...deviceBundles().map((b) => ({ entry: FIRMWARE_ENTRY, out: b.path, globalName: 'Firmware', device: deviceOptions(b.bus) })),
   ];
   let failed = false;
   for (const t of targets) {

@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESPRUINO_SUPPORTED } from './espruino-target';
 import { reservedProps } from './mangle-reserve';
+import { stripErrorProse } from './strip-prose';
 
 const firmwareDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -32,6 +33,8 @@ export interface BundleOptions {
   bus?: NfcBus;
   /** Shorten every property name not reserved (default: for FIRMWARE_ENTRY only). */
   mangleAll?: boolean;
+  /** Leave error prose out (strip-prose.ts): the host words errors from their codes. */
+  stripProse?: boolean;
 }
 
 /** Bundles `entry` into `outfile` and returns the text. With `globalName`, the entry's exports
@@ -70,6 +73,7 @@ export async function bundle(entry: string, outfile: string, globalName?: string
   });
   let text = result.outputFiles![0].text;
   if (globalName) text = exportsAsGlobal(text, globalName);
+  if (o.stripProse) text = stripErrorProse(text);
   text = MODULE_BANNER + '\n' + text;
   writeFileSync(outfile, text);
   return text;

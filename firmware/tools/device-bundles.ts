@@ -1,14 +1,15 @@
 // One device bundle per board file (hardware/boards/<name>.json -> dist/firmware-<name>.js):
-// NATIVE_ONLY (the TypeScript crypto is left out; the native blob is required) and only that
-// board's PN532 transport. dist/firmware.js stays the portable bundle (both paths, every bus) for
-// the Linux interpreter, `npm start` and the tests that run without the native emulator.
+// NATIVE_ONLY (the TypeScript crypto is left out; the native blob is required), only that
+// board's PN532 transport, no error prose (strip-prose.ts). dist/firmware.js stays the portable
+// bundle (both paths, every bus, full messages) for the Linux interpreter, `npm start` and the
+// tests that run without the native emulator.
 
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BOARD_NAMES, boardPath } from '@epassport/hardware/boards/index';
 import type { BoardConfig } from '../src/board-config';
-import { bundle, FIRMWARE_ENTRY, type NfcBus } from './bundler';
+import { bundle, FIRMWARE_ENTRY, type BundleOptions, type NfcBus } from './bundler';
 
 const firmwareDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DIST = join(firmwareDir, 'dist');
@@ -33,6 +34,11 @@ export function deviceBundlePath(board: string): string {
   return join(DIST, `firmware-${board}.js`);
 }
 
+/** How a device bundle for `bus` is built: native crypto only, one transport, no error prose. */
+export function deviceOptions(bus: NfcBus): BundleOptions {
+  return { nativeOnly: true, bus, stripProse: true };
+}
+
 export function buildDeviceBundle(b: DeviceBundle): Promise<string> {
-  return bundle(FIRMWARE_ENTRY, b.path, 'Firmware', { nativeOnly: true, bus: b.bus });
+  return bundle(FIRMWARE_ENTRY, b.path, 'Firmware', deviceOptions(b.bus));
 }

@@ -22,7 +22,7 @@ import type { BoardConfig } from '../src/board-config';
 import { bootCode, boardPath, loadBoard } from '@epassport/hardware/boards/index';
 import { BOARD_BUDGETS, storedBytes, type StoredFile } from './board-budgets';
 import { bundle, FIRMWARE_ENTRY, type BundleOptions } from './bundler';
-import { deviceBundlePath } from './device-bundles';
+import { deviceBundlePath, deviceOptions } from './device-bundles';
 import { pretokenise } from './pretokenise';
 import { checkBundle, formatViolations } from './espruino-gate';
 
@@ -141,7 +141,7 @@ export function deviceBundleFor(boardArg: string, board: BoardConfig): Promise<s
   const path = boardArg.endsWith('.json')
     ? join(mkdtempSync(join(tmpdir(), 'flash-')), 'firmware.js')
     : deviceBundlePath(basename(boardPath(boardArg), '.json'));
-  return firmwareBundle(path, { nativeOnly: true, bus: board.nfc.bus });
+  return firmwareBundle(path, deviceOptions(board.nfc.bus));
 }
 
 /** What the board stores after the upload: the code (.bootcde) and the native blob. */
