@@ -13,7 +13,7 @@ function words(hex: string): Int32Array {
 
 /** Round constants, hi/lo pairs (the first 64 bits of the fractional parts of the cube roots of
  * the first 80 primes). */
-export const K512 = words(
+export const K512 = /* @__PURE__ */ words(
   '428a2f98d728ae227137449123ef65cdb5c0fbcfec4d3b2fe9b5dba58189dbbc' +
   '3956c25bf348b53859f111f1b605d019923f82a4af194f9bab1c5ed5da6d8118' +
   'd807aa98a303024212835b0145706fbe243185be4ee4b28c550c7dc3d5ffb4e2' +
@@ -37,13 +37,13 @@ export const K512 = words(
 );
 
 /** SHA-512 initial hash value (§5.3.5), hi/lo pairs. */
-export const IV512 = words(
+export const IV512 = /* @__PURE__ */ words(
   '6a09e667f3bcc908bb67ae8584caa73b3c6ef372fe94f82ba54ff53a5f1d36f1' +
   '510e527fade682d19b05688c2b3e6c1f1f83d9abfb41bd6b5be0cd19137e2179',
 );
 
 /** SHA-384 initial hash value (§5.3.4), hi/lo pairs. */
-export const IV384 = words(
+export const IV384 = /* @__PURE__ */ words(
   'cbbb9d5dc1059ed8629a292a367cd5079159015a3070dd17152fecd8f70e5939' +
   '67332667ffc00b318eb44a8768581511db0c2e0d64f98fa747b5481dbefa4fa4',
 );
@@ -56,6 +56,6 @@ function halves(src: Int32Array, start: number, n: number): Int32Array {
 }
 
 /** SHA-256 round constants. */
-export const K256 = halves(K512, 0, 64);
-export const IV256 = halves(IV512, 0, 8);
-export const IV224 = halves(IV384, 1, 8);
+export const K256 = /* @__PURE__ */ halves(K512, 0, 64);
+export const IV256 = /* @__PURE__ */ halves(IV512, 0, 8);
+export const IV224 = /* @__PURE__ */ halves(IV384, 1, 8);
