@@ -2,13 +2,16 @@
 // protocol/src/catalogue.ts and is what callers match on; `sw` is the status word that caused it
 // (0 when none). Messages never carry MRZ data or key material.
 
-export class IcaoError extends Error {
+// Not `extends Error`: on Espruino 2v29 `super(message)` in a subclass of the built-in Error
+// throws "SyntaxError: Calling 'super' outside of class" (measured on ../shared/espruino), so
+// every error path of the device would end in an uncaught exception. Throwable all the same.
+export class IcaoError {
   code: string;
   sw: number;
+  message: string;
+  name: string;
 
   constructor(code: string, message: string, sw?: number) {
-    super(message);
-    // Set again explicitly: Espruino's built-in Error constructor may not initialise `this`.
     this.message = message;
     this.name = 'IcaoError';
     this.code = code;

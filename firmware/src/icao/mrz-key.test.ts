@@ -72,9 +72,9 @@ describe('MRZ key input validation', () => {
       error = e;
     }
     // It must throw (a test that only looks inside catch passes when nothing is thrown).
-    expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).not.toBe('');
-    expect((error as Error).message).not.toMatch(/L898902C|690806|940623/);
+    expect(error).toBeInstanceOf(IcaoError); // not an Error subclass: see errors.ts
+    expect((error as IcaoError).message).not.toBe('');
+    expect((error as IcaoError).message).not.toMatch(/L898902C|690806|940623/);
   });
   it('document numbers longer than 9 characters use the full number and its own check digit', () => {
     // 9303-3 TD1 example: 'D23145890734' is shown as D23145890 < 734 9 (9: check digit of the full number)

@@ -13,7 +13,7 @@ import { storedCode } from '../../tools/flash';
 import { interpreterRuns } from './availability';
 import { LINE_PREFIX, complaints, openSession, type EspruinoSession } from './espruino-runner';
 
-const PORTABLE = join(__dirname, '../../dist/firmware.js');
+const PORTABLE = join(import.meta.dirname, '../../dist/firmware.js');
 /** Issue 14's target for the Pico after load. */
 const MIN_FREE_AFTER_LOAD = 2000;
 

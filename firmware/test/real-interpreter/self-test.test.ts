@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { interpreterRuns } from './availability';
 import { LINE_PREFIX, complaints, openSession, type EspruinoSession } from './espruino-runner';
 
-const firmwareDir = join(__dirname, '../..');
+const firmwareDir = join(import.meta.dirname, '../..');
 const BUNDLE = join(firmwareDir, 'dist/self-test.js');
 const V = JSON.parse(readFileSync(join(firmwareDir, 'test-data/icao9303-part11-appendix-d.json'), 'utf8'));
 const sample = (name: string): Buffer => readFileSync(join(firmwareDir, '../hardware/fixtures/utopia-anna', name));
