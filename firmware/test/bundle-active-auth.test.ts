@@ -6,10 +6,17 @@ import { describe, expect, it } from 'vitest';
 import { CAP, FILE, type Message } from '@epassport/protocol';
 import type { Card, CardReply } from '@epassport/hardware/sim/card';
 import { checkActiveAuthentication } from '@epassport/host-sdk/aa/active-authentication';
+import { createDocument } from '@epassport/hardware/sim/document/index';
+import { VirtualPassport } from '@epassport/hardware/sim/passport/virtual-passport';
 import { filesOf, rig, type Rig } from './device-host';
 
 const CHALLENGE = Uint8Array.of(0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88);
 const INS_INTERNAL_AUTHENTICATE = 0x88;
+const PERSON = {
+  issuingState: 'UTO', surname: 'RSA', givenNames: 'LONG KEY', documentNumber: 'UR2048001',
+  nationality: 'UTO', dateOfBirth: '800101', sex: 'M' as const, dateOfExpiry: '350101',
+};
+const BAC = { documentNumber: PERSON.documentNumber, dateOfBirth: PERSON.dateOfBirth, dateOfExpiry: PERSON.dateOfExpiry };
 
 function readWithChallenge(r: Rig, dataGroups = [1, 15, 14]): { messages: Message[]; files: Map<number, Uint8Array> } {
   const messages = r.host.read({ ...r.bac, dataGroups, challenge: CHALLENGE });
@@ -52,6 +59,45 @@ describe('Active Authentication through the bundle', () => {
     expect(refused.messages[refused.messages.length - 1]).toMatchObject({ type: 'result', ok: true });
     expect(refused.files.get(FILE.AA_SIGNATURE)).toEqual(new Uint8Array(0));
     expect(check(r, refused.files)).toMatchObject({ status: 'failed', problem: expect.stringMatching(/refused/) });
+    r.device.stop();
+  });
+
+  it('RSA-2048: extended INTERNAL AUTHENTICATE once the chip has read extended; after a resume (not known yet) short, 6700, then extended', async () => {
+    const doc = await createDocument(PERSON, { dataGroups: [1, 15], activeAuthBits: 2048 });
+    const r = await rig('pico', 'utopia-anna');
+    const commands: boolean[] = [];
+    let removeAtAa = false;
+    const passport = new VirtualPassport(doc.files, BAC, { activeAuthKey: doc.activeAuthPrivateKey, extendedLength: true });
+    r.device.setCard({
+      get identity() { return passport.identity; },
+      isPresent: () => passport.isPresent(),
+      reset: () => passport.reset(),
+      transceive: (apdu: Uint8Array): CardReply | null => {
+        if (apdu[1] === INS_INTERNAL_AUTHENTICATE && passport.isPresent()) {
+          commands.push(apdu[4] === 0); // extended?
+          if (removeAtAa) {
+            removeAtAa = false;
+            passport.remove();
+            r.clock.setTimeout(() => passport.insert(), 1000);
+          }
+        }
+        return passport.transceive(apdu);
+      },
+    } as Card);
+    const read = () => {
+      const messages = r.host.read({ ...BAC, dataGroups: [1, 15], challenge: CHALLENGE });
+      expect(JSON.stringify(messages[messages.length - 1])).toContain('"result"');
+      return filesOf(messages);
+    };
+    let files = read();
+    expect(commands).toEqual([true]); // DG15 (294 bytes) was read extended: the chip can
+    expect(files.get(FILE.AA_SIGNATURE)!.length).toBe(256);
+    expect(check(r, files)).toMatchObject({ status: 'active-authentication' });
+    commands.length = 0;
+    removeAtAa = true;
+    files = read();
+    expect(commands).toEqual([true, false, true]); // lost; after the resume short, refused 6700, extended
+    expect(check(r, files)).toMatchObject({ status: 'active-authentication' });
     r.device.stop();
   });
 

@@ -68,11 +68,14 @@ export function mutualAuthenticateApdu(data: Uint8Array): Uint8Array {
   return a;
 }
 
-/** INTERNAL AUTHENTICATE (Active Authentication, 9303-11 §6.1): the 8-byte challenge, Le 00. */
-export function internalAuthenticateApdu(challenge: Uint8Array): Uint8Array {
-  const a = new Uint8Array(14);
-  a[1] = INS.INTERNAL_AUTHENTICATE; a[4] = 8;
-  a.set(challenge, 5);
+/** INTERNAL AUTHENTICATE (Active Authentication, 9303-11 §6.1): the 8-byte challenge, Le 00;
+ * `extended`: 00 0008 challenge 0000, for an answer longer than a short Le allows under SM
+ * (an RSA-2048 signature). */
+export function internalAuthenticateApdu(challenge: Uint8Array, extended: boolean): Uint8Array {
+  const x = extended ? 2 : 0;
+  const a = new Uint8Array(extended ? 17 : 14);
+  a[1] = INS.INTERNAL_AUTHENTICATE; a[4 + x] = 8;
+  a.set(challenge, 5 + x);
   return a;
 }
 

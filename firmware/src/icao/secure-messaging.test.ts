@@ -194,6 +194,18 @@ describe('wrap', () => {
     const w = fresh().wrap(hex('00B0000000'));
     expect(toHex(w.subarray(5, 8))).toBe('970100');
   });
+  it('extended case 4 (INTERNAL AUTHENTICATE, long answer): 00 Lc Lc, the same DO87 as short, DO97 of 2 bytes, Le 00 00', () => {
+    const challenge = '0102030405060708';
+    const short = fresh().wrap(hex('0088000008' + challenge + '00'));
+    const ext = fresh().wrap(hex('00880000000008' + challenge + '0000'));
+    expect(toHex(short.subarray(0, 5))).toBe('0C88000020');
+    expect(toHex(ext.subarray(0, 7))).toBe('0C880000000021'); // DO97 one byte longer
+    expect(toHex(ext.subarray(7, 26))).toBe(toHex(short.subarray(5, 24))); // DO87, same SSC and keys
+    expect(toHex(ext.subarray(26, 30))).toBe('97020000');
+    expect(toHex(ext.subarray(ext.length - 2))).toBe('0000');
+    expect(ext.length).toBe(7 + 0x21 + 2);
+    expect(() => fresh().wrap(hex('00880000000009' + challenge + '0000'))).toThrowError(/extended case 4/);
+  });
   it('refuses malformed, extended or already-protected commands', () => {
     expect(() => fresh().wrap(hex('00B000'))).toThrowError(IcaoError);
     expect(() => fresh().wrap(hex('00A4020C0301'))).toThrowError(IcaoError);

@@ -115,8 +115,9 @@ export class SecureMessagingChannel implements ApduChannel {
 
   /**
    * Protects a plain command APDU: short cases 1-4, or extended case 2 (CLA INS P1 P2 00 Le Le,
-   * e.g. a READ BINARY of more than 256 bytes), which becomes an extended protected APDU with a
-   * two-byte DO'97'. Increments the SSC.
+   * e.g. a READ BINARY of more than 256 bytes) or 4 (00 Lc Lc data Le Le: an INTERNAL
+   * AUTHENTICATE whose answer is long), which become an extended protected APDU with a two-byte
+   * DO'97'. Increments the SSC.
    */
   wrap(apdu: Uint8Array): Uint8Array {
     if (!this._open) throw smFailure('secure messaging session has ended');
@@ -124,8 +125,14 @@ export class SecureMessagingChannel implements ApduChannel {
     if (n < 4) throw new IcaoError('internal', 'command APDU shorter than 4 bytes');
     let lc = 0;
     let le = -1;
-    const ext = n === 7 && apdu[4] === 0;
-    if (ext) {
+    let at = 5; // where the command data starts
+    const ext = n >= 7 && apdu[4] === 0;
+    if (ext && n > 7) {
+      lc = (apdu[5] << 8) | apdu[6];
+      at = 7;
+      if (lc === 0 || n !== 9 + lc) throw new IcaoError('internal', 'not an extended case 4 APDU');
+      le = (apdu[7 + lc] << 8) | apdu[8 + lc];
+    } else if (ext) {
       le = (apdu[5] << 8) | apdu[6]; // 0000 = 65536, sent as 0000 again
     } else if (n === 5) {
       le = apdu[4];
@@ -152,7 +159,7 @@ export class SecureMessagingChannel implements ApduChannel {
     let pos = head;
     if (lc) {
       const padded = new Uint8Array(paddedLength(lc));
-      padded.set(apdu.subarray(5, 5 + lc), 0);
+      padded.set(apdu.subarray(at, at + lc), 0);
       padded[lc] = 0x80;
       const value = padded.length + (odd ? 0 : 1);
       out[pos++] = odd ? 0x85 : 0x87;

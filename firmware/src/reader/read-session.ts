@@ -464,16 +464,24 @@ export class ReadSession {
   }
 
   /** INTERNAL AUTHENTICATE under SM; the answer (empty when the chip refuses) goes to the host
-   * as file AA_SIGNATURE, which the host checks against DG15. A lost card repeats it on resume. */
-  private _activeAuth(): void {
-    this._secure!.transceive(internalAuthenticateApdu(this._challenge!), (err, response) => {
+   * as file AA_SIGNATURE, which the host checks against DG15. A lost card repeats it on resume.
+   * Extended when the chip has shown it reads extended, or after a short one was refused 6700
+   * (an RSA-2048 answer does not fit a short Le under SM). */
+  private _activeAuth(extended?: boolean): void {
+    const ext = extended || (this._secure!.readBlock || 0) > 0;
+    this._secure!.transceive(internalAuthenticateApdu(this._challenge!, ext), (err, response) => {
       if (this._state !== STATE.READING) return;
       if (err || !response) {
         this._fail(err || new IcaoError('card-error', ''));
         return;
       }
+      const sw = statusWord(response);
+      if (sw === SW.WRONG_LENGTH && !ext) {
+        this._activeAuth(true);
+        return;
+      }
       this._aaDue = false;
-      const n = statusWord(response) === SW.OK ? response.length - 2 : 0;
+      const n = sw === SW.OK ? response.length - 2 : 0;
       const sink = new FileStreamer(this._host, FILE.AA_SIGNATURE);
       sink.begin(n);
       if (n) sink.chunk(response.subarray(0, n), 0);

@@ -275,6 +275,15 @@ describe('Active Authentication', () => {
     expect(verify('sha384', new Uint8Array(8), { key: publicKey, dsaEncoding: 'ieee-p1363' }, r.data)).toBe(true);
   });
 
+  it('RSA-2048 under SM: a short Le cannot carry the answer (6700); an extended command gets it', () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { reader } = open({ activeAuthKey: privateKey, extendedLength: true });
+    expect(reader.send({ cla: 0, ins: 0x88, p1: 0, p2: 0, data: new Uint8Array(8), ne: 256 }).sw).toBe(0x6700);
+    const r = reader.send({ cla: 0, ins: 0x88, p1: 0, p2: 0, data: new Uint8Array(8), ne: 65536, extended: true });
+    expect(r).toMatchObject({ sw: 0x9000 });
+    expect(r.data.length).toBe(256);
+  });
+
   it('a clone signs wrongly; a refusing chip answers 6D00 or 6982', () => {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const { reader, card } = open({ activeAuthKey: privateKey, activeAuthEcHash: 'sha256', activeAuthFault: 'wrong-signature' });

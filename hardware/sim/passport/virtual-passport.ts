@@ -79,6 +79,9 @@ export function fileIdOf(shortId: number): number {
   return 0x0100 | shortId;
 }
 
+/** The most plain bytes a protected response can carry within a short Le of 256 bytes. */
+const SM_SHORT_MAX = 231;
+
 export class VirtualPassport implements Card {
   readonly identity: TypeAIdentity | TypeBIdentity;
   options: PassportOptions;
@@ -360,6 +363,9 @@ export class VirtualPassport implements Card {
       ? new Uint8Array(sign(o.activeAuthEcHash ?? this.dg14EcHash() ?? 'sha1', cmd.data, { key, dsaEncoding: 'ieee-p1363' }))
       : this.iso9796Signature(key, cmd.data, o.activeAuthRsaHash ?? 'sha1');
     if (o.activeAuthFault === 'wrong-signature') sig[sig.length >> 1] ^= 0x01;
+    // Under SM a short Le (at most 256) cannot carry more than 231 plain bytes (DO'87' + DO'99' +
+    // DO'8E'): a longer signature (RSA-2048) needs an extended command.
+    if (secure && !cmd.extended && sig.length > SM_SHORT_MAX) return answer(SW.WRONG_LENGTH);
     return answer(SW.OK, sig);
   }
 
