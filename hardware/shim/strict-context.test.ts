@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { requireTool } from '../../test/support/requires-tool';
+import { espruinoApi } from '../../firmware/tools/member-table/espruino-api';
 import { interpreterPath } from '../../firmware/tools/member-table/run-probe';
 import { VirtualClock } from '../sim/clock';
 import { EspruinoRuntime } from './espruino-runtime';
@@ -31,6 +32,22 @@ describe('strict context: the globals are exactly the member table\'s', () => {
       expect(seen.filter((n) => n.startsWith('__'))).toEqual([]);
     });
   }
+
+  it('the shim\'s own Espruino objects offer only members the table has', () => {
+    const { rt } = runtime();
+    const api = espruinoApi(['PICO_R1_3']);
+    const membersOf = (expr: string) => [...(rt.evaluate(`(function (o) { var n = {};
+      for (var p = o; p && p !== Object.prototype && p !== Function.prototype; p = Object.getPrototypeOf(p))
+        Object.getOwnPropertyNames(p).forEach(function (k) { n[k] = 1; });
+      return Object.keys(n); })(${expr})`) as string[])].filter((n) => !n.startsWith('__')); // __name & co: the shim's bookkeeping
+    for (const g of ['E', 'Serial1', 'USB', 'LoopbackA', 'I2C1', 'SPI1', 'console']) {
+      expect(membersOf(g).filter((n) => !api.statics.get(g)!.has(n)), g).toEqual([]);
+    }
+    expect(membersOf('B6').filter((n) => !api.instances.get('Pin')!.has(n))).toEqual([]);
+    for (const m of ['crypto', 'Storage']) {
+      expect(membersOf(`require('${m}')`).filter((n) => !api.modules.get(m)!.has(n)), m).toEqual([]);
+    }
+  });
 
   it('a table global the shim does not model exists and fails loudly when called', () => {
     const { rt } = runtime();
