@@ -82,7 +82,7 @@ describe.skipIf(!requireTool('pty', 'the privacy scan of what the CLI, the SDK a
   beforeAll(async () => {
     process.env.XDG_CONFIG_HOME = await mkdtemp(join(tmpdir(), 'privacy-config-'));
     trustFile = fixturePath('utopia-anna', 'csca.pem');
-    device = createVirtualDevice({ clock: new RealClock(), board: loadBoard('pico'), card: keyedPassport(anna, {}, sessionKeys), bundlePath: await firmwareBundle() });
+    device = createVirtualDevice({ clock: new RealClock(), board: loadBoard('pico'), card: keyedPassport(anna, { activeAuthKey: anna.activeAuthPrivateKey }, sessionKeys), bundlePath: await firmwareBundle() });
     server = await serveOnPty(device);
   }, 30_000);
 
