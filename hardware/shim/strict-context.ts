@@ -77,6 +77,9 @@ const LOCKDOWN = `(function (g, allowed, builtIns, prototypes, stubs) {
   }
 })`;
 
+/** The globals of a fresh V8 context (made once: a context costs milliseconds). */
+let v8Globals: string[] | undefined;
+
 /** A stand-in for a table global the shim does not model, made inside the context. */
 const NOT_MODELLED = `(function (name, type) {
   if (name === 'HIGH') return 1;
@@ -90,7 +93,7 @@ export function lockDown(context: vm.Context, profileId: string): void {
   const api: EspruinoApi = espruinoApi([tableBoard(profileId)]);
   const g = vm.runInContext('this', context) as Record<string, unknown>;
   // V8's built-ins: the globals a fresh context has (the shim's own are checked by their tests).
-  const v8Globals = vm.runInNewContext('Object.getOwnPropertyNames(this)') as string[];
+  v8Globals ??= vm.runInNewContext('Object.getOwnPropertyNames(this)') as string[];
   const builtIns: Array<[string, string[]]> = [];
   for (const name of v8Globals) {
     if (name === 'globalThis') continue; // the global object itself: its globals are handled above
