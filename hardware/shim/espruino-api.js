@@ -489,10 +489,14 @@
     return out;
   });
   define(g, 'atob', function (s) {
-    s = String(s).replace(/[^A-Za-z0-9+/]/g, '');
+    s = String(s);
     var out = '', bits = 0, acc = 0;
     for (var i = 0; i < s.length; i++) {
-      acc = (acc << 6) | B64.indexOf(s.charAt(i));
+      // Characters outside the alphabet ('=' padding, line breaks) are skipped; no RegExp here:
+      // the lockdown takes RegExp members Espruino lacks, and a /g replace then replaced once.
+      var v = B64.indexOf(s.charAt(i));
+      if (v < 0) continue;
+      acc = (acc << 6) | v;
       bits += 6;
       if (bits >= 8) {
         bits -= 8;
