@@ -68,6 +68,13 @@ export function deriveBoard(table: MemberTable, id: string): BoardTable {
       if (id !== PROBED_BOARD) notes.push(`${g}: not in the Linux build, from the wrapper tables only`);
     }
   }
+  // The global object's members are the board's globals and pins, not the Linux build's.
+  for (const g of ['global', 'globalThis']) {
+    if (!statics[g]) continue;
+    const s = new Set(statics[g].filter((n) => !(n in probe.globals)));
+    for (const n of [...Object.keys(globals), ...src.pins]) s.add(n);
+    statics[g] = [...s].sort();
+  }
   const dropped = Object.keys(probe.globals).filter((g) => !PIN.test(g) && !names.has(g));
   if (dropped.length) notes.push(`Linux-only globals left out: ${dropped.join(', ')}`);
 
