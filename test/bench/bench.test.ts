@@ -2,7 +2,7 @@
 // the whole chain. No timing thresholds: only what must hold whatever the speed.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFixture } from '@epassport/hardware/fixtures/index';
-import { countCrypto, cpuSeconds, OPS_PER_UNIT } from './device-cpu';
+import { countCrypto, deviceCpuMs, readBlockJsUs } from './device-cpu';
 import { formatTable } from './format';
 import { busMicrosPerByte, standardConfigs, withFastBaud } from './link-config';
 import { airMicrosPerByte } from './link-limit';
@@ -38,6 +38,29 @@ describe('bench', () => {
     expect(r.crypto.des).toBeGreaterThan(0);
     expect(r.crypto.tdes).toBeGreaterThanOrEqual(Math.floor(r.fileBytes / 8));
     expect(formatTable([r])).toContain('| utopia-anna | extended | HSU 1288000 / 424 |');
+    // Device CPU is in the total: > 0, and the total is the sum of its parts.
+    expect(r.deviceCpuMs.low).toBeGreaterThan(0);
+    expect(r.deviceCpuMs.high).toBeGreaterThanOrEqual(r.deviceCpuMs.low);
+    expect(r.totalMs).toBeCloseTo(r.deviceMs + r.deviceCpuMs.high + r.phases['PA host'], 6);
+    expect(r.totalMs).toBeGreaterThanOrEqual(r.deviceMs + r.nativeMs.high + r.jsMs.high - r.overlapMs.high + r.phases['PA host'] - 1e-6);
+    expect(r.cpuShare.high).toBeGreaterThan(0);
+    expect(r.cpuShare.high).toBeLessThan(1);
+    // The PN532 limit adds framing to the link limit; neither is beaten.
+    expect(r.pn532LimitMs).toBeGreaterThan(r.limitMs);
+    expect(r.pn532Ratio).toBeLessThan(1);
+    expect(r.exchanges).toBeGreaterThanOrEqual(r.apdus);
+  });
+
+  it('the pipeline only ever takes CPU time off, never more than the CPU; without it nothing overlaps', () => {
+    const link = standardConfigs().find((c) => c.name.startsWith('HSU 1288000'))!;
+    const on = runReading('utopia-anna', link, { bundlePath, dataGroups: [1, 15], passport: { extendedLength: false } });
+    const off = runReading('utopia-anna', link, { bundlePath, dataGroups: [1, 15], passport: { extendedLength: false }, pipeline: false });
+    expect(off.overlapMs.high).toBe(0);
+    expect(on.overlapMs.high).toBeGreaterThan(0);
+    expect(on.overlapMs.high).toBeLessThan(on.nativeMs.high + on.jsMs.high);
+    expect(on.totalMs).toBeLessThan(off.totalMs);
+    // never faster than the link limit, with or without
+    expect(on.totalMs).toBeGreaterThan(on.limitMs);
   });
 
   it('a read with DG15 includes Active Authentication: its own phase, and the chip\'s answer verifies', () => {
@@ -59,7 +82,14 @@ describe('bench', () => {
     expect(n.tdes).toBe(2);
     expect(n.sha256).toBe(2); // 100 bytes + 80 + length: two 64-byte blocks
     expect(n.sha1).toBe(3); // the MRZ key and K_enc, K_mac
-    expect(cpuSeconds(n, 10)).toBeCloseTo(((11 * OPS_PER_UNIT.des + 2 * OPS_PER_UNIT.tdes + 2 * OPS_PER_UNIT.sha256 + 3 * OPS_PER_UNIT.sha1) * 10) / 1e6, 9);
+    // CPU grows with every kind of work, and the JS per block with the block size.
+    const work = { crypto: n, readBlocks: [239], otherProtected: 0, plainApdus: 0, hostFrames: 1, usbOutBytes: 300, usbInBytes: 20, uartBytes: 300 };
+    const base = deviceCpuMs(work).total.high;
+    expect(base).toBeGreaterThan(0);
+    expect(deviceCpuMs({ ...work, crypto: { ...n, tdes: n.tdes + 128 } }).total.high).toBeGreaterThan(base);
+    expect(deviceCpuMs({ ...work, readBlocks: [239, 239] }).total.high).toBeGreaterThan(base);
+    expect(deviceCpuMs({ ...work, hostFrames: 2 }).total.high).toBeGreaterThan(base);
+    expect(readBlockJsUs(2048).high).toBeGreaterThan(readBlockJsUs(239).high);
   });
 
   it('link configurations: 106 via the ATS, HSU speeds via fastBaud, bus costs per byte', () => {

@@ -3,13 +3,12 @@
 //
 //   npx tsx test/bench/bench.ts [--documents utopia-anna,utopia-jp2] [--board pico]
 //     [--configs <substring>,...] [--fast-baud N] [--chips short,extended]
-//     [--micros-per-op 10] [--json]
+//     [--no-pipeline] [--json]
 // See test/bench/README.md for the definitions.
 
 import { standardConfigs } from './link-config';
-import { DEFAULT_MICROS_PER_OP } from './device-cpu';
 import { PHASES, bundleFirmware, runReading, type BenchResult } from './run-reading';
-import { formatTable } from './format';
+import { formatJsOps, formatPrimitives, formatTable } from './format';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf('--' + name);
@@ -19,7 +18,7 @@ function arg(name: string, fallback: string): string {
 async function main(): Promise<void> {
   const documents = arg('documents', 'utopia-anna,utopia-jp2').split(',');
   const filters = arg('configs', '').split(',').filter(Boolean);
-  const microsPerOp = Number(arg('micros-per-op', String(DEFAULT_MICROS_PER_OP)));
+  const pipeline = !process.argv.includes('--no-pipeline');
   const configs = standardConfigs(arg('board', 'pico'), 'pico-i2c', 'pico-spi', Number(arg('fast-baud', '0'))).filter((c) => !filters.length || filters.some((f) => c.name.includes(f)));
   const bundlePath = await bundleFirmware();
   const started = performance.now();
@@ -27,7 +26,7 @@ async function main(): Promise<void> {
   const chips = arg('chips', 'short,extended').split(',');
   for (const doc of documents) {
     for (const chip of chips) {
-      for (const link of configs) results.push(runReading(doc, link, { bundlePath, microsPerOp, passport: { extendedLength: chip === 'extended' } }));
+      for (const link of configs) results.push(runReading(doc, link, { bundlePath, pipeline, passport: { extendedLength: chip === 'extended' } }));
     }
   }
   if (process.argv.includes('--json')) {
@@ -35,7 +34,9 @@ async function main(): Promise<void> {
     return;
   }
   console.log(formatTable(results));
-  console.log(`\nphases: ${PHASES.join(', ')} (ms; 'PA host' is real CPU time). Device CPU: estimate at ${microsPerOp} µs per interpreted operator, not in the modelled time.`);
+  console.log(`\nphases: ${PHASES.join(', ')} (ms of link and card; 'PA host' is real CPU time). total = link+card + device CPU (high) ${pipeline ? '- what the pipeline overlaps (modelled)' : '(no pipeline)'} + PA host.`);
+  console.log('\n' + formatPrimitives());
+  console.log('\n' + formatJsOps());
   console.log(`bench ran in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 

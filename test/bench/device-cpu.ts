@@ -1,11 +1,15 @@
-// An ESTIMATE of the firmware's crypto CPU time on the board, from what it had to compute: DES
-// and 3DES blocks of secure messaging (counted from the APDUs exactly as they crossed the air),
-// DES key schedules, and SHA blocks (the data-group hashes against EF.SOD, BAC's SHA-1s).
-//
-// The shim runs the bundle in V8, so the modelled time carries no CPU time; Espruino interprets
-// the same source. Cost = blocks x (JS operators per block, counted by hand in firmware/src/crypto)
-// x (µs per interpreted operator: the one assumption, a parameter). See test/bench/README.md.
+// The device's CPU time for one read, low..high, from what it had to do (counted from the APDUs
+// exactly as they crossed the air, and from the host messages):
+//  - native: the blob's cost per KB / per call (firmware/native/blob/native-counts.json, its
+//    cycle model, flash tables) for the bytes each primitive processed: 3DES-CBC, retail MAC,
+//    key schedules, SHA, CRC-16 + COBS of the host frames, the PN532 DCS of the UART frames;
+//  - interpreted JS around those calls: test/bench/device-cost.json (npm run bench:device,
+//    callgrind on the real interpreter, scaled 1.3..2.1 / 84 MHz), per READ BINARY block (file
+//    reader + SM + PN532/HSU + hash seam), per other protected APDU, per plain APDU, per host frame.
+// Added to the modelled time with no overlap (the shim runs the JS in V8 in zero virtual time).
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ApduRecord } from './recording-card';
 
 export interface CryptoCounts {
@@ -20,18 +24,34 @@ export interface CryptoCounts {
   sha512: number;
 }
 
-/** JS operators the firmware evaluates per unit (hand count of des.ts, sha1/256/512.ts: see README). */
-export const OPS_PER_UNIT: Record<keyof CryptoCounts, number> = {
-  des: 950,
-  tdes: 2_700,
-  keySchedules: 11_000,
-  sha1: 2_100,
-  sha256: 3_900,
-  sha512: 10_900,
-};
+export interface Range {
+  low: number;
+  high: number;
+}
 
-/** Default µs per interpreted operator on an Espruino Pico (STM32F401, 84 MHz): see README. */
-export const DEFAULT_MICROS_PER_OP = 10;
+interface Cost {
+  us: Range;
+  instructions?: number;
+  x86Instructions?: number;
+}
+interface NativeCounts {
+  perKB: Record<string, Cost>;
+  perCall: Record<string, Cost>;
+}
+interface DeviceCost {
+  ops: Record<string, Cost>;
+}
+
+export const NATIVE_COUNTS: NativeCounts = JSON.parse(readFileSync(join(import.meta.dirname, '../../firmware/native/blob/native-counts.json'), 'utf8'));
+export const DEVICE_COST: DeviceCost = JSON.parse(readFileSync(join(import.meta.dirname, 'device-cost.json'), 'utf8'));
+
+/** The firmware's pure-TypeScript crypto interpreted on a Pico, µs per KB: callgrind figures of
+ * ../shared/espruino/README.md (same scaling). Only these three were measured there. */
+export const TS_INTERPRETED_US_PER_KB: Record<string, Range> = {
+  '3des_cbc_decrypt': { low: 16e6, high: 27e6 },
+  retail_mac_update: { low: 6e6, high: 10e6 },
+  sha256_update: { low: 4e6, high: 7e6 },
+};
 
 function emptyCounts(): CryptoCounts {
   return { des: 0, tdes: 0, keySchedules: 0, sha1: 0, sha256: 0, sha512: 0 };
@@ -136,9 +156,78 @@ export function countCrypto(log: ApduRecord[], hashAlgorithm: string, hashed: nu
   return n;
 }
 
-/** Estimated device seconds for `counts` at `microsPerOp`. */
-export function cpuSeconds(counts: CryptoCounts, microsPerOp = DEFAULT_MICROS_PER_OP): number {
-  let ops = 0;
-  for (const k of Object.keys(OPS_PER_UNIT) as (keyof CryptoCounts)[]) ops += counts[k] * OPS_PER_UNIT[k];
-  return (ops * microsPerOp) / 1e6;
+/** What the device did in one read, beyond the crypto counts. */
+export interface DeviceWork {
+  crypto: CryptoCounts;
+  /** Plain bytes of each protected READ BINARY answer (one entry per block). */
+  readBlocks: number[];
+  /** Other protected APDUs (SELECT under SM, INTERNAL AUTHENTICATE) and plain APDUs. */
+  otherProtected: number;
+  plainApdus: number;
+  /** Host frames sent and their bytes; bytes received from the host; PN532 UART bytes. */
+  hostFrames: number;
+  usbOutBytes: number;
+  usbInBytes: number;
+  uartBytes: number;
+}
+
+/** Plain length of a protected READ BINARY answer (DO87 value minus indicator and padding, taken
+ * as the full cryptogram: at most 7 bytes high). */
+export function readBlocks(log: ApduRecord[]): { blocks: number[]; otherProtected: number; plain: number } {
+  const blocks: number[] = [];
+  let otherProtected = 0;
+  let plain = 0;
+  for (const r of log) {
+    const c = r.command;
+    if ((c[0] & 0x0c) !== 0x0c) {
+      plain++;
+      continue;
+    }
+    const resp = r.response;
+    let size = -1;
+    if ((c[1] === 0xb0 || c[1] === 0xb1) && resp && resp.length > 2) {
+      for (const [tag, vs, ve] of objects(resp, 0, resp.length - 2)) if (tag === 0x87) size = ve - vs - 1;
+    }
+    if (size >= 0) blocks.push(size);
+    else otherProtected++;
+  }
+  return { blocks, otherProtected, plain };
+}
+
+const add = (a: Range, b: Range, k = 1): Range => ({ low: a.low + k * b.low, high: a.high + k * b.high });
+const ZERO: Range = { low: 0, high: 0 };
+
+/** Interpreted JS for one READ BINARY block of `n` plain bytes: linear between the two measured
+ * sizes (239, 2,048), never below the short block's cost. */
+export function readBlockJsUs(n: number): Range {
+  const s = DEVICE_COST.ops['read-239'].us;
+  const l = DEVICE_COST.ops['read-2048'].us;
+  const f = Math.max(0, (n - 239) / (2048 - 239));
+  return { low: s.low + f * (l.low - s.low), high: s.high + f * (l.high - s.high) };
+}
+
+/** Device CPU in ms, native and interpreted JS apart, low..high. */
+export function deviceCpuMs(w: DeviceWork): { native: Range; js: Range; total: Range } {
+  const kb = NATIVE_COUNTS.perKB;
+  const call = NATIVE_COUNTS.perCall;
+  const c = w.crypto;
+  let native = ZERO;
+  native = add(native, kb['3des_cbc_decrypt'].us, (c.tdes * 8) / 1024);
+  native = add(native, kb.retail_mac_update.us, (c.des * 8) / 1024);
+  native = add(native, call.des_setkey.us, c.keySchedules);
+  native = add(native, kb.sha1_update.us, (c.sha1 * 64) / 1024);
+  native = add(native, kb.sha256_update.us, (c.sha256 * 64) / 1024);
+  native = add(native, kb.sha512_update.us, (c.sha512 * 128) / 1024);
+  native = add(native, kb.crc16.us, (w.usbOutBytes + w.usbInBytes) / 1024);
+  native = add(native, kb.cobs_encode.us, w.usbOutBytes / 1024);
+  native = add(native, kb.cobs_decode.us, w.usbInBytes / 1024);
+  native = add(native, kb.pn532_dcs.us, w.uartBytes / 1024);
+  const ops = DEVICE_COST.ops;
+  let js = ZERO;
+  for (const n of w.readBlocks) js = add(js, readBlockJsUs(n));
+  js = add(js, add(add(ops['sm-wrap'].us, ops['sm-unwrap-239'].us), ops['pn532-exchange'].us), w.otherProtected);
+  js = add(js, ops['pn532-exchange'].us, w.plainApdus);
+  js = add(js, ops['host-frame'].us, w.hostFrames);
+  const ms = (r: Range): Range => ({ low: r.low / 1000, high: r.high / 1000 });
+  return { native: ms(native), js: ms(js), total: ms(add(native, js)) };
 }

@@ -1,17 +1,40 @@
-// The bench table, as Markdown (it goes into test/bench/README.md as printed).
+// The bench tables, as Markdown (they go into test/bench/README.md as printed).
 
+import { DEVICE_COST, NATIVE_COUNTS, TS_INTERPRETED_US_PER_KB } from './device-cpu';
 import { PHASES, type BenchResult } from './run-reading';
 
 const f0 = (n: number): string => n.toFixed(0);
 const f1 = (n: number): string => n.toFixed(1);
+const pct = (n: number): string => (100 * n).toFixed(0);
+const line = (cells: string[]): string => '| ' + cells.join(' | ') + ' |';
+const table = (head: string[], rows: string[][]): string => [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
 
 export function formatTable(results: BenchResult[]): string {
-  const head = ['document', 'chip Le', 'link (bus / RF kbit/s)', 'total ms', ...PHASES.map((p) => p + ' ms'), 'APDUs', 'UART B', 'air B',
-    'limit ms', 'limit/achieved', 'host CPU ms', 'device CPU s (est.)', 'verified'];
+  const head = ['document', 'chip Le', 'link (bus / RF kbit/s)', 'total ms', 'total ms (CPU low)', 'link+card ms', 'device CPU ms', 'CPU share %', 'overlap ms',
+    ...PHASES.map((p) => p + ' ms'), 'APDUs', 'exchanges', 'UART B', 'air B', 'limit ms', 'PN532 limit ms', 'limit/achieved', 'PN532-limit/achieved', 'verified'];
   const rows = results.map((r) => [
-    r.document, r.chip, r.link, f0(r.totalMs), ...PHASES.map((p) => (p === 'PA host' ? f1(r.phases[p]) : f0(r.phases[p]))), String(r.apdus),
-    String(r.uartBytes), String(r.airBytes), f0(r.limitMs), r.ratio.toFixed(2), f1(r.hostCpuMs), f1(r.deviceCpuS), r.verified ? 'yes' : 'NO',
+    r.document, r.chip, r.link, f0(r.totalMs), f0(r.totalLowMs), f0(r.deviceMs), `${f0(r.deviceCpuMs.low)}–${f0(r.deviceCpuMs.high)}`,
+    `${pct(r.cpuShare.low)}–${pct(r.cpuShare.high)}`, `${f0(r.overlapMs.low)}–${f0(r.overlapMs.high)}`,
+    ...PHASES.map((p) => (p === 'PA host' ? f1(r.phases[p]) : f0(r.phases[p]))), String(r.apdus), String(r.exchanges),
+    String(r.uartBytes), String(r.airBytes), f0(r.limitMs), f0(r.pn532LimitMs), r.ratio.toFixed(3), r.pn532Ratio.toFixed(3), r.verified ? 'yes' : 'NO',
   ]);
-  const line = (cells: string[]): string => '| ' + cells.join(' | ') + ' |';
-  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+  return table(head, rows);
+}
+
+/** Per primitive: the blob on the Cortex-M4 (native-counts.json) and the TypeScript interpreted
+ * (../shared/espruino/README.md), µs per KB at 84 MHz, low–high. */
+export function formatPrimitives(): string {
+  const rows: string[][] = [];
+  for (const [name, c] of Object.entries(NATIVE_COUNTS.perKB)) {
+    const ts = TS_INTERPRETED_US_PER_KB[name];
+    rows.push([name, String(c.instructions), `${f0(c.us.low)}–${f0(c.us.high)}`, ts ? `${f0(ts.low / 1000)}–${f0(ts.high / 1000)} ms` : 'not measured',
+      ts ? `${f0(ts.low / c.us.high)}–${f0(ts.high / c.us.low)}x` : '']);
+  }
+  return table(['primitive (per KB)', 'native Thumb instructions', 'native µs', 'TypeScript interpreted', 'speed-up'], rows);
+}
+
+/** The interpreted JS per operation (device-cost.json). */
+export function formatJsOps(): string {
+  const rows = Object.entries(DEVICE_COST.ops).map(([op, c]) => [op, String(c.x86Instructions), `${f1(c.us.low / 1000)}–${f1(c.us.high / 1000)}`, (c as { what?: string }).what ?? '']);
+  return table(['JS operation', 'x86 instructions (callgrind)', 'Pico ms', 'what'], rows);
 }

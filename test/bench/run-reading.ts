@@ -25,9 +25,10 @@ import { TrustStore } from '@epassport/host-sdk/pa/trust-store';
 import { LINK_RETRANSMIT_MS, LINK_WINDOW } from '@epassport/host-sdk/session/link-session';
 import { bundle } from '../../firmware/tools/bundler';
 import { checkBundle } from '../../firmware/tools/espruino-gate';
-import { countCrypto, cpuSeconds, type CryptoCounts } from './device-cpu';
+import { COMMAND_MS } from '@epassport/hardware/sim/pn532/index';
+import { countCrypto, DEVICE_COST, deviceCpuMs, NATIVE_COUNTS, readBlockJsUs, readBlocks, type CryptoCounts, type Range } from './device-cpu';
 import { ATS_106, ATS_424, busMicrosPerByte, type LinkConfig } from './link-config';
-import { RecordingCard } from './recording-card';
+import { RecordingCard, type ApduRecord } from './recording-card';
 import { linkLimitMs } from './link-limit';
 
 /** 'AA': INTERNAL AUTHENTICATE (chip time dominates: DEFAULT_PROCESSING_MS.internalAuthenticate).
@@ -42,8 +43,9 @@ export interface BenchOptions {
   dataGroups?: number[];
   /** More passport behaviour (e.g. extendedLength). */
   passport?: PassportOptions;
-  /** µs per interpreted operator for the device CPU estimate. */
-  microsPerOp?: number;
+  /** Model block N's unwrap, MAC check, decryption and hash as overlapping the fetch of block N+1
+   * (default true; false: everything one after the other). */
+  pipeline?: boolean;
 }
 
 export interface BenchResult {
@@ -51,8 +53,25 @@ export interface BenchResult {
   /** The passport's READ BINARY: 'short' (Le <= 256) or 'extended' (extended length accepted). */
   chip: string;
   link: string;
-  /** Passport placed -> verified result, ms: device part (virtual) + PA on the host (real). */
+  /** Passport placed -> verified result, ms: link and card (virtual) + device CPU (high, minus
+   * what the pipeline overlaps) + PA on the host (real). */
   totalMs: number;
+  /** The same with device CPU at its low estimate. */
+  totalLowMs: number;
+  /** Device CPU in the total, ms (native + interpreted JS, low..high), after the overlap. */
+  deviceCpuMs: Range;
+  /** Of which native code / interpreted JS (before the overlap). */
+  nativeMs: Range;
+  jsMs: Range;
+  /** What the pipeline overlapped (0 without it), low..high. */
+  overlapMs: Range;
+  /** Device CPU / total, low..high. */
+  cpuShare: Range;
+  /** Link limit + the PN532's per-exchange framing and command time (see README). */
+  pn532LimitMs: number;
+  pn532Ratio: number;
+  /** PN532 data exchanges (APDUs plus MI continuation parts). */
+  exchanges: number;
   /** Passport placed -> the device's `result` at the host (virtual ms). */
   deviceMs: number;
   phases: Record<Phase, number>;
@@ -66,7 +85,6 @@ export interface BenchResult {
   ratio: number;
   hostCpuMs: number;
   crypto: CryptoCounts;
-  deviceCpuS: number;
   verified: boolean;
   rfRate: number;
   busRate: string;
@@ -106,9 +124,11 @@ export function runReading(documentName: string, link: LinkConfig, options: Benc
   // ---- host: the link as the SDK sets it up, timed
   let hostCpu = 0;
   let usbBytes = 0;
+  let usbIn = 0;
   const messages: { at: number; m: Message }[] = [];
   const hostLink = new ReliableLink((b) => {
     usbBytes += b.length;
+    usbIn += b.length;
     device.usb.write(b.slice());
   }, clock, { onMessage: (m) => messages.push({ at: clock.now(), m }) }, { window: LINK_WINDOW, retransmitMs: LINK_RETRANSMIT_MS });
   device.usb.onData((b) => {
@@ -136,6 +156,7 @@ export function runReading(documentName: string, link: LinkConfig, options: Benc
   device.setCard(card);
   device.pn532.resetStats();
   usbBytes = 0;
+  usbIn = 0;
   const t0 = clock.now();
   const end = waitFor((m) => m.type === 'result' || m.type === 'error', from);
   const final = messages[end];
@@ -201,12 +222,31 @@ export function runReading(documentName: string, link: LinkConfig, options: Benc
   const sod = parseSod(files.get(FILE.SOD)!);
   const hashed = [...files.entries()].filter(([id]) => id >= 1 && id <= 16 && sod.lds.dataGroupHashes.has(id)).map(([, b]) => b.length);
   const crypto = countCrypto(card.log, sod.lds.hashAlgorithm, hashed);
-  const totalMs = deviceMs + paMs;
+  const rb = readBlocks(card.log);
+  const cpu = deviceCpuMs({
+    crypto, readBlocks: rb.blocks, otherProtected: rb.otherProtected, plainApdus: rb.plain, hostFrames: end - from + 1,
+    usbOutBytes: usbBytes - usbIn, usbInBytes: usbIn, uartBytes: stats.linkBytesToChip + stats.linkBytesFromChip,
+  });
+  const overlap = options.pipeline === false ? { low: 0, high: 0 } : pipelineOverlapMs(card.log);
+  const cpuMs = { low: cpu.total.low - overlap.low, high: cpu.total.high - overlap.high };
+  const totalMs = deviceMs + cpuMs.high + paMs;
+  const totalLowMs = deviceMs + cpuMs.low + paMs;
+  const exchanges = card.log.reduce((n, r) => n + Math.max(1, Math.ceil((r.response?.length ?? 0) / MI_PART)), 0);
+  const pn532LimitMs = limitMs + (exchanges * (PN532_EXCHANGE_BUS_BYTES * bus.micros / 1000 + COMMAND_MS));
   return {
     document: documentName,
     chip: options.passport?.extendedLength ? 'extended' : 'short',
     link: link.name,
     totalMs,
+    totalLowMs,
+    deviceCpuMs: cpuMs,
+    nativeMs: cpu.native,
+    jsMs: cpu.js,
+    overlapMs: overlap,
+    cpuShare: { low: cpuMs.low / totalLowMs, high: cpuMs.high / totalMs },
+    pn532LimitMs,
+    pn532Ratio: pn532LimitMs / totalMs,
+    exchanges,
     deviceMs,
     phases,
     apdus: stats.apdus,
@@ -218,9 +258,50 @@ export function runReading(documentName: string, link: LinkConfig, options: Benc
     ratio: limitMs / totalMs,
     hostCpuMs: hostCpu,
     crypto,
-    deviceCpuS: cpuSeconds(crypto, options.microsPerOp),
     verified,
     rfRate: link.rf,
     busRate: `${bus.bus} ${bus.rate}`,
   };
+}
+
+/** InDataExchange hands an R-APDU over in parts of at most 262 bytes (PN532 UM §7.3.8 via
+ * /work/shared/pn532-facts.md §4); each part is an exchange of its own. */
+const MI_PART = 262;
+/** Bus bytes of one exchange that no protocol can avoid: the host's InDataExchange frame without
+ * its APDU (00 00 FF LEN LCS D4 40 Tg DCS 00 = 10), the ACK (6) and the answer's frame without
+ * its data (00 00 FF LEN LCS D5 41 Status DCS 00 = 10): UM0701-02 §6.2.1 frame format, as in
+ * pn532-facts.md §3. The chip's own time per command is the simulator's COMMAND_MS (1 ms; the
+ * facts sheet has no documented figure, so this is the model's assumption). */
+const PN532_EXCHANGE_BUS_BYTES = 26;
+
+/** Device CPU the pipeline hides: after READ BINARY block N's answer, the firmware wraps and sends
+ * N+1 first (the MAC needs only SSC+2), then unwraps N (MAC check, 3DES, hash, file reader) while
+ * the PN532 and the card work; the gain per block is that CPU or the next exchange's time, the
+ * smaller. The exchange time is the gap between the two commands at the card (no CPU in it). */
+function pipelineOverlapMs(log: ApduRecord[]): Range {
+  const kb = NATIVE_COUNTS.perKB;
+  const wrapAndSend = { low: 0, high: 0 };
+  for (const k of ['sm-wrap', 'pn532-exchange'] as const) {
+    wrapAndSend.low += DEVICE_COST.ops[k].us.low;
+    wrapAndSend.high += DEVICE_COST.ops[k].us.high;
+  }
+  const out = { low: 0, high: 0 };
+  const blocks = readBlocks(log).blocks;
+  let bi = 0;
+  for (let i = 0; i + 1 < log.length; i++) {
+    const c = log[i].command;
+    const next = log[i + 1].command;
+    const isRead = (x: Uint8Array): boolean => (x[0] & 0x0c) === 0x0c && (x[1] === 0xb0 || x[1] === 0xb1);
+    if (!isRead(c)) continue;
+    const n = blocks[bi++] ?? 0;
+    if (!isRead(next)) continue;
+    // The exchange of block N+1: from its command to the one after it (or as long as block N's).
+    const gap = i + 2 < log.length ? log[i + 2].at - log[i + 1].at : log[i + 1].at - log[i].at;
+    for (const side of ['low', 'high'] as const) {
+      const js = readBlockJsUs(n)[side] - wrapAndSend[side];
+      const nat = (n / 1024) * (kb['3des_cbc_decrypt'].us[side] + kb.retail_mac_update.us[side] + kb.sha256_update.us[side]);
+      out[side] += Math.min((js + nat) / 1000, gap);
+    }
+  }
+  return out;
 }
