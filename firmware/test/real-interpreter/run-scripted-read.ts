@@ -1,0 +1,61 @@
+// Runs a scripted read (scripted-read.ts) on the real interpreter and returns its figures.
+
+import { readFileSync } from 'node:fs';
+import { pretokenise } from '../../tools/pretokenise';
+import { complaints, openSession, type Build } from './espruino-runner';
+import { FAKE_READER, PORTABLE_BUNDLE, RANDOM_SOURCE, type ScriptedRead } from './scripted-read';
+
+export interface ReadFigures {
+  build: Build;
+  /** process.memory() before the bundle, after it, the fake's own share, the Pico's total. */
+  load: { before: number; after: number; free: number; fake: number; total: number };
+  /** The playback: last message type (0x86 result), events consumed / recorded, peak usage. */
+  read: { final: number; consumed: number; events: number; peak: number; samples: number; end: number; failure: string };
+  complaints: string[];
+  output: string;
+  wallMs: number;
+}
+
+/** Everything runs from Storage: the bundle, the fake and this main script (no script text in RAM). */
+function mainScript(board: object): string {
+  return RANDOM_SOURCE + `
+var m0 = process.memory().usage;
+eval(require('Storage').read('fw'));
+var m1 = process.memory();
+eval(require('Storage').read('fake'));
+var m2 = process.memory().usage;
+print('@@ load ' + JSON.stringify({ before: m0, after: m1.usage, free: m1.free, fake: m2 - m1.usage, total: m1.total }));
+m0 = m1 = m2 = undefined;
+Firmware.start(${JSON.stringify(board)});
+FakeReader.begin();
+`;
+}
+
+/** `pretokenised`: store the bundle as the flash tool stores code (tools/pretokenise.ts). */
+export function runScriptedRead(scripted: ScriptedRead, build: Build, timeoutMs: number, bundle = PORTABLE_BUNDLE, pretokenised = false): ReadFigures {
+  const session = openSession(build);
+  try {
+    const text = readFileSync(bundle, 'latin1');
+    session.writeFile('fw', pretokenised ? pretokenise(text) : text);
+    session.writeFile('fake', readFileSync(FAKE_READER, 'latin1'));
+    for (const [name, bytes] of Object.entries(scripted.files)) session.writeFile(name, bytes);
+    session.writeFile('main', mainScript(scripted.board));
+    const t0 = Date.now();
+    const r = session.run(`eval(require('Storage').read('main'));`, timeoutMs);
+    const wallMs = Date.now() - t0;
+    const line = (tag: string): unknown => {
+      const l = r.lines.find((x) => x.startsWith(tag + ' '));
+      return l ? JSON.parse(l.slice(tag.length + 1)) : null;
+    };
+    return {
+      build,
+      load: line('load') as ReadFigures['load'],
+      read: line('read') as ReadFigures['read'],
+      complaints: complaints(r.output),
+      output: r.output,
+      wallMs,
+    };
+  } finally {
+    session.close();
+  }
+}

@@ -1,0 +1,138 @@
+// A read scripted for the real interpreter. Linux has no Pico pins and nothing behind Serial1, so
+// the PN532 is played back: the portable bundle first reads the passport in the Node shim with
+// the PN532 simulator and the virtual passport (HSU, board file pico.json), with a fixed random
+// source, and every byte the firmware writes to Serial1 and every chunk the PN532 answers is
+// recorded in order. On the interpreter, fake-reader.js then checks each write against the
+// recording and answers with the recorded chunks; it acknowledges the firmware's USB frames as
+// a host does. Same bundle, same random numbers: the same bytes, so everything above the UART
+// (PN532 driver, BAC, secure messaging, file reader, EF.SOD, hashes, host link) runs for real.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadBoard, bootCode } from '@epassport/hardware/boards/index';
+import { loadFixture } from '@epassport/hardware/fixtures/index';
+import { VirtualClock } from '@epassport/hardware/sim/clock';
+import { HsuTransport, Pn532Simulator } from '@epassport/hardware/sim/pn532/index';
+import { VirtualPassport } from '@epassport/hardware/sim/passport/virtual-passport';
+import { EspruinoRuntime } from '@epassport/hardware/shim/espruino-runtime';
+import type { UartPeer } from '@epassport/hardware/shim/peers';
+import { encodeFrame, encodePayload, messageCode, MSG, PROTOCOL_VERSION, ReliableLink, type Message } from '@epassport/protocol';
+
+const firmwareDir = join(import.meta.dirname, '../..');
+export const PORTABLE_BUNDLE = join(firmwareDir, 'dist/firmware.js');
+export const FAKE_READER = join(import.meta.dirname, 'fake-reader.js');
+
+/** E.hwRand on both sides: xorshift32 from a fixed seed (plain 32-bit integer operations, so
+ * V8 and Espruino give the same sequence). */
+export const RANDOM_SOURCE = 'var rnd=0x2545F491;E.hwRand=function(){rnd^=rnd<<13;rnd^=rnd>>>17;rnd^=rnd<<5;return rnd|0;};';
+
+export interface ScriptedRead {
+  /** Storage files for fake-reader.js: 'pnw' (writes), 'pnd' (answers), 'pni' (index), 'host'. */
+  files: Record<string, Uint8Array>;
+  /** Board file as the interpreter gets it: pins renamed to Linux's D0..D32, and no RSTPD_N
+   * (Linux has no GPIO path for it: digitalWrite prints an ERROR). */
+  board: object;
+  /** What the shim's host received (the interpreter must end the same way). */
+  finalMessage: Message;
+  writes: number;
+  answers: number;
+}
+
+const EVENT_WRITE = 1;
+const EVENT_ANSWER = 2;
+
+export interface RecordHooks {
+  /** Called with the runtime before the bundle loads (e.g. to install a memory ledger). */
+  beforeLoad?: (runtime: EspruinoRuntime) => void;
+  /** Called at every UART write and every USB frame from the device, as on the interpreter. */
+  sample?: () => void;
+}
+
+/** Records a read of `fixtureName` (data groups `dataGroups`) through the bundle in the shim. */
+export function recordRead(fixtureName: string, dataGroups: number[], hooks: RecordHooks = {}): ScriptedRead {
+  const clock = new VirtualClock();
+  const fixture = loadFixture(fixtureName);
+  const board = loadBoard('pico');
+  if (board.nfc.bus !== 'hsu') throw new Error('the scripted read plays back HSU');
+  const pn532 = new Pn532Simulator({ clock, card: new VirtualPassport(fixture.files, fixture.bac) });
+  const line = new HsuTransport(pn532);
+  const events: [number, Uint8Array][] = [];
+  const peer: UartPeer = {
+    write: (bytes) => {
+      hooks.sample?.();
+      events.push([EVENT_WRITE, bytes.slice()]);
+      line.write(bytes);
+    },
+    onData: (listener) => line.onData((bytes) => {
+      events.push([EVENT_ANSWER, bytes.slice()]);
+      listener(bytes);
+    }),
+    get baud() {
+      return line.baud;
+    },
+  };
+  const runtime = new EspruinoRuntime({ clock, board: board.board, serial: { [board.nfc.serial]: peer } });
+  hooks.beforeLoad?.(runtime);
+  runtime.load(readFileSync(PORTABLE_BUNDLE, 'latin1'), 'firmware.js');
+  runtime.evaluate(RANDOM_SOURCE);
+  runtime.load(bootCode(board), 'boot.js');
+  runtime.powerOn();
+
+  const messages: Message[] = [];
+  const host = new ReliableLink((b) => runtime.usb.write(b.slice()), clock, { onMessage: (m) => messages.push(m) });
+  runtime.usb.onData((b) => {
+    hooks.sample?.();
+    host.receive(b);
+  });
+  const read: Message = { type: 'read', documentNumber: fixture.bac.documentNumber, dateOfBirth: fixture.bac.dateOfBirth, dateOfExpiry: fixture.bac.dateOfExpiry, checkDigits: '', dataGroups, cardTimeoutMs: 5000 };
+  host.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION });
+  clock.runUntil(() => messages.some((m) => m.type === 'hello-reply'));
+  host.send(read);
+  clock.runUntil(() => messages.some((m) => m.type === 'result' || m.type === 'error'), 600_000);
+  if (runtime.errors.length) throw new Error('shim: ' + runtime.errors.map((e) => e.message).join('; '));
+  const finalMessage = messages[messages.length - 1];
+
+  // Index: per event 1 byte kind, 4 bytes offset, 2 bytes length (big-endian): fixed records that
+  // the fake reads one at a time from flash, so the recording takes no RAM on the interpreter.
+  const pieces: Record<number, Uint8Array[]> = { [EVENT_WRITE]: [], [EVENT_ANSWER]: [] };
+  const sizes: Record<number, number> = { [EVENT_WRITE]: 0, [EVENT_ANSWER]: 0 };
+  const index = new Uint8Array(events.length * 7);
+  events.forEach(([kind, bytes], i) => {
+    const at = i * 7;
+    index[at] = kind;
+    new DataView(index.buffer).setUint32(at + 1, sizes[kind]);
+    new DataView(index.buffer).setUint16(at + 5, bytes.length);
+    pieces[kind].push(bytes);
+    sizes[kind] += bytes.length;
+  });
+  const join = (parts: Uint8Array[]): Uint8Array => new Uint8Array(Buffer.concat(parts));
+  // The host's two frames (hello seq 0, read seq 1), then an ack frame for every sequence number.
+  const hostFrames = [encodeFrame(MSG.HELLO, 0, payloadOf({ type: 'hello', protocolVersion: PROTOCOL_VERSION })), encodeFrame(messageCode(read), 1, payloadOf(read))];
+  const acks: Uint8Array[] = [];
+  for (let seq = 0; seq < 256; seq++) acks.push(encodeFrame(MSG.ACK, 0, new Uint8Array([seq, 4])));
+  if (new Set(acks.map((a) => a.length)).size !== 1) throw new Error('ack frames differ in length');
+  const linuxBoard = {
+    ...board,
+    reset: undefined,
+    irq: board.irq ? 'D8' : undefined,
+    nfc: { ...board.nfc, tx: 'D6', rx: 'D7' },
+  };
+  return {
+    files: {
+      pnw: join(pieces[EVENT_WRITE]),
+      pnd: join(pieces[EVENT_ANSWER]),
+      pni: index,
+      host: join([hostFrames[0], hostFrames[1], ...acks]),
+      hostlen: new Uint8Array([hostFrames[0].length, hostFrames[1].length, acks[0].length]),
+    },
+    board: linuxBoard,
+    finalMessage,
+    writes: pieces[EVENT_WRITE].length,
+    answers: pieces[EVENT_ANSWER].length,
+  };
+}
+
+/** The payload bytes of a message, as ReliableLink frames them. */
+function payloadOf(m: Message): Uint8Array {
+  return encodePayload(m, new Uint8Array(512)).slice();
+}
