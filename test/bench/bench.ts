@@ -3,12 +3,15 @@
 //
 //   npx tsx test/bench/bench.ts [--documents utopia-anna,utopia-jp2] [--board pico]
 //     [--configs <substring>,...] [--fast-baud N] [--chips short,extended]
-//     [--no-pipeline] [--json]
+//     [--no-pipeline] [--json] [--write-readme]
+// --write-readme puts the tables between the bench markers of test/bench/README.md and README.md.
 // See test/bench/README.md for the definitions.
 
 import { standardConfigs } from './link-config';
 import { PHASES, bundleFirmware, runReading, type BenchResult } from './run-reading';
-import { formatJsOps, formatPrimitives, formatTable } from './format';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatJsOps, formatPrimitives, formatSummary, formatTable } from './format';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf('--' + name);
@@ -37,7 +40,24 @@ async function main(): Promise<void> {
   console.log(`\nphases: ${PHASES.join(', ')} (ms of link and card; 'PA host' is real CPU time). total = link+card + device CPU (high) ${pipeline ? '- what the pipeline overlaps (modelled)' : '(no pipeline)'} + PA host.`);
   console.log('\n' + formatPrimitives());
   console.log('\n' + formatJsOps());
+  if (process.argv.includes('--write-readme')) {
+    const root = join(import.meta.dirname, '../..');
+    replaceBetween(join(root, 'test/bench/README.md'), 'bench:table', formatTable(results));
+    replaceBetween(join(root, 'test/bench/README.md'), 'bench:primitives', formatPrimitives() + '\n\n' + formatJsOps());
+    replaceBetween(join(root, 'README.md'), 'bench:summary', formatSummary(results));
+  }
   console.log(`bench ran in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** Replaces the text between `<!-- name -->` and `<!-- /name -->` in `file`. */
+function replaceBetween(file: string, name: string, text: string): void {
+  const src = readFileSync(file, 'utf8');
+  const open = `<!-- ${name} -->`;
+  const close = `<!-- /${name} -->`;
+  const a = src.indexOf(open);
+  const b = src.indexOf(close);
+  if (a < 0 || b < a) throw new Error(`${file} has no ${open} ... ${close}`);
+  writeFileSync(file, src.slice(0, a + open.length) + '\n' + text + '\n' + src.slice(b));
 }
 
 main().catch((e) => {

@@ -38,3 +38,12 @@ export function formatJsOps(): string {
   const rows = Object.entries(DEVICE_COST.ops).map(([op, c]) => [op, String(c.x86Instructions), `${f1(c.us.low / 1000)}–${f1(c.us.high / 1000)}`, (c as { what?: string }).what ?? '']);
   return table(['JS operation', 'x86 instructions (callgrind)', 'Pico ms', 'what'], rows);
 }
+
+/** The README's short table: per document and chip, the fastest HSU row and the 115,200 / 106 row. */
+export function formatSummary(results: BenchResult[]): string {
+  const pick = results.filter((r) => r.link.startsWith('HSU 115200') || r.link.startsWith('HSU 1288000'));
+  const s2 = (ms: number): string => (ms / 1000).toFixed(2) + ' s';
+  const rows = pick.map((r) => [r.document, r.chip, r.link, `${s2(r.totalLowMs)}–${s2(r.totalMs)}`, s2(r.deviceMs),
+    `${pct(r.cpuShare.low)}–${pct(r.cpuShare.high)} %`, s2(r.limitMs), s2(r.pn532LimitMs), r.ratio.toFixed(3), r.pn532Ratio.toFixed(3)]);
+  return table(['document', 'chip', 'link (PN532 bus / RF kbit/s)', 'total (CPU low–high)', 'link + card', 'device CPU share', 'link limit', 'PN532 limit', 'limit/achieved', 'PN532-limit/achieved'], rows);
+}

@@ -1,3 +1,4 @@
+/* global E, require */
 // Prelude for the device-cost runs on the Linux interpreter (measure.ts): a Storage file
 // 'native' with a valid blob header (ABI.md: 'EPN1', version 1, length, 18 entries) and
 // E.getAddressOf / E.nativeCall that make the firmware's seams take their native path with
