@@ -82,5 +82,14 @@ describe('retail MAC', () => {
     expect(equalBytes(hex('0102'), 0, hex('000102'), 1, 2)).toBe(true);
     expect(equalBytes(hex('0102'), 0, hex('000103'), 1, 2)).toBe(false);
     expect(equalBytes(hex('0102'), 0, hex('01'), 0, 2)).toBe(false);
+    // A difference anywhere counts, the first byte and the last; bytes after n do not.
+    expect(equalBytes(hex('ff02'), 0, hex('0002'), 0, 2)).toBe(false);
+    expect(equalBytes(hex('0102'), 0, hex('0182'), 0, 2)).toBe(false);
+    expect(equalBytes(hex('010299'), 0, hex('0102aa'), 0, 2)).toBe(true);
+    // Out of range on either side is unequal, even where the missing bytes would read as 0.
+    expect(equalBytes(hex('01'), 0, hex('0100'), 0, 2)).toBe(false);
+    expect(equalBytes(hex('0100'), 0, hex('01'), 0, 2)).toBe(false);
+    expect(equalBytes(hex('000100'), 1, hex('0100'), 0, 3)).toBe(false);
+    expect(equalBytes(hex(''), 0, hex(''), 0, 0)).toBe(true);
   });
 });

@@ -65,6 +65,22 @@ describe('unwrap refuses', () => {
     expect(spy).not.toHaveBeenCalled();
   });
 
+  it.each([0, 1, 2, 3, 4, 5, 6, 7])('a response MAC wrong in byte %i alone (all 8 bytes are compared)', (i) => {
+    const sm = atExample();
+    const forged = hex(EX.protectedResponse);
+    forged[forged.length - 10 + i] ^= 0x01; // DO8E's value: the 8 bytes before SW1 SW2
+    expectFailure(sm, forged, /MAC/);
+  });
+
+  it('a response whose status (DO99) was changed: the MAC covers it', () => {
+    const sm = atExample();
+    const forged = hex(EX.protectedResponse);
+    const do99 = forged.length - 2 - 10 - 4; // 99 02 SW1 SW2 just before DO8E
+    expect(forged[do99]).toBe(0x99);
+    forged[do99 + 3] ^= 0x01;
+    expectFailure(sm, forged, /MAC/);
+  });
+
   it('a changed ciphertext (MAC no longer matches) without decrypting it', () => {
     const sm = atExample();
     const spy = vi.spyOn(DesCipher.prototype, 'cbcDecrypt');
