@@ -78,6 +78,11 @@ describe('strict context: members from the table (issue #14)', () => {
     });
   }
 
+  it('V8\'s own algorithms still work: a /g replace replaces every match, split and match by RegExp', () => {
+    const { rt } = runtime();
+    expect(rt.evaluate(`['aaa'.replace(/a/g, 'b'), 'a1b2'.split(/[0-9]/).length, 'abcb'.match(/b/g).length].join()`)).toBe('bbb,3,2');
+  });
+
   it('Number.MAX_SAFE_INTEGER and Number.EPSILON are undefined', () => {
     const { rt } = runtime();
     expect(rt.evaluate('[typeof Number.MAX_SAFE_INTEGER, typeof Number.EPSILON].join()')).toBe('undefined,undefined');

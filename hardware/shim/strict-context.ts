@@ -11,10 +11,14 @@ import vm from 'node:vm';
 // The table lives in firmware/tools, which the firmware package does not export: imported by path.
 import { espruinoApi, TABLE_BOARD_OF, type EspruinoApi } from '../../firmware/tools/member-table/espruino-api';
 
-/** Kept although the table lacks them: V8 cannot delete them (non-configurable), or the shim
- * reports errors by them (Espruino errors have `.type`, not `.name`: a known difference). */
+/** Kept although the table lacks them: V8 cannot delete them (non-configurable); the shim
+ * reports errors by them (Espruino errors have `.type`, not `.name`: a known difference); V8's own
+ * replace/split/match read a RegExp's flag getters (without them /g replaces once). */
 const KEPT_GLOBALS = ['undefined'];
-const KEPT_MEMBERS: Record<string, string[]> = { Error: ['name'], TypeError: ['name'], SyntaxError: ['name'], ReferenceError: ['name'] };
+const REGEXP_FLAGS = ['flags', 'global', 'ignoreCase', 'multiline', 'sticky', 'unicode', 'unicodeSets', 'dotAll', 'hasIndices'];
+const KEPT_MEMBERS: Record<string, string[]> = {
+  Error: ['name'], TypeError: ['name'], SyntaxError: ['name'], ReferenceError: ['name'], RegExp: REGEXP_FLAGS,
+};
 
 /** V8 built-ins whose members are checked: table type -> how to reach its prototype. */
 const PROTOTYPES: Record<string, string> = {

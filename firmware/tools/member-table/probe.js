@@ -53,7 +53,7 @@
     Boolean: function () { return true; }, Function: function () { return function () {}; },
     ArrayBuffer: function () { return new ArrayBuffer(1); },
     DataView: function () { return new DataView(new ArrayBuffer(1)); },
-    Date: function () { return new Date(0); }, RegExp: function () { return new RegExp('a'); },
+    Date: function () { return new Date(0); }, RegExp: function () { return new RegExp('a', 'gi'); }, // flags: only when given
     // `new Promise(executor)` then a member walk trips an assertion in 2v29 (jsvar.c:927).
     Promise: function () { return Promise.resolve(0); },
     Pin: function () { return D0; }, Serial: function () { return Serial1; },
