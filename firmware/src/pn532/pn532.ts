@@ -4,7 +4,7 @@
 // a corrupt response is asked again with NACK (RETRIES.NACK times). The card side is an
 // ApduChannel over InDataExchange, with MI continuation for long answers.
 
-import { IcaoError } from '../icao/errors';
+import { Pn532Error } from './pn532-error';
 import type { ApduCallback, ApduChannel } from '../icao/apdu-channel';
 import type { Timers } from '../timers';
 import {
@@ -19,8 +19,8 @@ import type { Pn532Io } from './pn532-io';
  * secure messaging is 2,076 bytes (DO'87' header and padding, DO'99', DO'8E', SW). */
 export const MAX_R_APDU = 2304;
 
-export type ResponseCallback = (err: IcaoError | null, response: Uint8Array | null) => void;
-export type DoneCallback = (err: IcaoError | null) => void;
+export type ResponseCallback = (err: Pn532Error | null, response: Uint8Array | null) => void;
+export type DoneCallback = (err: Pn532Error | null) => void;
 
 /** A card found by InListPassiveTarget. */
 export interface Target {
@@ -63,11 +63,11 @@ function hex2(n: number): string {
   return (n < 16 ? '0' : '') + n.toString(16).toUpperCase();
 }
 
-/** The IcaoError for an InDataExchange / InPSL / InRelease status byte. */
-export function statusError(status: number): IcaoError {
+/** The Pn532Error for an InDataExchange / InPSL / InRelease status byte. */
+export function statusError(status: number): Pn532Error {
   const code = status & STATUS_ERROR_MASK;
   const text = 'PN532 status 0x' + hex2(code);
-  return new IcaoError(RF_ERRORS.indexOf(code) >= 0 ? 'card-lost' : 'pn532-error', text);
+  return new Pn532Error(RF_ERRORS.indexOf(code) >= 0 ? 'card-lost' : 'pn532-error', text);
 }
 
 /** Highest bit-rate index (0 = 106, 1 = 212, 2 = 424) a type A card offers both ways (ATS TA(1)). */
@@ -156,7 +156,7 @@ export class Pn532 implements ApduChannel {
   /** Sends `length` PD bytes already in `this._cmd` (command code first). */
   private _exec(length: number, timeoutMs: number, callback: ResponseCallback): void {
     if (this._state !== STATE.IDLE) {
-      callback(new IcaoError('internal', 'PN532 busy'), null);
+      callback(new Pn532Error('internal', 'PN532 busy'), null);
       return;
     }
     this._callback = callback;
@@ -282,11 +282,11 @@ export class Pn532 implements ApduChannel {
   }
 
   /** An error naming the running command: 'PN532 4A: no ACK'. */
-  private _failure(code: string, what: string): IcaoError {
-    return new IcaoError(code, 'PN532 ' + hex2(this._expectCode - 1) + ': ' + what);
+  private _failure(code: string, what: string): Pn532Error {
+    return new Pn532Error(code, 'PN532 ' + hex2(this._expectCode - 1) + ': ' + what);
   }
 
-  private _finish(err: IcaoError | null, response: Uint8Array | null): void {
+  private _finish(err: Pn532Error | null, response: Uint8Array | null): void {
     this._disarm();
     this._io.stop();
     this._state = STATE.IDLE;
@@ -302,7 +302,7 @@ export class Pn532 implements ApduChannel {
     this._disarm();
     this._io.stop();
     this._io.send(ACK_FRAME, false);
-    this._finish(new IcaoError('cancelled', 'aborted'), null);
+    this._finish(new Pn532Error('cancelled', 'aborted'), null);
   }
 
   // ---- set-up ----------------------------------------------------------------------------------
@@ -351,7 +351,7 @@ export class Pn532 implements ApduChannel {
           return;
         }
         this.firmware = ((r[1] << 24) | (r[2] << 16) | (r[3] << 8) | r[4]) >>> 0;
-        if (r[1] !== PN532_IC) callback(new IcaoError('unsupported', 'NFC chip IC 0x' + hex2(r[1]) + ' is not a PN532'));
+        if (r[1] !== PN532_IC) callback(new Pn532Error('unsupported', 'NFC chip IC 0x' + hex2(r[1]) + ' is not a PN532'));
         else this._setup(2, callback);
       });
     } else if (step - 2 < SETUP_COMMANDS.length) {
@@ -390,7 +390,7 @@ export class Pn532 implements ApduChannel {
 
   /** One InListPassiveTarget for a type A (or B) card. Calls back with null when none answered
    * within the chip's retries. */
-  listPassiveTarget(typeB: boolean, callback: (err: IcaoError | null, target: Target | null) => void): void {
+  listPassiveTarget(typeB: boolean, callback: (err: Pn532Error | null, target: Target | null) => void): void {
     const pd = typeB ? [CMD.IN_LIST_PASSIVE_TARGET, 0x01, BR_TY.TYPE_B_106, 0x00] : [CMD.IN_LIST_PASSIVE_TARGET, 0x01, BR_TY.TYPE_A_106];
     this.target = null;
     this.command(pd, TIMING.RESPONSE, (err, r) => {
@@ -466,11 +466,11 @@ export class Pn532 implements ApduChannel {
   transceive(apdu: Uint8Array, callback: ApduCallback): void {
     const t = this.target;
     if (!t) {
-      callback(new IcaoError('card-lost', 'no card activated'), null);
+      callback(new Pn532Error('card-lost', 'no card activated'), null);
       return;
     }
     if (apdu.length > MAX_PD - 2) {
-      callback(new IcaoError('internal', 'C-APDU over 262 bytes'), null);
+      callback(new Pn532Error('internal', 'C-APDU over 262 bytes'), null);
       return;
     }
     this._cmd[0] = CMD.IN_DATA_EXCHANGE;
@@ -482,7 +482,7 @@ export class Pn532 implements ApduChannel {
     this._exec(apdu.length + 2, TIMING.DATA_EXCHANGE, this._onExchangeBound);
   }
 
-  private _onExchange(err: IcaoError | null, r: Uint8Array | null): void {
+  private _onExchange(err: Pn532Error | null, r: Uint8Array | null): void {
     const cb = this._apduCallback;
     if (!cb) return;
     if (err || !r || r.length < 2) {
@@ -511,7 +511,7 @@ export class Pn532 implements ApduChannel {
       // the device's memory: no READ BINARY answer we ask for is longer than this.
       this._apduCallback = null;
       this._apduParts = null;
-      cb(new IcaoError('too-large', 'R-APDU over ' + MAX_R_APDU + ' bytes'), null);
+      cb(new Pn532Error('too-large', 'R-APDU over ' + MAX_R_APDU + ' bytes'), null);
       return;
     }
     if (status & STATUS_MI) {
