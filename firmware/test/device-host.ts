@@ -13,6 +13,7 @@ import { VirtualClock } from '@epassport/hardware/sim/clock';
 import { VirtualPassport } from '@epassport/hardware/sim/passport/virtual-passport';
 import type { PassportOptions } from '@epassport/hardware/sim/passport/passport-options';
 import { createVirtualDevice, type VirtualDevice } from '@epassport/hardware/sim/virtual-device';
+import { waitForMessage } from '../../test/support/wait-for-message';
 import { PROTOCOL_VERSION, ReliableLink, type Message, type ReadMessage } from '@epassport/protocol';
 import { bundle } from '../tools/bundler';
 import { checkBundle } from '../tools/espruino-gate';
@@ -53,12 +54,7 @@ export class Host {
 
   /** Runs the clock until a message satisfying `pred` arrives after index `from`; returns it. */
   waitFor(pred: (m: Message) => boolean, from = 0, maxMs = 120_000): Message {
-    let found: Message | undefined;
-    this.clock.runUntil(() => {
-      for (let i = from; i < this.messages.length; i++) if (pred(this.messages[i])) return !!(found = this.messages[i]);
-      return false;
-    }, maxMs);
-    return found!;
+    return waitForMessage(this.clock, this.messages, pred, from, maxMs)!;
   }
 
   hello(): Extract<Message, { type: 'hello-reply' }> {

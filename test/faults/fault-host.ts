@@ -6,6 +6,7 @@
 import type { VirtualClock } from '@epassport/hardware/sim/clock';
 import type { VirtualDevice } from '@epassport/hardware/sim/virtual-device';
 import { PROTOCOL_VERSION, ReliableLink, type Message, type ReadMessage } from '@epassport/protocol';
+import { waitForMessage } from '../support/wait-for-message';
 
 export type BacFields = Pick<ReadMessage, 'documentNumber' | 'dateOfBirth' | 'dateOfExpiry'>;
 
@@ -50,14 +51,9 @@ export class FaultHost {
     if (!this.link.send(m)) throw new Error('host window full');
   }
 
-  /** Runs the clock until a message after index `from` satisfies `pred`; throws on a hang. */
+  /** Runs the clock until a message after index `from` satisfies `pred` (undefined when none came). */
   waitFor(pred: (m: Message) => boolean, from = 0, maxMs = 120_000): Message {
-    let found: Message | undefined;
-    this.clock.runUntil(() => {
-      for (let i = from; i < this.messages.length; i++) if (pred(this.messages[i])) return !!(found = this.messages[i]);
-      return false;
-    }, maxMs);
-    return found!;
+    return waitForMessage(this.clock, this.messages, pred, from, maxMs)!;
   }
 
   hello(maxMs = 10_000): Extract<Message, { type: 'hello-reply' }> {
