@@ -63,6 +63,56 @@ describe('HashCheckSink', () => {
     expect(s.verdict()).toBe('match');
   });
 
+  it('an expected hash longer than the digest is a mismatch, even when the digest is its prefix', () => {
+    const s = new HashCheckSink(null, 'sha256', new Uint8Array([...sha256, 0]));
+    feed(s, data);
+    expect(s.verdict()).toBe('mismatch');
+  });
+
+  it('a length that changes between begin calls is never trusted, even when the bytes would match', () => {
+    const s = new HashCheckSink(null, 'sha256', sha256);
+    s.begin(600);
+    s.chunk(data.subarray(0, 600), 0);
+    s.begin(data.length); // a "resume" that announces another length
+    s.chunk(data.subarray(600), 600);
+    s.end();
+    expect(s.verdict()).toBe('not-checked');
+    // Back to the first length after a change: still not trusted.
+    const t = new HashCheckSink(null, 'sha256', sha256);
+    t.begin(data.length);
+    t.chunk(data, 0);
+    t.begin(500);
+    t.begin(data.length);
+    t.end();
+    expect(t.verdict()).toBe('not-checked');
+    // A first begin of 0 counts as a length too.
+    const u = new HashCheckSink(null, 'sha256', sha256);
+    u.begin(0);
+    feed(u, data);
+    expect(u.verdict()).toBe('not-checked');
+  });
+
+  it('a chunk after a gap breaks the check for good: bytes filled in later are not trusted', () => {
+    const s = new HashCheckSink(null, 'sha256', sha256);
+    s.begin(data.length);
+    s.chunk(data.subarray(0, 100), 0);
+    s.chunk(data.subarray(200, 300), 200); // 100..200 missing
+    s.chunk(data.subarray(100), 100);
+    s.end();
+    expect(s.verdict()).toBe('not-checked');
+  });
+
+  it('a resumed chunk wholly inside what was hashed already is skipped', () => {
+    const s = new HashCheckSink(null, 'sha256', sha256);
+    s.begin(data.length);
+    s.chunk(data.subarray(0, 420), 0);
+    s.begin(data.length);
+    s.chunk(data.subarray(100, 300), 100); // seen already
+    s.chunk(data.subarray(420), 420);
+    s.end();
+    expect(s.verdict()).toBe('match');
+  });
+
   it('checks a data group streamed by readFile, with SHA-1 and SHA-512', () => {
     for (const name of ['sha1', 'sha512']) {
       const dg = file(3000);
