@@ -12,7 +12,7 @@ import {
 } from '@epassport/hardware/sim/document/index';
 import { passiveAuthentication, type PassiveAuthenticationInput } from './passive-authentication.js';
 import { importIntoTrustDir, loadTrustStore, TrustStore } from './trust-store.js';
-import { VERDICT_REASONS, type VerdictReasonCode } from './verdict-reasons.js';
+import { reason, VERDICT_REASONS, type VerdictReasonCode } from './verdict-reasons.js';
 import { documentVerdict, missingGroups } from '../verdict.js';
 import type { ActiveAuthenticationReport } from '../aa/active-authentication.js';
 
@@ -221,5 +221,13 @@ describe('chains of any length, CRLs from files and master lists', () => {
     const empty = await mkdtemp(join(tmpdir(), 'trust-import-bad-'));
     await expect(importIntoTrustDir(join(dir, 'stranger.crl'), empty)).rejects.toMatchObject({ code: 'trust-store' });
     expect(await readdir(empty)).toEqual([]);
+  });
+});
+
+describe('reason()', () => {
+  it('names data groups only when there are some (no empty or undefined dataGroups key)', () => {
+    expect(reason('hash-mismatch', 'm', [2])).toEqual({ code: 'hash-mismatch', message: 'm', dataGroups: [2] });
+    expect(Object.keys(reason('dg1-missing', 'm', []))).toEqual(['code', 'message']);
+    expect(Object.keys(reason('no-trust-store', 'm'))).toEqual(['code', 'message']);
   });
 });
