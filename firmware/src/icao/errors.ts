@@ -70,8 +70,10 @@ export function errorForStatus(sw: number, what: string, authenticating?: boolea
   return new IcaoError('card-error', text, sw);
 }
 
-/** Wraps anything thrown by a callee (a sink, a parser) into an IcaoError. */
+/** Wraps anything thrown by a callee (a sink, a parser) into an IcaoError. A coded error of the
+ * layer below (Pn532Error: the same code and sw fields) keeps its code. */
 export function asIcaoError(e: unknown): IcaoError {
   if (e instanceof IcaoError) return e;
+  if (e instanceof Error && typeof (e as IcaoError).code === 'string' && typeof (e as IcaoError).sw === 'number') return e as IcaoError;
   return new IcaoError('internal', e instanceof Error ? e.message : String(e));
 }
