@@ -11,7 +11,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: [SOURCE, ...defaultServerConditions] } },
   test: {
     include: ['**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/dist/**'],
+    // .stryker-tmp: npm run mutation's copy of the tree, while it runs.
+    exclude: ['**/node_modules/**', '**/dist/**', '.stryker-tmp/**'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     // The skip lines of test/support/requires-tool.ts are printed once, in the summary at the end
