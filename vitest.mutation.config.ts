@@ -10,5 +10,7 @@ export default defineConfig({
     ...base.test,
     include: ['protocol/src/**/*.test.ts', 'firmware/src/icao/**/*.test.ts', 'host-sdk/src/pa/**/*.test.ts'],
     reporters: ['default'],
+    // Instrumented code runs several times slower (Stryker's mutant switches and coverage).
+    testTimeout: 120_000,
   },
 });
