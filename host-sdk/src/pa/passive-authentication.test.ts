@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCsca, createDocument, createMasterList, tamper, toPem, type Csca, type GeneratedDocument, type SignatureKind } from '@epassport/hardware/sim/document/index';
-import { passiveAuthentication, type PassiveAuthenticationInput } from './passive-authentication';
+import { createHash } from 'node:crypto';
+import { checkHashes, passiveAuthentication, type PassiveAuthenticationInput } from './passive-authentication';
 import { importIntoTrustDir, loadTrustStore, TrustStore } from './trust-store';
 import { parseMasterList } from './master-list';
-import { parseSod } from './sod';
+import { parseSod, type Sod } from './sod';
 import { ReaderError } from '../reader-error';
 
 const DAY = 86_400_000;
@@ -244,5 +245,16 @@ describe('a master list whose signer certificate OpenSSL cannot load (found by f
     const splice = Buffer.from('1d0f0101ff04040302078030110603551d2504', 'hex');
     const bad = new Uint8Array([...ml.subarray(0, 1826), ...splice, ...ml.subarray(1826)]);
     expect(() => parseMasterList(bad)).toThrow(expect.objectContaining({ name: 'ReaderError', code: 'trust-store' }));
+  });
+});
+
+describe('checkHashes compares whole hashes', () => {
+  it('an EF.SOD hash longer than the digest is a mismatch, even when the digest is its prefix', () => {
+    const dg1 = Uint8Array.of(1, 2, 3);
+    const digest = new Uint8Array(createHash('sha256').update(dg1).digest());
+    const sod = { lds: { hashAlgorithm: 'sha256', dataGroupHashes: new Map([[1, new Uint8Array([...digest, 0])]]) } } as unknown as Sod;
+    const report = checkHashes(sod, { sod: undefined, dataGroups: new Map([[1, dg1]]) });
+    expect(report.mismatched).toEqual([1]);
+    expect(report.status).toBe('mismatch');
   });
 });
