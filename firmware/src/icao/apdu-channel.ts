@@ -13,4 +13,7 @@ export interface ApduChannel {
    * which lives as long as the session): the largest extended-length READ BINARY block the card
    * answered, or -1 when it refused extended length. Absent: not tried yet. */
   readBlock?: number;
+  /** False once the card has refused a short EF identifier that SELECT then found (readFile
+   * SELECTs every later file). */
+  shortIds?: boolean;
 }

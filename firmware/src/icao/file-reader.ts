@@ -103,7 +103,7 @@ class FileReadJob {
     let block = options.maxBlock || SM_MAX_READ;
     if (block > PLAIN_MAX_READ) block = PLAIN_MAX_READ;
     this._block = block;
-    this._useSfi = options.useShortFileId !== false;
+    this._useSfi = options.useShortFileId !== false && channel.shortIds !== false;
     this._callback = callback;
     this._state = 0;
     this._total = 0;
@@ -143,9 +143,11 @@ class FileReadJob {
 
   private _finish(err: IcaoError | null): void {
     if (this._state === STATE_DONE) return;
+    // The error names its step for the host: 'sel ' (SELECT) or '@<offset> ' (READ BINARY).
+    const at = (this._state === STATE_SELECT ? 'sel' : '@' + this._offset) + ' ';
     this._state = STATE_DONE;
     this._next = null;
-    this._callback(err, err ? 0 : this._total);
+    this._callback(err ? new IcaoError(err.code, at + err.message, err.sw) : null, err ? 0 : this._total);
   }
 
   private _requestSelect(): void {
@@ -231,6 +233,7 @@ class FileReadJob {
 
   private _onSelect(sw: number): void {
     if (sw !== SW.OK) throw errorForStatus(sw, 'SELECT file');
+    if (this._retries) this._channel.shortIds = false; // a fall-back: SFI refused, SELECT found it
     this._useSfi = false;
     this._requestHeader();
   }
@@ -265,6 +268,12 @@ class FileReadJob {
     }
     const n = response.length - 2;
     if (n > this._le) throw new IcaoError('malformed-data', 'chip returned more than requested');
+    if (n === 0 && !this._startOffset) {
+      // An empty file (a chip answers its READ BINARY 6282 or 9000 with no data).
+      this._sink.begin(0);
+      this._complete();
+      return;
+    }
     const h = peekTlvHeader(response, n);
     if (h.headerLength < 0) throw new IcaoError('malformed-data', 'file too short for its TLV header');
     const total = h.headerLength + h.valueLength;

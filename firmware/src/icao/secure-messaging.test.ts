@@ -127,7 +127,8 @@ describe('unwrap refuses', () => {
   });
 
   it('a response without DO99 or without DO8E, or with an unknown object', () => {
-    expectFailure(atExample(), macResponse('887022120C06C22A', new Uint8Array([0x87, 9, 0x01, ...encrypt(pad(hex('01')))])), /DO99/);
+    // No DO'99' is allowed only for a success (9000); any other outer status is refused.
+    expectFailure(atExample(), macResponse('887022120C06C22A', new Uint8Array([0x87, 9, 0x01, ...encrypt(pad(hex('01')))]), '6282'), /DO99/);
     expectFailure(atExample(), hex('990290009000'), /DO8E/);
     expectFailure(atExample(), macResponse('887022120C06C22A', new Uint8Array([0x53, 1, 0, 0x99, 2, 0x90, 0])), /unexpected/);
     expectFailure(atExample(), hex('99029000' + '8E04AABBCCDD' + '9000'), /DO8E/);
@@ -149,9 +150,16 @@ describe('unwrap refuses', () => {
 });
 
 describe('session life', () => {
-  it('a bare error status such as 6A82 is passed up and the session goes on', () => {
+  it('a bare error status such as 6A82 is passed up and the session ends (the chip SSC is unknown)', () => {
     const sm = atExample();
     expect(toHex(sm.unwrap(hex('6A82')))).toBe('6A82');
+    expect(sm.isOpen()).toBe(false);
+  });
+
+  it('a protected 9000 without DO99: the MAC covers DO87 alone, the status is the outer 9000', () => {
+    const sm = atExample();
+    const out = sm.unwrap(macResponse('887022120C06C22A', new Uint8Array([0x87, 9, 0x01, ...encrypt(pad(hex('01')))])));
+    expect(toHex(out)).toBe('019000');
     expect(sm.isOpen()).toBe(true);
   });
 

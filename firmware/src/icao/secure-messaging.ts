@@ -13,7 +13,9 @@
 // A bare two-byte response (no data objects) is what a chip sends when it does not apply SM to
 // an error: 6987/6988 (SM objects missing/incorrect) end the session as 'sm-failure'; 9000 or
 // 61xx unprotected would be an unauthenticated success and is refused; any other bare status
-// word (e.g. 6A82) is passed up as it is, unauthenticated: it carries no data.
+// word (e.g. 6A82) is passed up as it is, unauthenticated: it carries no data, and the session
+// ends (the chip's SSC is unknown; the read session runs BAC again). A protected 9000 without
+// DO'99' is accepted (its MAC still covers the data).
 
 import { createDesCipher, type CbcCipher } from '../crypto/des-cbc';
 import { createRetailMac, type Mac } from '../crypto/mac';
@@ -218,6 +220,9 @@ export class SecureMessagingChannel implements ApduChannel {
       if (outerSw === SW.OK || (outerSw >> 8) === 0x61 || (outerSw >> 8) === 0x62 || (outerSw >> 8) === 0x63) {
         throw this._fail('unprotected status word ' + hex4(outerSw), outerSw);
       }
+      // A plain error: whether the chip kept its session and SSC is unknown, so ours ends
+      // (the reader re-runs BAC before its next command).
+      this.wipe();
       return response;
     }
     const end = n - 2;
@@ -248,7 +253,9 @@ export class SecureMessagingChannel implements ApduChannel {
       pos = t.end;
     }
     if (macStart < 0) throw this._fail('response has no MAC (DO8E)');
-    if (swStart < 0) throw this._fail('response has no status (DO99)');
+    // No DO'99': allowed for a success only; the MAC then covers the data alone and the status
+    // is the outer 9000 (as JMRTD reads it).
+    if (swStart < 0 && outerSw !== SW.OK) throw this._fail('response has no status (DO99)');
     const mac = this._mac!;
     mac.update(this.ssc);
     mac.update(response, 0, macStart);
@@ -279,8 +286,9 @@ export class SecureMessagingChannel implements ApduChannel {
       out.set(plain.subarray(0, dataLen), 0);
       plain.fill(0);
     }
-    out[dataLen] = response[swStart];
-    out[dataLen + 1] = response[swStart + 1];
+    const swAt = swStart < 0 ? end : swStart;
+    out[dataLen] = response[swAt];
+    out[dataLen + 1] = response[swAt + 1];
     return out;
   }
 
@@ -302,10 +310,17 @@ export class SecureMessagingChannel implements ApduChannel {
       let plain: Uint8Array | null = null;
       let failure: IcaoError | null = null;
       try {
+        // A chip without extended length refuses such an APDU with a bare 6700 before its
+        // secure messaging sees it: its SSC did not move, so ours goes back (command only) and
+        // the session goes on.
+        if (response.length === 2 && wrapped[4] === 0 && statusWord(response) === SW.WRONG_LENGTH) {
+          decrementSsc(this.ssc, 1);
+          callback(null, response);
+          return;
+        }
         plain = this.unwrap(response);
         // A chip without extended length refuses such an APDU with a bare 6700 before its
         // secure messaging sees it: its SSC did not move, so ours goes back (command + response).
-        if (response.length === 2 && wrapped[4] === 0 && statusWord(response) === SW.WRONG_LENGTH) decrementSsc(this.ssc, 2);
       } catch (e) {
         failure = asIcaoError(e);
       }

@@ -6,6 +6,12 @@
 //     --> CONNECTING (InPSL, SELECT eMRTD application, plain)
 //     --> AUTHENTICATING (BAC) --> READING (EF.COM, EF.SOD, DG1, requested DGs in EF.COM,
 //         then INTERNAL AUTHENTICATE when the host sent a challenge and DG15 was read)
+//
+// Chips that are not ours (READING): a plain error status under SM ends the SM session (its SSC
+// is unknown); the next command first runs BAC again (_smSend), so readFile's fall-back from a
+// short EF identifier to SELECT goes on. An EF.COM that is missing or does not parse: DG1, DG2
+// and the requested groups, and a group the chip does not have (6A82) is skipped. A missing or
+// empty EF.SOD: the groups are read unchecked (the host says no-security-object).
 //     --> RELEASING (InRelease, field off, PowerDown) --> final message --> IDLE
 //
 // Resume: a card lost after it was found (CONNECTING, AUTHENTICATING, READING) wipes the SM keys,
@@ -20,7 +26,7 @@
 
 import { FILE, type DeviceMessage, type ReadMessage } from '@epassport/protocol';
 import { createHash } from '../crypto/hash';
-import type { ApduChannel } from '../icao/apdu-channel';
+import type { ApduCallback, ApduChannel } from '../icao/apdu-channel';
 import { BacProtocol } from '../icao/bac';
 import { internalAuthenticateApdu, selectApplicationApdu } from '../icao/commands';
 import { MAX_EF_COM, parseEfCom } from '../icao/ef-com';
@@ -127,6 +133,9 @@ export class ReadSession {
   /** The host's Active Authentication challenge (null: none); set while AA is due (resume). */
   private _challenge: Uint8Array | null;
   private _aaDue: boolean;
+  /** EF.COM was missing or did not parse: groups are guessed, a missing one is skipped. */
+  private _guessed: boolean;
+  private _smChannel: ApduChannel;
   private _pollBound: () => void;
   private _onTargetBound: (err: IcaoError | null, target: Target | null) => void;
 
@@ -166,6 +175,8 @@ export class ReadSession {
     this._comBuffer = new Uint8Array(MAX_EF_COM);
     this._challenge = null;
     this._aaDue = false;
+    this._guessed = false;
+    this._smChannel = { transceive: (apdu, cb) => this._smSend(apdu, cb) };
     this._onTargetBound = (err, target) => this._onTarget(err, target);
   }
 
@@ -202,6 +213,7 @@ export class ReadSession {
     const c = request.challenge;
     this._challenge = c && c.length === 8 ? c.slice() : null;
     this._aaDue = false;
+    this._guessed = false;
     this._queue = [];
     this._timeoutMs = request.cardTimeoutMs > 0 ? request.cardTimeoutMs : READ_DEFAULTS.CARD_TIMEOUT_MS;
     this._startedAt = this._timers.now();
@@ -337,7 +349,7 @@ export class ReadSession {
         return;
       }
       this._sm = sm;
-      this._secure = new GatedChannel(sm, this._host, READ_DEFAULTS.ROOM_SLOTS);
+      this._secure = new GatedChannel(this._smChannel, this._host, READ_DEFAULTS.ROOM_SLOTS);
       this._state = STATE.READING;
       if (this._lostAt >= 0) {
         this._lostAt = -1;
@@ -346,6 +358,24 @@ export class ReadSession {
       if (this._file) this._readOn();
       else if (this._aaDue) this._activeAuth();
       else this._readCom();
+    });
+  }
+
+  /** Through the SM session; when a plain error has ended it, BAC first (same K_seed). */
+  private _smSend(apdu: Uint8Array, callback: ApduCallback): void {
+    const sm = this._sm;
+    if (sm && sm.isOpen()) {
+      sm.transceive(apdu, callback);
+      return;
+    }
+    new BacProtocol(this._plain!, this._random).authenticate(this._seed!, (err, fresh) => {
+      if (this._state !== STATE.READING || err || !fresh) {
+        if (fresh) fresh.wipe();
+        callback(err || new IcaoError('cancelled', ''), null);
+        return;
+      }
+      this._sm = fresh;
+      fresh.transceive(apdu, callback);
     });
   }
 
@@ -387,12 +417,16 @@ export class ReadSession {
   private _readCom(): void {
     const sink = new FileStreamer(this._host, SFI_COM).captureInto(this._comBuffer);
     this._read(sink, MAX_EF_COM, () => {
-      const com = parseEfCom(sink.captured());
+      let listed: number[] = [1, 2];
+      try {
+        listed = parseEfCom(sink.captured()).dataGroups;
+      } catch (e) {
+        this._guessed = true; // missing or unparsable: DG1, DG2 and the requested ones
+      }
       // DG1, then the other requested groups EF.COM lists, ascending.
-      const listed = com.dataGroups;
       const queue: number[] = [];
       if (listed.indexOf(1) >= 0) queue.push(1);
-      for (let g = 2; g <= 16; g++) if (listed.indexOf(g) >= 0 && this._wanted.indexOf(g) >= 0) queue.push(g);
+      for (let g = 2; g <= 16; g++) if ((listed.indexOf(g) >= 0 || this._guessed) && (this._wanted.indexOf(g) >= 0 || (g === 2 && this._guessed))) queue.push(g);
       this._queue = queue;
       this._readSod();
     });
@@ -402,10 +436,13 @@ export class ReadSession {
     const extractor = new SodHashExtractor();
     const sink = new FileStreamer(this._host, SFI_SOD).extractTo(extractor);
     this._read(sink, READ_DEFAULTS.MAX_SOD, () => {
-      const sod = extractor.finish();
-      createHash(sod.hashAlgorithm); // throws 'unsupported' for an algorithm we lack
-      this._hashName = sod.hashAlgorithm;
-      this._sodHashes = sod.hashes;
+      // Missing or empty: the groups are read unchecked.
+      if (sink.total > 0) {
+        const sod = extractor.finish();
+        createHash(sod.hashAlgorithm); // throws 'unsupported' for an algorithm we lack
+        this._hashName = sod.hashAlgorithm;
+        this._sodHashes = sod.hashes;
+      }
       this._nextGroup();
     });
   }
@@ -438,8 +475,13 @@ export class ReadSession {
     readFile(this._secure!, sink.fileId, sink, { maxFileLength: this._max, startOffset: sink.received }, (err, length) => {
       if (this._state !== STATE.READING) return;
       if (err) {
-        if (EAC_GROUPS.indexOf(sink.fileId) >= 0 && err.code === 'access-denied' && sink.total < 0) {
-          this._nextGroup(); // refused before any byte: skipped
+        const id = sink.fileId;
+        // Refused before any byte and not essential: skipped (EAC groups; EF.COM, EF.SOD, and
+        // any group when EF.COM gave no list). The host names what is missing.
+        if (sink.total < 0 && (err.code === 'access-denied' ? EAC_GROUPS.indexOf(id) >= 0
+          : err.code === 'file-not-found' && (id > 16 || (this._guessed && id > 1)))) {
+          this._file = null;
+          this._callNext();
           return;
         }
         this._fail(err);
@@ -455,12 +497,16 @@ export class ReadSession {
       this._bytesRead += length;
       this._host.send({ type: 'file-end', fileId: sink.fileId, length, verdict, digest: sink.digest() });
       this._file = null;
-      try {
-        this._next();
-      } catch (e) {
-        this._end(asIcaoError(e));
-      }
+      this._callNext();
     });
+  }
+
+  private _callNext(): void {
+    try {
+      this._next();
+    } catch (e) {
+      this._end(asIcaoError(e));
+    }
   }
 
   /** INTERNAL AUTHENTICATE under SM; the answer (empty when the chip refuses) goes to the host

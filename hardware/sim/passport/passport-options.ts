@@ -35,8 +35,14 @@ export interface PassportOptions {
   bacFailureSw?: 0x6300 | 0x6982;
   /** Whether BAC is needed to read the files (default true). */
   requireBac?: boolean;
-  /** In a secure-messaging session, answer error statuses unprotected (SW only). Default false. */
-  plainErrors?: boolean;
+  /** In a secure-messaging session, answer error statuses unprotected (SW only): all of them
+   * (true), or only the listed status words (a chip that answers some errors in SM, others
+   * plain). Default false. */
+  plainErrors?: boolean | number[];
+  /** Files have no short EF identifiers: a READ BINARY by SFI is answered 6A82. */
+  noShortFileIds?: boolean;
+  /** Leave DO'99' out of protected 9000 responses that carry data. */
+  omitDo99?: boolean;
   /** The card leaves the field once it has sent this many response bytes (data + SW); the
    * response that would cross the limit is never delivered. */
   removedAfterBytes?: number;

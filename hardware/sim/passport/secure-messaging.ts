@@ -70,10 +70,11 @@ export function unwrapCommand(keys: SessionKeys, cmd: CommandApdu): UnwrapResult
 }
 
 /** Chip side: protects a response (DO87 with the data, DO99 with the status, DO8E MAC). */
-export function wrapResponse(keys: SessionKeys, data: Uint8Array, sw: number): Uint8Array {
+export function wrapResponse(keys: SessionKeys, data: Uint8Array, sw: number, omitDo99 = false): Uint8Array {
   incrementSsc(keys.ssc);
   const do87 = data.length ? encodeDo(0x87, concatBytes(Uint8Array.of(0x01), tdesEncrypt(keys.ksEnc, pad(data)))) : new Uint8Array(0);
-  const do99 = encodeDo(0x99, Uint8Array.of(sw >> 8, sw & 0xff));
+  // omitDo99: a chip that leaves the status object out of a success (9000 with data).
+  const do99 = omitDo99 && sw === 0x9000 && data.length ? new Uint8Array(0) : encodeDo(0x99, Uint8Array.of(sw >> 8, sw & 0xff));
   const mac = retailMac(keys.ksMac, pad(concatBytes(keys.ssc, do87, do99)));
   return concatBytes(do87, do99, encodeDo(0x8e, mac), Uint8Array.of(sw >> 8, sw & 0xff));
 }

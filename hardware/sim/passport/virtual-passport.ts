@@ -228,8 +228,9 @@ export class VirtualPassport implements Card {
     const o = this.options;
     const isError = a.sw !== SW.OK && a.sw >> 8 !== 0x62 && a.sw >> 8 !== 0x63;
     // An unprotected answer does not move the SSC on the chip.
-    if (o.plainErrors && isError) return this.plain(a);
-    const out = wrapResponse(keys, a.data, a.sw);
+    const plainSw = o.plainErrors;
+    if (isError && (plainSw === true || (Array.isArray(plainSw) && plainSw.includes(a.sw)))) return this.plain(a);
+    const out = wrapResponse(keys, a.data, a.sw, o.omitDo99);
     this.stats.smResponses++;
     if (o.wrongMacResponse === this.stats.smResponses) out[out.length - 3] ^= 0x01; // last MAC byte
     return out;
@@ -303,6 +304,7 @@ export class VirtualPassport implements Card {
   private readBinary(cmd: CommandApdu, secure: boolean): Answer {
     let offset: number;
     if (cmd.p1 & 0x80) {
+      if (this.options.noShortFileIds) return answer(SW.FILE_NOT_FOUND);
       const fid = fileIdOf(cmd.p1 & 0x1f);
       if (!this.appSelected || !this.files.has(fid)) return answer(SW.FILE_NOT_FOUND);
       this.currentFile = fid;
