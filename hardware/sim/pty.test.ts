@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { openSync, readSync, writeSync, closeSync, readlinkSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canOpenPseudoTerminal, hasSocat, openPseudoTerminal, type PseudoTerminal } from './pty';
+import { requireTool } from '../../test/support/requires-tool';
+import { canOpenPseudoTerminal, openPseudoTerminal, type PseudoTerminal } from './pty';
 
 async function carriesEveryByte(pty: PseudoTerminal): Promise<void> {
   expect(pty.path).toMatch(/^\/dev\/pts\/\d+$/);
@@ -63,7 +64,7 @@ describe.skipIf(process.platform === 'win32')('pseudo-terminal without system to
   });
 });
 
-describe.skipIf(!hasSocat())('pseudo-terminal via socat (the fallback)', () => {
+describe.skipIf(!requireTool(['socat'], 'the pty fallback through socat'))('pseudo-terminal via socat (the fallback)', () => {
   it('carries every byte value both ways, raw', async () => {
     const pty = await openPseudoTerminal({ via: 'socat' });
     expect(pty.via).toBe('socat');
