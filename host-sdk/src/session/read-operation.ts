@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { FILE, fileName, type DeviceMessage } from '@epassport/protocol';
 import { ReaderError } from '../reader-error.js';
+import { readerErrorMessage } from './error-step.js';
 import { UnverifiedDocumentError } from '../unverified-document-error.js';
 import { parseDg1 } from '../lds/dg1.js';
 import { parseDg2 } from '../lds/dg2.js';
@@ -168,7 +169,7 @@ export class ReadOperation {
         if (m.code === 'hash-mismatch') {
           this.emit(() => this.complete(m.fileId));
         } else {
-          this.fail(new ReaderError(m.code, m.message || 'the reader reported ' + m.code, { sw: m.sw, fileId: m.fileId }));
+          this.fail(new ReaderError(m.code, readerErrorMessage(m.code, m.message, m.sw, m.fileId), { sw: m.sw, fileId: m.fileId }));
         }
         break;
       default:
