@@ -1,6 +1,6 @@
 // PN532 host-protocol constants in one table each (UM0701-02 as quoted by libnfc
 // pn53x-internal.h, nfcpy pn532.py and Wireshark packet-rfid-pn532.c; see
-// /work/shared/pn532-facts.md). Tables of numbers are const enums: esbuild inlines the values.
+// docs/pn532-facts.md). Tables of numbers are const enums: esbuild inlines the values.
 
 /** Frame identifiers: host to PN532, PN532 to host. */
 export const enum TFI {

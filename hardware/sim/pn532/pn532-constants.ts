@@ -1,5 +1,5 @@
 // PN532 command codes, status codes and value tables (UM0701-02 as carried by libnfc
-// pn53x-internal.h, Wireshark packet-rfid-pn532.c and nfcpy; see /work/shared/pn532-facts.md).
+// pn53x-internal.h, Wireshark packet-rfid-pn532.c and nfcpy; see docs/pn532-facts.md).
 
 export const COMMAND = {
   Diagnose: 0x00,
