@@ -1,6 +1,6 @@
 // What esbuild may emit for Espruino: every JS feature Espruino lacks is marked unsupported,
 // so esbuild lowers it or fails the build. The gate (espruino-gate.ts) then checks the output.
-// Source: ../shared/espruino-subset.md (copied facts, see firmware/README.md).
+// Source: docs/espruino-subset.md (copied facts, see firmware/README.md).
 
 export const ESPRUINO_UNSUPPORTED = [
   'async-await', 'async-generator', 'for-await', 'generator', 'for-of', 'bigint',
