@@ -149,6 +149,11 @@ export class EspruinoRuntime implements DeviceCore {
     return this.console_.device;
   }
 
+  /** Number of pin watches the firmware has. */
+  get pendingWatches(): number {
+    return this.pins.watchCount;
+  }
+
   /** Number of timers the firmware has pending. */
   get pendingTimers(): number {
     return this.timers.size;

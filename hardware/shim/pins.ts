@@ -32,6 +32,11 @@ export class DevicePins {
     return this.levels.get(this.core.profile.aliases[pin] ?? pin) ?? 0;
   }
 
+  /** Number of setWatch watches the firmware has. */
+  get watchCount(): number {
+    return this.watches.size;
+  }
+
   /** The level last driven, undefined if never. */
   driven(pin: string): number | undefined {
     return this.levels.get(pin);

@@ -60,8 +60,7 @@ export interface SoakFigures {
 }
 
 function watchesOf(runtime: object): number {
-  // The shim keeps its watches private; counted here for the soak only.
-  return (runtime as unknown as { watches: Map<number, unknown> }).watches.size;
+  return (runtime as { pendingWatches: number }).pendingWatches;
 }
 
 export interface SoakOptions {
