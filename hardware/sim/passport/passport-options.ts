@@ -65,7 +65,21 @@ export interface PassportOptions {
   activeAuthRefusalSw?: 0x6d00 | 0x6982;
 }
 
-/** Chip times used when processingMs is not given (a typical contact-less passport chip). */
+/** READ BINARY chip time = READ_BINARY_BASE_MS + READ_BINARY_MS_PER_BYTE x response bytes (the
+ * R-APDU as sent: data, or DO87/DO99/DO8E under SM, plus SW). Reading grows with the bytes fetched
+ * from EEPROM/flash and, under BAC, with the 3DES encryption and retail MAC over them. ASSUMPTION,
+ * no public per-byte measurement of an eMRTD chip found (docs/pn532-facts.md §6 says only "card
+ * processing a few ms"): the two constants are chosen so that a 230-byte read keeps the former
+ * flat 8 ms (3 + 0.022 x 230 = 8.06) and a short read costs about the 4 ms of other commands. */
+export const READ_BINARY_BASE_MS = 3;
+export const READ_BINARY_MS_PER_BYTE = 0.022;
+
+/** Chip times used when processingMs is not given (a typical contact-less passport chip).
+ * ASSUMPTIONS (no published per-command eMRTD timing found): a few ms for plain commands, as
+ * docs/pn532-facts.md §6; MUTUAL AUTHENTICATE two 3DES-CBC blocks of 32 B + MAC + key
+ * derivation (SHA-1) ~25 ms; INTERNAL AUTHENTICATE an RSA-1024/2048 private-key operation, a
+ * few hundred ms on a smart-card coprocessor. readBinary is used only when processingMs sets it
+ * or as a flat fallback; by default READ BINARY scales with its bytes (above). */
 export const DEFAULT_PROCESSING_MS: Record<CommandKind, number> = {
   select: 4,
   getChallenge: 6,

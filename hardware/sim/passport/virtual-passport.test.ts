@@ -5,6 +5,7 @@ import { encodeApdu } from './apdu';
 import { fromHex, hex } from './bac-crypto';
 import { ReferenceReader, ReaderError, oddOffset, stripDo53 } from './reference-reader';
 import { VirtualPassport, type PassportOptions } from './virtual-passport';
+import { READ_BINARY_BASE_MS, READ_BINARY_MS_PER_BYTE } from './passport-options';
 import { encodeDg14ActiveAuth } from '../document/lds';
 
 const MRZ = { documentNumber: 'L898902C', dateOfBirth: '690806', dateOfExpiry: '940623' };
@@ -219,6 +220,19 @@ describe('test behaviours', () => {
     expect(card.transceive(fromHex('00A4040C07A0000002471001'))!.processingMs).toBe(4);
     card.configure({ processingMs: 1 });
     expect(card.transceive(fromHex('0084000008'))!.processingMs).toBe(1);
+  });
+
+  it('READ BINARY time grows with the bytes returned (base + per byte), unless processingMs sets it', () => {
+    const { card } = setup({ requireBac: false }, { 0x02: bigFile(600) });
+    card.transceive(fromHex('00A4040C07A0000002471001'));
+    card.transceive(fromHex('00A4020C020102'));
+    const short = card.transceive(fromHex('00B0000004'))!;
+    const long = card.transceive(fromHex('00B00000E6'))!;
+    expect(short.processingMs).toBeCloseTo(READ_BINARY_BASE_MS + READ_BINARY_MS_PER_BYTE * 6, 9);
+    expect(long.processingMs).toBeCloseTo(READ_BINARY_BASE_MS + READ_BINARY_MS_PER_BYTE * 232, 9);
+    expect(long.processingMs).toBeGreaterThan(short.processingMs + 4);
+    card.configure({ processingMs: { readBinary: 8 } });
+    expect(card.transceive(fromHex('00B0000004'))!.processingMs).toBe(8);
   });
 
   it('deterministic: injected RND.IC and K.IC give the same session twice', () => {

@@ -10,7 +10,7 @@ import {
   bacKeySeed, deriveKey, equalBytes, KEY_ENC, KEY_MAC, mrzInformation, pad, retailMac,
   SessionKeys, sessionKeys, tdesDecrypt, tdesEncrypt,
 } from './bac-crypto';
-import { CommandKind, DEFAULT_PROCESSING_MS, PassportOptions } from './passport-options';
+import { CommandKind, DEFAULT_PROCESSING_MS, PassportOptions, READ_BINARY_BASE_MS, READ_BINARY_MS_PER_BYTE } from './passport-options';
 import { unwrapCommand, wrapResponse } from './secure-messaging';
 import { concatBytes } from '../bytes';
 
@@ -165,14 +165,17 @@ export class VirtualPassport implements Card {
       return null;
     }
     this.stats.bytesSent += response.length;
-    return { response, processingMs: this.processingMs(apdu.length >= 2 ? apdu[1] : 0) };
+    return { response, processingMs: this.processingMs(apdu.length >= 2 ? apdu[1] : 0, response.length) };
   }
 
-  private processingMs(ins: number): number {
+  private processingMs(ins: number, responseBytes: number): number {
     const p = this.options.processingMs;
     const kind = kindOf(ins);
     if (typeof p === 'number') return p;
-    return p?.[kind] ?? DEFAULT_PROCESSING_MS[kind];
+    const given = p?.[kind];
+    if (given !== undefined) return given;
+    if (kind === 'readBinary') return READ_BINARY_BASE_MS + READ_BINARY_MS_PER_BYTE * responseBytes;
+    return DEFAULT_PROCESSING_MS[kind];
   }
 
   private random(n: number): Uint8Array {
