@@ -36,7 +36,7 @@ export const PICO_MEMORY: EspruinoMemoryFigures = {
   blockBytes: 13,
   typedArrayHeader: 3,
   afterLoad: 3069,
-  other: 713,
+  other: 841,
 };
 
 /** Variables one typed array of `bytes` bytes takes. */
