@@ -44,7 +44,8 @@ export async function bundle(entry: string, outfile: string, globalName?: string
   const o: BundleOptions = typeof device === 'boolean' ? { nativeOnly: device } : device;
   const mangleAll = o.mangleAll ?? resolve(entry) === FIRMWARE_ENTRY;
   const settings: BuildOptions = {
-    define: { NATIVE_ONLY: o.nativeOnly ? 'true' : 'false', NFC_BUS: JSON.stringify(o.bus ?? '') },
+    // A board's bundle also keeps only the device's half of the protocol codec (codec.ts).
+    define: { NATIVE_ONLY: o.nativeOnly ? 'true' : 'false', NFC_BUS: JSON.stringify(o.bus ?? ''), PROTOCOL_DEVICE_SIDE: o.bus ? 'true' : 'false' },
     entryPoints: [entry],
     bundle: true,
     write: false,

@@ -12,6 +12,11 @@ import {
 } from './catalogue.js';
 import { MAX_PAYLOAD } from './frame.js';
 
+// The firmware's device bundles define PROTOCOL_DEVICE_SIDE (an esbuild define): the device
+// only encodes what it sends and decodes what the host sends, so esbuild drops the other half
+// (~1.2 KB of the Pico's flash). Elsewhere (host, tests, portable bundle) the name is undefined.
+declare const PROTOCOL_DEVICE_SIDE: boolean;
+
 /** Largest data slice that fits one file-chunk message (fileId + offset take 5 bytes). */
 export const MAX_CHUNK_DATA = MAX_PAYLOAD - 5;
 
@@ -54,9 +59,8 @@ export function messageCode(m: Message): number {
   return 0;
 }
 
-/** Writes a message's payload into `buf` (at least MAX_PAYLOAD long); returns the view written. */
-export function encodePayload(m: Message, buf: Uint8Array): Uint8Array {
-  const w = new ByteWriter(buf);
+/** The messages only the host sends. */
+function encodeHostSide(m: Message, w: ByteWriter): void {
   switch (m.type) {
     case 'hello':
       w.u8(m.protocolVersion);
@@ -66,11 +70,17 @@ export function encodePayload(m: Message, buf: Uint8Array): Uint8Array {
       w.str(m.dateOfBirth).str(m.dateOfExpiry).str(m.checkDigits);
       if (m.challenge) w.bytes(m.challenge);
       break;
-    case 'cancel':
-      break;
     case 'reset':
       w.u8(m.toConsole ? 1 : 0);
       break;
+  }
+}
+
+/** Writes a message's payload into `buf` (at least MAX_PAYLOAD long); returns the view written. */
+export function encodePayload(m: Message, buf: Uint8Array): Uint8Array {
+  const w = new ByteWriter(buf);
+  if (typeof PROTOCOL_DEVICE_SIDE === 'undefined' || !PROTOCOL_DEVICE_SIDE) encodeHostSide(m, w);
+  switch (m.type) {
     case 'ack':
       w.u8(m.seq).u8(m.window);
       break;
@@ -101,9 +111,62 @@ export function encodePayload(m: Message, buf: Uint8Array): Uint8Array {
   return w.result();
 }
 
+/** The messages only the device sends; null for another type, false for a wrong layout. */
+function decodeDeviceSide(code: number, r: ByteReader): Message | null | false {
+  let m: Message | null = null;
+  switch (code) {
+    case MSG.HELLO_REPLY:
+      m = {
+        type: 'hello-reply',
+        protocolVersion: r.u8(),
+        firmwareVersion: r.str(),
+        board: r.str(),
+        capabilities: r.u32(),
+        maxPayload: r.u16(),
+        nfcFirmware: r.u32(),
+      };
+      break;
+    case MSG.PROGRESS: {
+      const phase = r.u8();
+      if (phase >= PHASES.length) return false;
+      m = { type: 'progress', phase: PHASES[phase], fileId: r.u8(), done: r.u32(), total: r.u32() };
+      break;
+    }
+    case MSG.FILE_BEGIN:
+      m = { type: 'file-begin', fileId: r.u8(), length: r.u32() };
+      break;
+    case MSG.FILE_CHUNK:
+      m = { type: 'file-chunk', fileId: r.u8(), offset: r.u32(), data: r.rest() };
+      break;
+    case MSG.FILE_END: {
+      const fileId = r.u8();
+      const length = r.u32();
+      const verdict = r.u8();
+      if (verdict >= VERDICTS.length) return false;
+      m = { type: 'file-end', fileId, length, verdict: VERDICTS[verdict], digest: r.bytes(r.u8()) };
+      break;
+    }
+    case MSG.RESULT:
+      m = { type: 'result', ok: r.u8() === 1, files: maskToGroups(r.u32()), bytesRead: r.u32(), apdus: r.u32(), elapsedMs: r.u32() };
+      break;
+    case MSG.ERROR: {
+      const code = r.u8();
+      if (code >= ERROR_CODES.length) return false;
+      m = { type: 'error', code: ERROR_CODES[code], sw: r.u16(), fileId: r.u8(), message: r.str() };
+      break;
+    }
+  }
+  return m;
+}
+
 /** Decodes a payload of wire type `code`; null when the type is unknown or the layout is wrong. */
 export function decodePayload(code: number, payload: Uint8Array): Message | null {
   const r = new ByteReader(payload);
+  if (typeof PROTOCOL_DEVICE_SIDE === 'undefined' || !PROTOCOL_DEVICE_SIDE) {
+    const fromDevice = decodeDeviceSide(code, r);
+    if (fromDevice === false) return null;
+    if (fromDevice) return r.done() ? fromDevice : null;
+  }
   let m: Message | null = null;
   switch (code) {
     case MSG.HELLO:
@@ -132,46 +195,6 @@ export function decodePayload(code: number, payload: Uint8Array): Message | null
     case MSG.ACK:
       m = { type: 'ack', seq: r.u8(), window: r.u8() };
       break;
-    case MSG.HELLO_REPLY:
-      m = {
-        type: 'hello-reply',
-        protocolVersion: r.u8(),
-        firmwareVersion: r.str(),
-        board: r.str(),
-        capabilities: r.u32(),
-        maxPayload: r.u16(),
-        nfcFirmware: r.u32(),
-      };
-      break;
-    case MSG.PROGRESS: {
-      const phase = r.u8();
-      if (phase >= PHASES.length) return null;
-      m = { type: 'progress', phase: PHASES[phase], fileId: r.u8(), done: r.u32(), total: r.u32() };
-      break;
-    }
-    case MSG.FILE_BEGIN:
-      m = { type: 'file-begin', fileId: r.u8(), length: r.u32() };
-      break;
-    case MSG.FILE_CHUNK:
-      m = { type: 'file-chunk', fileId: r.u8(), offset: r.u32(), data: r.rest() };
-      break;
-    case MSG.FILE_END: {
-      const fileId = r.u8();
-      const length = r.u32();
-      const verdict = r.u8();
-      if (verdict >= VERDICTS.length) return null;
-      m = { type: 'file-end', fileId, length, verdict: VERDICTS[verdict], digest: r.bytes(r.u8()) };
-      break;
-    }
-    case MSG.RESULT:
-      m = { type: 'result', ok: r.u8() === 1, files: maskToGroups(r.u32()), bytesRead: r.u32(), apdus: r.u32(), elapsedMs: r.u32() };
-      break;
-    case MSG.ERROR: {
-      const code = r.u8();
-      if (code >= ERROR_CODES.length) return null;
-      m = { type: 'error', code: ERROR_CODES[code], sw: r.u16(), fileId: r.u8(), message: r.str() };
-      break;
-    }
     default:
       return null;
   }
