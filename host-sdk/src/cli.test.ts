@@ -1,7 +1,7 @@
 // The CLI end to end against the fake reader: arguments, exit codes, --json, --out, privacy.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createCsca, createDocument, createMasterList, tamper, type Csca, type GeneratedDocument } from '@epassport/hardware/sim/document/index';
 import { run, type CliIo } from './cli';
 import { parseCommandLine } from './cli/args';
+import type { MrzSourceIo } from './cli/mrz-source';
 import { FakeBinding, FakeDevice, type FakeDeviceOptions } from '../test/support/fake-device';
 
 const person = {
@@ -41,12 +42,17 @@ class Capture extends Writable {
   }
 }
 
+/** No MRZ from anywhere but the command line, unless a test gives one. */
+function mrzSource(over: Partial<MrzSourceIo> = {}): MrzSourceIo {
+  return { env: {}, stdin: null, stdinTty: false, prompt: () => Promise.reject(new Error('no prompt in this test')), ...over };
+}
+
 async function cli(argv: string[], device: Partial<FakeDeviceOptions> = {}, extra: Partial<CliIo> = {}, files = doc.files) {
   const fake = new FakeDevice({ files, documentNumber: person.documentNumber, dateOfBirth: person.dateOfBirth, dateOfExpiry: person.dateOfExpiry, ...device });
   const binding = new FakeBinding(fake);
   const stdout = new Capture();
   const stderr = new Capture();
-  const code = await run(argv, { stdout, stderr, tty: false, binding, sysfsRoot: null, ...extra });
+  const code = await run(argv, { stdout, stderr, tty: false, binding, sysfsRoot: null, mrzSource: mrzSource(), ...extra });
   return { code, stdout: stdout.text, stderr: stderr.text, device: fake, binding };
 }
 
@@ -65,7 +71,9 @@ describe('argument parsing', () => {
   });
 
   it.each([
-    [['read'], /read needs the MRZ/],
+    [['read', '--mrz-file', 'f', ...MRZ], /one way only/],
+    [['read', 'L898902C3'], /no positional arguments: pipe the MRZ/],
+    [['--json'], /no command given/],
     [['read', ...MRZ, '--birth', '740812'], /one way only/],
     [['read', '--document-number', 'X', '--birth', '740812'], /missing --expiry/],
     [['read', ...MRZ, '--groups', '1,17'], /--groups takes data group numbers 1..16/],
@@ -95,7 +103,7 @@ describe('passport-reader read', () => {
   });
 
   it('exits 5 when the read is fine but nothing vouches for it', async () => {
-    const r = await cli(['read', ...MRZ, '--quiet']);
+    const r = await cli(['read', '--quiet'], {}, { mrzSource: mrzSource({ env: { PASSPORT_MRZ: MRZ[1] } }) });
     expect(r.code).toBe(5);
     expect(r.stdout).toBe('NOT VERIFIED: no trust store was given: the Document Signer certificate cannot be checked [no-trust-store]\n');
     expect(r.stderr).toBe('');
@@ -167,6 +175,10 @@ describe('passport-reader read', () => {
     const stderr = new Capture();
     expect(await run(['read', ...MRZ], { stdout: new Capture(), stderr, tty: false, binding, sysfsRoot: null })).toBe(2);
     expect(stderr.text).toMatch(/no reader found.*\[not-found\]/);
+    const none = await cli([]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/^passport-reader 0.1.0/);
+    expect(none.stdout).toBe('');
     const usage = await cli(['read', '--bogus']);
     expect(usage.code).toBe(1);
     expect(usage.stderr).toMatch(/Try "passport-reader --help"/);
@@ -212,8 +224,67 @@ describe('other commands', () => {
     const help = node(['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^passport-reader 0.1.0/);
-    const bad = node(['read', '--mrz', 'L898902C3 740812 321315']);
+    const bad = spawnSync(process.execPath, ['--conditions=@epassport/source', '--import', 'tsx', bin, 'read'], { encoding: 'utf8', input: 'L898902C3 740812 321315\n' });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toBe('passport-reader: dateOfExpiry has a month outside 01..12 [invalid-mrz]\n');
+  });
+});
+
+describe('MRZ input and --out', () => {
+  const warning = /warning: the MRZ on the command line is visible to other users/;
+
+  it('warns when the MRZ is on the command line, not when it comes from stdin, env, a file or the prompt', async () => {
+    expect((await cli(['read', ...MRZ, '-q', '-t', trustDir])).stderr).toMatch(warning);
+    const stdin = await cli(['read', '-q', '-t', trustDir], {}, { mrzSource: mrzSource({ stdin: [Buffer.from(MRZ[1] + '\n')] }) });
+    expect([stdin.code, stdin.stderr]).toEqual([0, '']);
+    const env = await cli(['read', '-q', '-t', trustDir], {}, { mrzSource: mrzSource({ env: { PASSPORT_MRZ: MRZ[1] } }) });
+    expect([env.code, env.stderr]).toEqual([0, '']);
+    const asked: string[] = [];
+    const prompt = await cli(['read', '-q', '-t', trustDir], {}, { mrzSource: mrzSource({ stdinTty: true, prompt: async (q) => (asked.push(q), MRZ[1]) }) });
+    expect([prompt.code, prompt.stderr, asked.length]).toEqual([0, '', 1]);
+    const dir = await mkdtemp(join(tmpdir(), 'cli-mrz-'));
+    const file = join(dir, 'mrz.txt');
+    await writeFile(file, MRZ[1] + '\n', { mode: 0o600 });
+    const fromFile = await cli(['read', '-q', '-t', trustDir, '--mrz-file', file]);
+    expect([fromFile.code, fromFile.stderr]).toEqual([0, '']);
+    await chmod(file, 0o644);
+    const open = await cli(['read', '-q', '--mrz-file', file]);
+    expect(open.code).toBe(1);
+    expect(open.stderr).toMatch(/readable by other users.*chmod 600/);
+    expect(open.device.received.length).toBe(0);
+    const none = await cli(['read'], {}, { mrzSource: mrzSource({ stdin: [Buffer.from('  \n')] }) });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/read needs the MRZ and got none: pipe it on standard input, set PASSPORT_MRZ/);
+  });
+
+  it('checks -o before the reader is touched: non-empty folder needs --force, bad path fails, modes 0700/0600', async () => {
+    const env = { mrzSource: mrzSource({ env: { PASSPORT_MRZ: MRZ[1] } }) };
+    const bad = await cli(['read', '-q', '-o', '/proc/nope'], {}, env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^passport-reader: --out \/proc\/nope: cannot create the folder \(\w+\); check that its parent exists/);
+    expect(bad.stderr.split('\n').filter(Boolean).length).toBe(1);
+    expect(bad.device.received.length).toBe(0);
+    const dir = join(await mkdtemp(join(tmpdir(), 'cli-out-')), 'new');
+    const first = await cli(['read', '-q', '-t', trustDir, '-o', dir], {}, env);
+    expect(first.code).toBe(0);
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    for (const name of await readdir(dir)) expect((await stat(join(dir, name))).mode & 0o777).toBe(0o600);
+    const again = await cli(['read', '-q', '-t', trustDir, '-o', dir], {}, env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/not empty.*add --force/);
+    expect(again.device.received.length).toBe(0);
+    expect((await cli(['read', '-q', '-t', trustDir, '-o', dir, '--force'], {}, env)).code).toBe(0);
+    const file = join(dir, 'DG1.bin');
+    expect((await cli(['read', '-q', '-o', file], {}, env)).stderr).toMatch(/this is a file, not a folder/);
+  });
+
+  it('a bad trust file is exit 1 [trust-store], before the reader is touched', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-badtrust-'));
+    await writeFile(join(dir, 'junk.der'), new Uint8Array([0x30, 0x03, 1, 2]));
+    const r = await cli(['read', '-q', '-t', dir], {}, { mrzSource: mrzSource({ env: { PASSPORT_MRZ: MRZ[1] } }) });
+    expect(r.stderr).toMatch(/\[trust-store\]\n$/);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n').filter(Boolean).length).toBe(1);
+    expect(r.device.received.length).toBe(0);
   });
 });

@@ -1,15 +1,17 @@
 // `passport-reader`: list readers, show a reader's info, read a passport, import CSCA trust.
 // `run(argv, io)` does everything and returns the exit code; the bin launcher calls it.
 
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EXIT, EXIT_CODE_TABLE, exitCodeFor } from './cli/exit-codes.js';
-import { parseCommandLine, type Command } from './cli/args.js';
+import { parseCommandLine, UsageError, type Command } from './cli/args.js';
 import { documentJson, formatDocument, formatInfo, formatPorts, verdictLine } from './cli/format.js';
 import { createProgress } from './cli/progress.js';
+import { MRZ_ENV, mrzFromEnvironment, promptNoEcho, readMrzFile, type MrzSourceIo } from './cli/mrz-source.js';
+import { prepareOutputDir } from './cli/output-dir.js';
 import { ReaderError } from './reader-error.js';
 import { UnverifiedDocumentError } from './unverified-document-error.js';
-import { toBacKey } from './mrz/mrz-input.js';
+import { toBacKey, type MrzInput } from './mrz/mrz-input.js';
 import { defaultTrustDir, importIntoTrustDir, loadTrustStore, type TrustStore } from './pa/trust-store.js';
 import { PassportReader } from './passport-reader.js';
 import { fileBaseName, type PassportDocument } from './passport-document.js';
@@ -28,6 +30,8 @@ export interface CliIo {
   /** Cancels a read (tests); by default Ctrl-C (SIGINT) does. */
   signal?: AbortSignal;
   handshakeTimeoutMs?: number;
+  /** Where the MRZ comes from when not on the command line (tests replace it). */
+  mrzSource: MrzSourceIo;
 }
 
 export const HELP = `passport-reader ${VERSION}: read and verify ePassports with the USB reader
@@ -35,23 +39,29 @@ export const HELP = `passport-reader ${VERSION}: read and verify ePassports with
 Usage:
   passport-reader list [--json]                 serial ports, readers marked
   passport-reader info [--port PATH] [--json]   firmware, board, capabilities, NFC module
-  passport-reader read MRZ [options]            read a passport and verify it
+  passport-reader read [options] < mrz.txt      read a passport and verify it
   passport-reader trust import FILE [--trust DIR]
                                                 add a CSCA master list (.ml, its signature is
                                                 checked first) or certificate to the trust folder
 
-MRZ (one of):
-  --mrz "L898902C3 740812 120415"               document number, birth and expiry date (YYMMDD)
-  --mrz-lines "P<UTO...|L898902C36UTO..."        the full MRZ lines (TD1, TD2 or TD3), '|' between
-  --document-number X --birth YYMMDD --expiry YYMMDD
+MRZ: the document number, birth and expiry date (YYMMDD) on one line
+("L898902C3 740812 120415"), or the full MRZ lines (TD1, TD2 or TD3), from:
+  standard input       e.g. passport-reader read < mrz.txt
+  --mrz-file FILE      a file only you can read (chmod 600; refused otherwise)
+  ${MRZ_ENV}         the environment variable
+  a prompt             on a terminal, typed without echo
+  (--mrz, --mrz-lines, --document-number/--birth/--expiry still work but put the MRZ
+  where other users see it (ps, shell history): a warning says so)
 
 Read options:
   --port, -p PATH      the reader's serial port (default: the first reader found)
-  --groups, -g LIST    data groups, e.g. 1,2,15 (default 1,2)
+  --groups, -g LIST    data groups, e.g. 1,2,15 (default: every group EF.COM lists)
   --trust, -t PATH     CSCA trust: a folder, certificate or master list
                        (default ${'~/.config/passport-reader/trust'} when it exists)
   --out, -o DIR        save every file (EF.COM.bin, EF.SOD.bin, DG1.bin, ...), the face
-                       (face.jpg or face.jp2, plus face.png for JPEG 2000) and report.json
+                       (face.jpg or face.jp2, plus face.png for JPEG 2000) and report.json;
+                       checked before the read, created 0700, files 0600
+  --force, -f          write into a non-empty --out folder
   --card-timeout SEC   how long the reader waits for a passport
   --json               machine-readable output on stdout
   --quiet, -q          print only the verdict
@@ -61,7 +71,10 @@ ${EXIT_CODE_TABLE.map(([code, text]) => '  ' + String(code).padEnd(5) + text).jo
 `;
 
 function defaultIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, tty: Boolean(process.stderr.isTTY) };
+  return {
+    stdout: process.stdout, stderr: process.stderr, tty: Boolean(process.stderr.isTTY),
+    mrzSource: { env: process.env, stdin: process.stdin, stdinTty: Boolean(process.stdin.isTTY), prompt: promptNoEcho },
+  };
 }
 
 function json(value: unknown): string {
@@ -83,10 +96,13 @@ async function openReader(io: CliIo, port?: string): Promise<PassportReader> {
 
 /** Writes the files, faces and report of a document into `dir`; returns the names written. */
 export async function saveDocument(doc: PassportDocument, dir: string): Promise<string[]> {
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
   const written: string[] = [];
   const put = async (name: string, data: Uint8Array | string) => {
-    await writeFile(join(dir, name), data);
+    const path = join(dir, name);
+    await writeFile(path, data, { mode: 0o600 });
+    await chmod(path, 0o600); // an existing file (--force) keeps its old mode otherwise
     written.push(name);
   };
   for (const f of doc.files.values()) await put(fileBaseName(f.fileId), f.bytes);
@@ -103,11 +119,28 @@ export async function saveDocument(doc: PassportDocument, dir: string): Promise<
   return written;
 }
 
+/** A trust file that fails to parse is a trust-store error (exit 1), not an internal one. */
+async function loadTrust(path: string): Promise<TrustStore> {
+  try {
+    return await loadTrustStore(path);
+  } catch (e) {
+    if (e instanceof ReaderError && e.code === 'trust-store') throw e;
+    const why = e instanceof Error ? e.message : String(e);
+    throw new ReaderError('trust-store', 'trust store ' + path + ': ' + why + '; it takes CSCA certificates (DER/PEM), master lists and CRLs: remove the file or give another --trust', { cause: e });
+  }
+}
+
 async function readCommand(cmd: Extract<Command, { command: 'read' }>, io: CliIo): Promise<number> {
-  toBacKey(cmd.mrz); // invalid-mrz now, before the port is even opened
+  let mrz: MrzInput;
+  if (cmd.mrz) {
+    io.stderr.write('passport-reader: warning: the MRZ on the command line is visible to other users (ps) and kept in shell history; pipe it on standard input, set ' + MRZ_ENV + ' or use --mrz-file instead\n');
+    mrz = cmd.mrz;
+  } else mrz = cmd.mrzFile !== undefined ? await readMrzFile(cmd.mrzFile) : await mrzFromEnvironment(io.mrzSource);
+  toBacKey(mrz); // invalid-mrz now, before the port is even opened
   let trust: TrustStore | null = null;
   const trustPath = cmd.trust ?? ((await exists(defaultTrustDir())) ? defaultTrustDir() : undefined);
-  if (trustPath) trust = await loadTrustStore(trustPath);
+  if (trustPath) trust = await loadTrust(trustPath);
+  if (cmd.out) await prepareOutputDir(cmd.out, cmd.force);
 
   const reader = await openReader(io, cmd.port);
   const progress = cmd.quiet ? null : createProgress(io.stderr, io.tty);
@@ -117,7 +150,7 @@ async function readCommand(cmd: Extract<Command, { command: 'read' }>, io: CliIo
   if (!io.signal) process.once('SIGINT', onSigint);
   let doc: PassportDocument;
   try {
-    doc = await reader.read(cmd.mrz, { dataGroups: cmd.groups, trust, signal, onProgress: progress ?? undefined, cardTimeoutMs: cmd.cardTimeoutMs });
+    doc = await reader.read(mrz, { dataGroups: cmd.groups, trust, signal, onProgress: progress ?? undefined, cardTimeoutMs: cmd.cardTimeoutMs });
   } catch (e) {
     if (!(e instanceof UnverifiedDocumentError)) throw e;
     doc = e.document; // hash mismatch: show and save what was read, exit NOT_VERIFIED
@@ -176,6 +209,11 @@ async function execute(cmd: Command, io: CliIo): Promise<number> {
  * with --json); they never hold personal data. */
 export async function run(argv: string[], partialIo: Partial<CliIo> = {}): Promise<number> {
   const io = { ...defaultIo(), ...partialIo };
+  if (argv.length === 0) {
+    // Like any usage error: help on stderr, exit 1 (a script that forgot its arguments fails).
+    io.stderr.write(HELP);
+    return EXIT.USAGE;
+  }
   let wantsJson = argv.includes('--json');
   try {
     const cmd = parseCommandLine(argv);
@@ -185,7 +223,8 @@ export async function run(argv: string[], partialIo: Partial<CliIo> = {}): Promi
     const error = e instanceof ReaderError ? e : new ReaderError('internal', 'unexpected failure: ' + (e instanceof Error ? e.message : String(e)), { cause: e });
     const exitCode = exitCodeFor(error.code);
     io.stderr.write('passport-reader: ' + error.message + ' [' + error.code + ']\n');
-    if (exitCode === EXIT.USAGE && error.code === 'invalid-argument') io.stderr.write('Try "passport-reader --help".\n');
+    // Only for a mistyped command line; a refused --out folder or MRZ file says what to do itself.
+    if (e instanceof UsageError) io.stderr.write('Try "passport-reader --help".\n');
     if (wantsJson) io.stdout.write(json({ error: { code: error.code, message: error.message, field: error.field }, exitCode }));
     return exitCode;
   }

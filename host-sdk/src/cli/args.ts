@@ -12,8 +12,11 @@ export type Command =
   | { command: 'info'; port?: string; json: boolean }
   | {
       command: 'read';
-      mrz: MrzInput;
+      /** From the command line (warned about), else read later from mrzFile, env or stdin. */
+      mrz?: MrzInput;
+      mrzFile?: string;
       port?: string;
+      force: boolean;
       groups?: number[];
       trust?: string;
       out?: string;
@@ -32,6 +35,8 @@ export class UsageError extends ReaderError {
 const OPTIONS = {
   mrz: { type: 'string' },
   'mrz-lines': { type: 'string' },
+  'mrz-file': { type: 'string' },
+  force: { type: 'boolean', short: 'f' },
   'document-number': { type: 'string' },
   birth: { type: 'string' },
   expiry: { type: 'string' },
@@ -49,7 +54,7 @@ const OPTIONS = {
 const ALLOWED: Record<string, string[]> = {
   list: ['json'],
   info: ['port', 'json'],
-  read: ['mrz', 'mrz-lines', 'document-number', 'birth', 'expiry', 'port', 'groups', 'trust', 'out', 'json', 'quiet', 'card-timeout'],
+  read: ['mrz', 'mrz-lines', 'mrz-file', 'force', 'document-number', 'birth', 'expiry', 'port', 'groups', 'trust', 'out', 'json', 'quiet', 'card-timeout'],
   'trust-import': ['trust', 'json'],
 };
 
@@ -60,11 +65,13 @@ function parseGroups(text: string): number[] {
   return [...new Set(out)].sort((a, b) => a - b);
 }
 
-function mrzInput(v: Record<string, string | boolean | undefined>): MrzInput {
+/** The MRZ given on the command line, or undefined (then it comes from a file, env or stdin). */
+function mrzInput(v: Record<string, string | boolean | undefined>): MrzInput | undefined {
   const fields = ['document-number', 'birth', 'expiry'].filter((k) => v[k] !== undefined);
-  const forms = [v.mrz !== undefined, v['mrz-lines'] !== undefined, fields.length > 0].filter(Boolean).length;
-  if (forms === 0) throw new UsageError('read needs the MRZ: --mrz "NUMBER YYMMDD YYMMDD", --mrz-lines "LINE1|LINE2", or --document-number/--birth/--expiry');
-  if (forms > 1) throw new UsageError('give the MRZ one way only: --mrz, --mrz-lines, or --document-number/--birth/--expiry');
+  const forms = [v.mrz !== undefined, v['mrz-lines'] !== undefined, fields.length > 0, v['mrz-file'] !== undefined].filter(Boolean).length;
+  if (forms === 0) return undefined;
+  if (forms > 1) throw new UsageError('give the MRZ one way only: --mrz-file, --mrz, --mrz-lines, or --document-number/--birth/--expiry');
+  if (v['mrz-file'] !== undefined) return undefined;
   if (v.mrz !== undefined) return { mrz: v.mrz as string };
   if (v['mrz-lines'] !== undefined) return { mrz: (v['mrz-lines'] as string).split(/[|\n]/).map((l) => l.trim()).filter(Boolean) };
   const missing = ['document-number', 'birth', 'expiry'].filter((k) => v[k] === undefined);
@@ -84,6 +91,7 @@ export function parseCommandLine(argv: string[]): Command {
   const { values: v, positionals } = parsed;
   if (v.version) return { command: 'version' };
   let name = positionals[0];
+  if (name === undefined && !v.help) throw new UsageError('no command given (commands: list, info, read, trust import)');
   if (v.help || name === undefined || name === 'help') return { command: 'help', topic: name === 'help' ? positionals[1] : name };
   let rest = positionals.slice(1);
   if (name === 'trust') {
@@ -106,7 +114,7 @@ export function parseCommandLine(argv: string[]): Command {
       if (rest.length) throw new UsageError('info takes no arguments');
       return { command: 'info', port: v.port, json };
     case 'read': {
-      if (rest.length) throw new UsageError('read takes no positional arguments (give the MRZ with --mrz)');
+      if (rest.length) throw new UsageError('read takes no positional arguments: pipe the MRZ on standard input, set PASSPORT_MRZ, or use --mrz-file FILE');
       let cardTimeoutMs: number | undefined;
       if (v['card-timeout'] !== undefined) {
         const s = Number(v['card-timeout']);
@@ -114,7 +122,7 @@ export function parseCommandLine(argv: string[]): Command {
         cardTimeoutMs = Math.round(s * 1000);
       }
       return {
-        command: 'read', mrz: mrzInput(v), port: v.port, groups: v.groups === undefined ? undefined : parseGroups(v.groups),
+        command: 'read', mrz: mrzInput(v), mrzFile: v['mrz-file'], force: Boolean(v.force), port: v.port, groups: v.groups === undefined ? undefined : parseGroups(v.groups),
         trust: v.trust, out: v.out, json, quiet: Boolean(v.quiet), cardTimeoutMs,
       };
     }
