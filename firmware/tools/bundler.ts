@@ -69,8 +69,9 @@ export async function bundle(entry: string, outfile: string, globalName?: string
     // Property names become one or two letters: flash bytes, RAM and parse time on Espruino.
     mangleProps: mangleAll ? /^[A-Za-z_$]/ : /^_[a-zA-Z]/,
     reserveProps,
-    // Keeps the generated names off members the gate forbids (`.at` is not in Espruino).
-    mangleCache: { _espruinoHasNoAt: 'at' },
+    // Keeps the generated names off members the gate forbids (`.at`, `.is` (Object.is), `.of`
+    // (Uint8Array.of) are not in Espruino).
+    mangleCache: { _espruinoHasNoAt: 'at', _espruinoHasNoIs: 'is', _espruinoHasNoOf: 'of' },
   });
   let text = result.outputFiles![0].text;
   if (globalName) text = exportsAsGlobal(text, globalName);
