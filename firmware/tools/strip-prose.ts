@@ -6,7 +6,7 @@
 //   helper(..., <text>, ...)                   -> helper(..., "", ...)
 // where <text> is an argument containing a string literal, and a helper is a function of the
 // bundle's top scope, or a method, whose parameter is used only to build such a message
-// (errorForStatus(sw, what), SecureMessagingChannel._fail(message), ...). Runs on esbuild's
+// (errorForStatus(sw, what), SecureMessagingChannel._smFailure(message), ...). Runs on esbuild's
 // output, parsed with acorn; names are resolved through the enclosing scopes.
 
 import { parse } from 'acorn';

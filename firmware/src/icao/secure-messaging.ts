@@ -111,7 +111,7 @@ export class SecureMessagingChannel implements ApduChannel {
     wipeBytes(this.ssc);
   }
 
-  private _fail(message: string, sw?: number): IcaoError {
+  private _smFailure(message: string, sw?: number): IcaoError {
     return smFailure(message, sw);
   }
 
@@ -212,13 +212,13 @@ export class SecureMessagingChannel implements ApduChannel {
 
   private _unwrapOpen(response: Uint8Array): Uint8Array {
     const n = response.length;
-    if (n < 2) throw this._fail('response shorter than a status word');
+    if (n < 2) throw this._smFailure('response shorter than a status word');
     incrementSsc(this.ssc);
     const outerSw = statusWord(response);
     if (n === 2) {
-      if (outerSw === SW.SM_MISSING || outerSw === SW.SM_INCORRECT) throw this._fail('chip reports a secure-messaging error ' + hex4(outerSw), outerSw);
+      if (outerSw === SW.SM_MISSING || outerSw === SW.SM_INCORRECT) throw this._smFailure('chip reports a secure-messaging error ' + hex4(outerSw), outerSw);
       if (outerSw === SW.OK || (outerSw >> 8) === 0x61 || (outerSw >> 8) === 0x62 || (outerSw >> 8) === 0x63) {
-        throw this._fail('unprotected status word ' + hex4(outerSw), outerSw);
+        throw this._smFailure('unprotected status word ' + hex4(outerSw), outerSw);
       }
       // A plain error: whether the chip kept its session and SSC is unknown, so ours ends
       // (the reader re-runs BAC before its next command).
@@ -235,50 +235,50 @@ export class SecureMessagingChannel implements ApduChannel {
     let macStart = -1;
     while (pos < end) {
       readTlv(response, pos, end, t, 'sm-failure');
-      if (macStart >= 0) throw this._fail('data object after DO8E');
+      if (macStart >= 0) throw this._smFailure('data object after DO8E');
       if (t.tag === 0x87 || t.tag === 0x85) {
-        if (cryptoStart >= 0 || swStart >= 0) throw this._fail('misplaced DO' + t.tag.toString(16));
+        if (cryptoStart >= 0 || swStart >= 0) throw this._smFailure('misplaced DO' + t.tag.toString(16));
         cryptoStart = t.valueOffset;
         cryptoEnd = t.end;
         cryptoTag = t.tag;
       } else if (t.tag === 0x99) {
-        if (swStart >= 0 || t.length !== 2) throw this._fail('malformed DO99');
+        if (swStart >= 0 || t.length !== 2) throw this._smFailure('malformed DO99');
         swStart = t.valueOffset;
       } else if (t.tag === 0x8e) {
-        if (t.length !== 8) throw this._fail('malformed DO8E');
+        if (t.length !== 8) throw this._smFailure('malformed DO8E');
         macStart = pos;
       } else {
-        throw this._fail('unexpected data object in protected response');
+        throw this._smFailure('unexpected data object in protected response');
       }
       pos = t.end;
     }
-    if (macStart < 0) throw this._fail('response has no MAC (DO8E)');
+    if (macStart < 0) throw this._smFailure('response has no MAC (DO8E)');
     // No DO'99': allowed for a success only; the MAC then covers the data alone and the status
     // is the outer 9000 (as JMRTD reads it).
-    if (swStart < 0 && outerSw !== SW.OK) throw this._fail('response has no status (DO99)');
+    if (swStart < 0 && outerSw !== SW.OK) throw this._smFailure('response has no status (DO99)');
     const mac = this._mac!;
     mac.update(this.ssc);
     mac.update(response, 0, macStart);
     const expected = mac.finish();
     const ok = equalBytes(expected, 0, response, macStart + 2, 8);
     expected.fill(0);
-    if (!ok) throw this._fail('response MAC does not verify');
+    if (!ok) throw this._smFailure('response MAC does not verify');
     // Authentic from here on; structure of the cryptogram is still checked.
     let dataLen = 0;
     let plain: Uint8Array | null = null;
     if (cryptoStart >= 0) {
       let c = cryptoStart;
       if (cryptoTag === 0x87) {
-        if (c >= cryptoEnd || response[c] !== 0x01) throw this._fail('DO87 without padding indicator 01');
+        if (c >= cryptoEnd || response[c] !== 0x01) throw this._smFailure('DO87 without padding indicator 01');
         c++;
       }
       const clen = cryptoEnd - c;
-      if (clen < 8 || (clen & 7)) throw this._fail('cryptogram length is not a positive multiple of 8');
+      if (clen < 8 || (clen & 7)) throw this._smFailure('cryptogram length is not a positive multiple of 8');
       plain = this._cipher!.cbcDecrypt(null, response.subarray(c, cryptoEnd));
       dataLen = unpaddedLength(plain);
       if (dataLen < 0) {
         plain.fill(0);
-        throw this._fail('cryptogram padding is wrong');
+        throw this._smFailure('cryptogram padding is wrong');
       }
     }
     const out = new Uint8Array(dataLen + 2);
