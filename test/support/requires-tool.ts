@@ -65,7 +65,7 @@ function executable(path: string): string | null {
 }
 
 export type ToolName =
-  | 'pty' | 'socat' | 'openssl' | 'nfc-list' | 'pn53x-tamashell'
+  | 'pty' | 'socat' | 'openssl' | 'nfc-list' | 'nfc-poll' | 'pn53x-tamashell'
   | 'firmware-bundle' | 'espruino' | 'arm-none-eabi-gcc' | 'python3-unicorn';
 
 /** Everything a test may need from outside node_modules. */
@@ -79,6 +79,7 @@ export const TOOLS: Record<ToolName, Tool> = {
   socat: { name: 'socat', install: 'apt-get install socat', problem: () => onPath('socat') },
   openssl: { name: 'openssl', install: 'apt-get install openssl', problem: () => onPath('openssl') ?? runs('openssl', ['version']) },
   'nfc-list': { name: 'nfc-list (libnfc)', install: 'apt-get install libnfc-bin', problem: () => onPath('nfc-list') },
+  'nfc-poll': { name: 'nfc-poll (libnfc)', install: 'apt-get install libnfc-examples', problem: () => onPath('nfc-poll') },
   'pn53x-tamashell': { name: 'pn53x-tamashell (libnfc)', install: 'apt-get install libnfc-pn53x-examples', problem: () => onPath('pn53x-tamashell') },
   'firmware-bundle': {
     name: 'firmware bundle',

@@ -13,6 +13,7 @@ import type { Card } from '../card';
 import { requireTool } from '../../../test/support/requires-tool';
 
 const withNfcList = requireTool(['pty', 'nfc-list'], 'libnfc nfc-list against the simulated PN532');
+const withNfcPoll = requireTool(['pty', 'nfc-poll'], 'libnfc nfc-poll against the simulated PN532');
 const withTamashell = requireTool(['pty', 'nfc-list', 'pn53x-tamashell'], 'libnfc pn53x-tamashell against the simulated PN532');
 
 /** Runs a libnfc tool against the pty; killed (SIGKILL) if it outlives `timeoutMs`. */
@@ -39,6 +40,19 @@ async function serve(card: Card | null): Promise<PtyPn532> {
 afterEach(async () => {
   await served?.close();
   served = null;
+});
+
+describe.skipIf(!withNfcPoll)('libnfc nfc-poll against the simulated PN532 (InAutoPoll)', () => {
+  it('polls the type A card with InAutoPoll and reports it', { timeout: 60_000 }, async () => {
+    const { path, sim } = await serve(new EmrtdStubCard());
+    const r = await run('nfc-poll', [], path, 30_000, '3');
+    // libnfc's own trace shows the InAutoPoll frame: PollNr 20, Period 2 (300 ms), seven target types.
+    expect(r.out).toMatch(/TX: 00 00 ff 0b f5 d4 60 14 02 20 10 03 11 12 04 03/i);
+    expect(r.out).toMatch(/ISO\/IEC 14443A \(106 kbps\) target:/);
+    expect(r.out).toMatch(/UID \(NFCID\d\): 08 {2}3c {2}5a {2}91/);
+    expect(r.out).toMatch(/ATS: 75 {2}77 {2}81 {2}02 {2}80/);
+    expect(sim.stats.errorFrames).toBe(0);
+  });
 });
 
 describe.skipIf(!withNfcList)('libnfc nfc-list against the simulated PN532', () => {

@@ -29,9 +29,13 @@ import type { Pn532Faults } from './pn532-faults';
 import type { Pn532Stats } from './pn532-stats';
 
 /** Firmware time per command, from the end of the host frame to the response (RF time apart).
- * No public measurement; 1 ms keeps GetFirmwareVersion-style commands at "about a millisecond". */
+ * ASSUMPTION: UM0701-02 gives no processing time and no public measurement was found
+ * (docs/pn532-facts.md §6). 1 ms: small against the only published PN532 figure, ~18 ms per
+ * DESFire command over SPI + libnfc (StackOverflow q/50622564, facts §6), most of it host I/O. */
 export const COMMAND_MS = 1;
-/** One unsuccessful passive activation attempt (REQA/REQB, no answer, RF settle). Assumed. */
+/** One unsuccessful passive activation attempt (REQA/REQB, no answer, RF settle). ASSUMPTION,
+ * no public figure: a REQA/WUPA + FDT is < 0.2 ms (ISO 14443-3), so 5 ms is mostly the RF
+ * field settling (ISO 14443-3 §6.2.1 lets a PICC take 5 ms after the field appears). */
 export const POLL_ATTEMPT_MS = 5;
 
 export type PowerState = 'low-vbat' | 'normal' | 'power-down';
@@ -89,6 +93,8 @@ export function timeoutCodeMs(code: number): number {
 
 /** ISO-DEP link parameters from a type A ATS (TL T0 [TA] [TB] [TC] ...). */
 export function linkFromAts(ats: Uint8Array): { fsc: number; fwi: number; cid: boolean; ta: number } {
+  // Defaults when T0/TB are absent: FSCI 2 (32 bytes), FWI 4, CID supported (ISO 14443-4 §5.2);
+  // FWI 15 is RFU and read as 4 (§5.2.5).
   let fsci = 2;
   let fwi = 4;
   let tc = 0x02;
@@ -327,6 +333,8 @@ export class Pn532Chip {
         return this.rfConfiguration(job, p);
       case COMMAND.InListPassiveTarget:
         return this.inListPassiveTarget(job, p);
+      case COMMAND.InAutoPoll:
+        return this.inAutoPoll(job, p);
       case COMMAND.InDataExchange:
         return this.inDataExchange(job, p);
       case COMMAND.InCommunicateThru:
@@ -448,6 +456,44 @@ export class Pn532Chip {
       this.later(job, POLL_ATTEMPT_MS, attempt);
     };
     attempt();
+  }
+
+  /** InAutoPoll (UM0701-02 §7.3.13): `60 PollNr Period Type1..n`; PollNr 0xFF = endless,
+   * Period in 150 ms units. Each round tries the types in order; the answer is
+   * `61 NbTg Type Len TargetData` (TargetData as InListPassiveTarget: Tg first), or `61 00`.
+   * Types served: 0x00/0x10/0x20 (106 kbps type A; 0x20 needs an ISO 14443-4 card), 0x03/0x23
+   * (106 kbps type B). FeliCa and Jewel types are never found. docs/pn532-facts.md §3. */
+  private inAutoPoll(job: Job, p: Uint8Array): void {
+    if (p.length < 3 || p.length > 17 || p[0] === 0 || p[1] < 1 || p[1] > 0x0f) throw SYNTAX;
+    const pollNr = p[0];
+    const periodMs = p[1] * 150;
+    const types = Array.from(p.subarray(2));
+    if (this.target) {
+      if (this.cardState(this.target.card) === 'active') this.cardStates.set(this.target.card, 'idle');
+      this.target = null;
+    }
+    this.fieldOn = true;
+    let rounds = 0;
+    const round = () => {
+      for (const type of types) {
+        const card = this.cardNow;
+        const isoA = type === 0x20;
+        if (isoA && !(card && card.identity.type === 'A' && card.identity.sak & 0x20)) continue;
+        const brTy = type === 0x00 || type === 0x10 || isoA ? BRTY.TypeA106 : type === 0x03 || type === 0x23 ? BRTY.TypeB106 : -1;
+        if (brTy < 0) continue;
+        const found = this.tryActivate(brTy, brTy === BRTY.TypeB106 ? Uint8Array.of(0) : new Uint8Array(0));
+        if (!found) continue;
+        this.account(found.ledger);
+        this.target = found.target;
+        return this.reply(job, COMMAND.InAutoPoll, [1, type, found.data.length, ...found.data], COMMAND_MS + found.ledger.ms + (this.clock.now() - job.start));
+      }
+      rounds++;
+      if (pollNr !== 0xff && rounds >= pollNr) {
+        return this.finish(job, Uint8Array.of(0xd5, COMMAND.InAutoPoll + 1, 0), COMMAND_MS + (this.clock.now() - job.start) + types.length * POLL_ATTEMPT_MS);
+      }
+      this.later(job, types.length * POLL_ATTEMPT_MS + periodMs, round);
+    };
+    round();
   }
 
   /** One activation attempt at the current instant: REQA..RATS or REQB..ATTRIB. */

@@ -19,6 +19,7 @@ export const COMMAND = {
   InPSL: 0x4e,
   InRelease: 0x52,
   InSelect: 0x54,
+  InAutoPoll: 0x60,
 } as const;
 
 /** Error codes in the low 6 bits of a status byte (fact sheet §1). */

@@ -11,7 +11,8 @@ import { PARAM } from './pn532-constants';
 import { Pn532Faults } from './pn532-faults';
 import { emptyStats, type Pn532Stats } from './pn532-stats';
 
-/** Time from the end of a host frame to the ACK being ready. Assumed; nfcpy expects ≤15 ms. */
+/** Time from the end of a host frame to the ACK being ready. ASSUMPTION (UM0701-02 gives no
+ * figure): well inside what hosts allow, nfcpy ≤15 ms and Seeed 10 ms (docs/pn532-facts.md §6). */
 export const ACK_DELAY_MS = 0.2;
 /** HSU: bytes that arrive within this time after the first byte that wakes the chip are lost.
  * Every known host preamble at 115200 baud (shortest: libnfc/Seeed `55 55 00 00 00` = 0.43 ms)
