@@ -3,7 +3,19 @@
 // personal data.
 
 import { access, chmod, constants, mkdir, readdir, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { ReaderError } from '../reader-error.js';
+
+/** mkdir -p, one level at a time: node's recursive mkdir never returns for a path under /proc. */
+async function makeDirs(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let d = dir; ; d = dirname(d)) {
+    const found = await stat(d).then(() => true, () => false);
+    if (found || dirname(d) === d) break;
+    missing.unshift(d);
+  }
+  for (const d of missing) await mkdir(d, { mode: 0o700 });
+}
 
 function outputError(dir: string, what: string, tryThis: string): ReaderError {
   return new ReaderError('invalid-argument', '--out ' + dir + ': ' + what + '; ' + tryThis);
@@ -22,8 +34,7 @@ export async function prepareOutputDir(dir: string, force: boolean): Promise<voi
     if (!force && (await readdir(dir)).length) throw outputError(dir, 'the folder is not empty and its files would be overwritten', 'give a new folder or add --force');
   } else {
     try {
-      // Not recursive: node's recursive mkdir never returns for a path under /proc.
-      await mkdir(dir, { mode: 0o700 });
+      await makeDirs(dir);
     } catch (e) {
       throw outputError(dir, 'cannot create the folder (' + (e as NodeJS.ErrnoException).code + ')', 'check that its parent exists and is writable');
     }
