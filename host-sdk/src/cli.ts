@@ -211,7 +211,7 @@ export async function run(argv: string[], partialIo: Partial<CliIo> = {}): Promi
   const io = { ...defaultIo(), ...partialIo };
   if (argv.length === 0) {
     // Like any usage error: help on stderr, exit 1 (a script that forgot its arguments fails).
-    io.stderr.write(HELP);
+    io.stderr.write(HELP + '\npassport-reader: no command given [invalid-argument]\n');
     return EXIT.USAGE;
   }
   let wantsJson = argv.includes('--json');

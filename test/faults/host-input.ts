@@ -102,7 +102,9 @@ async function cliCheck(runs: number): Promise<HostInputCheck> {
     const stdout = new Capture();
     const stderr = new Capture();
     // No binding and no sysfs: nothing can be opened, so nothing reaches a real port.
-    const code = await run(argv, { stdout, stderr, tty: false, sysfsRoot: null, binding: undefined, handshakeTimeoutMs: 200 });
+    // No MRZ from env, stdin or a prompt: `read` without one must fail, never wait on stdin.
+    const mrzSource = { env: {}, stdin: null, stdinTty: false, prompt: () => Promise.reject(new Error('no prompt here')) };
+    const code = await run(argv, { stdout, stderr, tty: false, sysfsRoot: null, binding: undefined, handshakeTimeoutMs: 200, mrzSource });
     const out = stdout.text + stderr.text;
     if (code === 0) c.accepted++;
     else c.rejected++;
