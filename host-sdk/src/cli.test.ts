@@ -81,7 +81,7 @@ describe('argument parsing', () => {
     [['read', ...MRZ, '--bogus'], /Unknown option '--bogus'/],
     [['list', '--mrz', 'x'], /--mrz does not apply to list/],
     [['frobnicate'], /unknown command "frobnicate"/],
-    [['trust', 'export'], /trust has one subcommand/],
+    [['trust', 'export'], /trust has two subcommands/],
     [['trust', 'import'], /takes one file/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseCommandLine(argv)).toThrow(message);
@@ -216,6 +216,10 @@ describe('other commands', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/master list rejected: the signature does not verify.*\[trust-store\]/);
     expect((await cli(['read', ...MRZ, '--trust', target, '-q'])).code).toBe(0);
+    const list = await cli(['trust', 'list', '--trust', target]);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/: 1 certificate\(s\), 0 CRL\(s\)\n {2}.*CN=Utopia Test CSCA.*until \d{4}-\d\d-\d\d  sha256 [0-9a-f]{16}\n$/);
+    expect(JSON.parse((await cli(['trust', 'list', '--trust', target, '--json'])).stdout).certificates).toHaveLength(1);
   });
 
   it('runs from the bin launcher (on the sources here; the pack test runs the built one)', () => {

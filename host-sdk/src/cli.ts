@@ -9,6 +9,7 @@ import { documentJson, formatDocument, formatInfo, formatPorts, verdictLine } fr
 import { createProgress } from './cli/progress.js';
 import { MRZ_ENV, mrzFromEnvironment, promptNoEcho, readMrzFile, type MrzSourceIo } from './cli/mrz-source.js';
 import { prepareOutputDir } from './cli/output-dir.js';
+import { formatTrustListing, listTrust } from './cli/trust-list.js';
 import { ReaderError } from './reader-error.js';
 import { UnverifiedDocumentError } from './unverified-document-error.js';
 import { toBacKey, type MrzInput } from './mrz/mrz-input.js';
@@ -42,7 +43,8 @@ Usage:
   passport-reader read [options] < mrz.txt      read a passport and verify it
   passport-reader trust import FILE [--trust DIR]
                                                 add a CSCA master list (.ml, its signature is
-                                                checked first) or certificate to the trust folder
+                                                checked first), certificate or CRL to the trust folder
+  passport-reader trust list [--trust DIR]      the trust folder's certificates and CRLs
 
 MRZ: the document number, birth and expiry date (YYMMDD) on one line
 ("L898902C3 740812 120415"), or the full MRZ lines (TD1, TD2 or TD3), from:
@@ -193,6 +195,11 @@ async function execute(cmd: Command, io: CliIo): Promise<number> {
     }
     case 'read':
       return readCommand(cmd, io);
+    case 'trust-list': {
+      const listing = await listTrust(cmd.trust ?? defaultTrustDir());
+      io.stdout.write(cmd.json ? json(listing) : formatTrustListing(listing));
+      return EXIT.VERIFIED;
+    }
     case 'trust-import': {
       const result = await importIntoTrustDir(cmd.file, cmd.trust ?? defaultTrustDir());
       if (cmd.json) io.stdout.write(json(result));

@@ -24,7 +24,8 @@ export type Command =
       quiet: boolean;
       cardTimeoutMs?: number;
     }
-  | { command: 'trust-import'; file: string; trust?: string; json: boolean };
+  | { command: 'trust-import'; file: string; trust?: string; json: boolean }
+  | { command: 'trust-list'; trust?: string; json: boolean };
 
 export class UsageError extends ReaderError {
   constructor(message: string) {
@@ -56,6 +57,7 @@ const ALLOWED: Record<string, string[]> = {
   info: ['port', 'json'],
   read: ['mrz', 'mrz-lines', 'mrz-file', 'force', 'document-number', 'birth', 'expiry', 'port', 'groups', 'trust', 'out', 'json', 'quiet', 'card-timeout'],
   'trust-import': ['trust', 'json'],
+  'trust-list': ['trust', 'json'],
 };
 
 function parseGroups(text: string): number[] {
@@ -95,8 +97,8 @@ export function parseCommandLine(argv: string[]): Command {
   if (v.help || name === undefined || name === 'help') return { command: 'help', topic: name === 'help' ? positionals[1] : name };
   let rest = positionals.slice(1);
   if (name === 'trust') {
-    if (rest[0] !== 'import') throw new UsageError('trust has one subcommand: trust import <file.ml|certificate> [--trust DIR]');
-    name = 'trust-import';
+    if (rest[0] !== 'import' && rest[0] !== 'list') throw new UsageError('trust has two subcommands: trust import <file.ml|certificate|file.crl> [--trust DIR], trust list [--trust DIR]');
+    name = 'trust-' + rest[0];
     rest = rest.slice(1);
   }
   const allowed = ALLOWED[name];
@@ -126,6 +128,9 @@ export function parseCommandLine(argv: string[]): Command {
         trust: v.trust, out: v.out, json, quiet: Boolean(v.quiet), cardTimeoutMs,
       };
     }
+    case 'trust-list':
+      if (rest.length) throw new UsageError('trust list takes no arguments');
+      return { command: 'trust-list', trust: v.trust, json };
     default:
       if (rest.length !== 1) throw new UsageError('trust import takes one file: a master list (.ml) or a certificate (DER/PEM)');
       return { command: 'trust-import', file: rest[0], trust: v.trust, json };
