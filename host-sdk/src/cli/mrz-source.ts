@@ -11,7 +11,7 @@ export const MRZ_ENV = 'PASSPORT_MRZ';
 export interface MrzSourceIo {
   env: Record<string, string | undefined>;
   /** Standard input, read whole when it is not a terminal. */
-  stdin: AsyncIterable<string | Buffer> | null;
+  stdin: AsyncIterable<string | Buffer> | Iterable<string | Buffer> | null;
   stdinTty: boolean;
   /** Asks on the terminal without echo; returns the line typed. */
   prompt(question: string): Promise<string>;
@@ -36,7 +36,7 @@ export async function readMrzFile(path: string): Promise<MrzInput> {
   return mrzFromText(await readFile(path, 'utf8'));
 }
 
-async function readAll(stream: AsyncIterable<string | Buffer>): Promise<string> {
+async function readAll(stream: AsyncIterable<string | Buffer> | Iterable<string | Buffer>): Promise<string> {
   let text = '';
   for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
   return text;
