@@ -218,7 +218,7 @@ describe('other commands', () => {
     expect((await cli(['read', ...MRZ, '--trust', target, '-q'])).code).toBe(0);
     const list = await cli(['trust', 'list', '--trust', target]);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/: 1 certificate\(s\), 0 CRL\(s\)\n {2}.*CN=Utopia Test CSCA.*until \d{4}-\d\d-\d\d  sha256 [0-9a-f]{16}\n$/);
+    expect(list.stdout).toMatch(/: 1 certificate\(s\), 0 CRL\(s\)\n {2}.*CN=Utopia Test CSCA.*until \d{4}-\d\d-\d\d {2}sha256 [0-9a-f]{16}\n$/);
     expect(JSON.parse((await cli(['trust', 'list', '--trust', target, '--json'])).stdout).certificates).toHaveLength(1);
   });
 

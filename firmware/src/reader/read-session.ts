@@ -420,7 +420,7 @@ export class ReadSession {
       let listed: number[] = [1, 2];
       try {
         listed = parseEfCom(sink.captured()).dataGroups;
-      } catch (e) {
+      } catch {
         this._guessed = true; // missing or unparsable: DG1, DG2 and the requested ones
       }
       // DG1, then the other requested groups EF.COM lists, ascending.
