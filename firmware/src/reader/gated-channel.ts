@@ -9,6 +9,8 @@ import type { HostOut } from './host-out';
 export class GatedChannel implements ApduChannel {
   /** Set by the session when the host cancels. */
   stopped: IcaoError | null;
+  /** ApduChannel.readBlock: readFile notes here whether the chip reads extended. */
+  declare readBlock?: number;
   private _inner: ApduChannel;
   private _host: HostOut;
   private _slots: number;
