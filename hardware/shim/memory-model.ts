@@ -35,8 +35,8 @@ export const PICO_MEMORY: EspruinoMemoryFigures = {
   total: 5100,
   blockBytes: 13,
   typedArrayHeader: 3,
-  afterLoad: 3069,
-  other: 841,
+  afterLoad: 3110,
+  other: 744,
 };
 
 /** Variables one typed array of `bytes` bytes takes. */

@@ -8,7 +8,7 @@ import { parseCommandLine, UsageError, type Command } from './cli/args.js';
 import { documentJson, formatDocument, formatInfo, formatPorts, verdictLine } from './cli/format.js';
 import { createProgress } from './cli/progress.js';
 import { MRZ_ENV, mrzFromEnvironment, promptNoEcho, readMrzFile, type MrzSourceIo } from './cli/mrz-source.js';
-import { prepareOutputDir } from './cli/output-dir.js';
+import { prepareOutputDir, removeIfCreatedAndEmpty } from './cli/output-dir.js';
 import { formatTrustListing, listTrust } from './cli/trust-list.js';
 import { ReaderError } from './reader-error.js';
 import { UnverifiedDocumentError } from './unverified-document-error.js';
@@ -142,8 +142,17 @@ async function readCommand(cmd: Extract<Command, { command: 'read' }>, io: CliIo
   let trust: TrustStore | null = null;
   const trustPath = cmd.trust ?? ((await exists(defaultTrustDir())) ? defaultTrustDir() : undefined);
   if (trustPath) trust = await loadTrust(trustPath);
-  if (cmd.out) await prepareOutputDir(cmd.out, cmd.force);
+  const createdOut = cmd.out ? await prepareOutputDir(cmd.out, cmd.force) : false;
+  try {
+    return await readAndSave(cmd, io, mrz, trust);
+  } catch (e) {
+    // Nothing was read: leave no empty folder behind.
+    if (cmd.out) await removeIfCreatedAndEmpty(cmd.out, createdOut);
+    throw e;
+  }
+}
 
+async function readAndSave(cmd: Extract<Command, { command: 'read' }>, io: CliIo, mrz: MrzInput, trust: TrustStore | null): Promise<number> {
   const reader = await openReader(io, cmd.port);
   const progress = cmd.quiet ? null : createProgress(io.stderr, io.tty);
   const abort = new AbortController();

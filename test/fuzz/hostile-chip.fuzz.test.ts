@@ -25,13 +25,15 @@ describe('hostile chip', () => {
   // fuzzer is not quietly reading good passports.
   const base: Plan = { seed: 1, dataGroups: [1], wire: null, liar: null, file: null };
   it.each<[string, Partial<Plan>, string]>([
-    ['EF.SOD missing', { file: { id: 0x1d, how: 'remove' } }, 'file-not-found'],
+    // Issue #15: no EF.SOD (or an empty one) is read on, unchecked, to a result that is not ok.
+    ['EF.SOD missing', { file: { id: 0x1d, how: 'remove' } }, 'result not-ok'],
     ['DG1 declaring 4 GB', { file: { id: 1, how: 'huge' } }, 'too-large'],
     ['EF.COM of random bytes', { file: { id: 0x1e, how: 'random', length: 40 } }, 'malformed-data'],
     ['DG1 with one bit flipped in the MRZ', { file: { id: 1, how: 'mutate', mutations: [{ kind: 'flip', pos: 20, bit: 1 }] } }, 'hash-mismatch'],
     ['every response a bare status word (seed 3: 6A82 to the SELECT: no eMRTD)', { wire: { rate: 1, kinds: ['bare'] }, seed: 3 }, 'unsupported'],
     ['every READ BINARY answer re-MACed with a flipped plaintext bit', { liar: { rate: 1, kinds: ['flip'] } }, 'malformed-data'],
-    ['every READ BINARY answer empty with 9000 under a correct MAC', { liar: { rate: 1, kinds: ['empty-ok'] } }, 'malformed-data'],
+    // Empty files: EF.COM unparsable -> default groups, EF.SOD empty -> no security object.
+    ['every READ BINARY answer empty with 9000 under a correct MAC', { liar: { rate: 1, kinds: ['empty-ok'] } }, 'result not-ok'],
   ])('%s', async (_name, patch, code) => {
     const fuzzer = await HostileChipFuzzer.create('pico', 'utopia-anna');
     const outcome = fuzzer.read({ ...base, ...patch });

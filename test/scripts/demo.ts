@@ -68,10 +68,14 @@ async function main(): Promise<number> {
   const cli = track(spawn(process.execPath, [
     ...SOURCE_NODE_ARGS, join(root, 'host-sdk/bin/passport-reader.mjs'), 'read',
     '--port', reader.path,
-    '--mrz', `${documentNumber} ${dateOfBirth} ${dateOfExpiry}`,
     '--trust', join(root, 'hardware/fixtures', fixture.name, 'csca.pem'),
-    '--out', outDir,
-  ], { cwd: root, stdio: 'inherit' }));
+    '--out', outDir, '--force',
+  ], {
+    cwd: root,
+    stdio: 'inherit',
+    // Through the environment, never the command line (ps, shell history).
+    env: { ...process.env, PASSPORT_MRZ: `${documentNumber} ${dateOfBirth} ${dateOfExpiry}` },
+  }));
   const code: number = await new Promise((r) => cli.once('exit', (c, signal) => r(c ?? (signal ? 128 : 1))));
   reader.child.kill('SIGTERM');
   await new Promise((r) => reader.child.once('exit', r));

@@ -2,7 +2,7 @@
 // the reader, so a bad folder must fail first. The folder is 0700 and its files 0600: they hold
 // personal data.
 
-import { access, chmod, constants, mkdir, readdir, stat } from 'node:fs/promises';
+import { access, chmod, constants, mkdir, readdir, rmdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ReaderError } from '../reader-error.js';
 
@@ -21,8 +21,9 @@ function outputError(dir: string, what: string, tryThis: string): ReaderError {
   return new ReaderError('invalid-argument', '--out ' + dir + ': ' + what + '; ' + tryThis);
 }
 
-/** Creates `dir` (0700) or checks an existing one; refuses a non-empty one without `force`. */
-export async function prepareOutputDir(dir: string, force: boolean): Promise<void> {
+/** Creates `dir` (0700) or checks an existing one; refuses a non-empty one without `force`.
+ * Returns true when it created the folder (a read that fails then removes it again). */
+export async function prepareOutputDir(dir: string, force: boolean): Promise<boolean> {
   let existing;
   try {
     existing = await stat(dir);
@@ -45,4 +46,10 @@ export async function prepareOutputDir(dir: string, force: boolean): Promise<voi
   } catch (e) {
     throw outputError(dir, 'the folder is not writable (' + (e as NodeJS.ErrnoException).code + ')', 'choose a folder you own');
   }
+  return !existing;
+}
+
+/** Removes a folder prepareOutputDir created, if a failed read left it empty. */
+export async function removeIfCreatedAndEmpty(dir: string, created: boolean): Promise<void> {
+  if (created) await rmdir(dir).catch(() => {});
 }
