@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Builds the native blob: firmware/native/blob/native.bin and native.json (or into the directory
-# given as $1). Deterministic: no timestamps or paths reach the output; the same compiler gives
-# the same bytes. Needs Debian's gcc-arm-none-eabi and /usr/bin/python3.
+# Builds the native blobs into firmware/native/blob/ (or into the directory given as $1):
+#   native.bin + native.json  the core blob (ABI.md): DES, retail MAC, SHA, framing, wipe
+#   pace.bin   + pace.json    the PACE / Chip Authentication blob (pace/ABI.md): AES, CMAC, curves
+# Two blobs so that a board without PACE (the Pico's flash budget) stores only the first.
+# Deterministic: no timestamps or paths reach the output; the same compiler gives the same bytes.
+# Needs Debian's gcc-arm-none-eabi and /usr/bin/python3.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="${1:-$here/blob}"
@@ -15,22 +18,35 @@ CFLAGS=(-mcpu=cortex-m4 -mthumb -mfloat-abi=soft -Os -fPIC -mpic-data-is-text-re
   -ffreestanding -fno-builtin -nostdlib -fno-common -fvisibility=hidden -ffunction-sections
   -fdata-sections -fno-jump-tables -fno-exceptions -fno-asynchronous-unwind-tables
   -fno-unwind-tables -std=c11 -Wall -Wextra -Werror -fstack-usage)
-SOURCES=(des retail-mac sha512 sha256 sha1 md crc16 cobs pn532-checksum wipe)
 # Per-file overrides of -Os where speed is worth the bytes (figures in README.md): -O2 rotates
 # the per-byte loops to one taken branch a byte (+96 bytes).
 declare -A EXTRA=([sha256]="-O2 -funroll-loops" [crc16]="-O2" [cobs]="-O2" [pn532-checksum]="-O2")
 
 /usr/bin/python3 "$here/tools/gen-tables.py" "$work"
-objects=("$work/entries.o")
-arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -c "$here/entries.S" -o "$work/entries.o"
-for name in "${SOURCES[@]}"; do
-  (cd "$work" && arm-none-eabi-gcc "${CFLAGS[@]}" ${EXTRA[$name]:-} -I"$work" -I"$here" -c "$here/$name.c" -o "$name.o")
-  objects+=("$work/$name.o")
-done
-arm-none-eabi-ld -nostdlib --gc-sections -T "$here/blob.ld" -o "$work/native.elf" "${objects[@]}"
-arm-none-eabi-objcopy -O binary -j .blob "$work/native.elf" "$out/native.bin"
-arm-none-eabi-nm -S --defined-only "$work/native.elf" > "$work/native.nm"
-cat "$work"/*.su > "$work/stack.su"
-/usr/bin/python3 "$here/tools/describe.py" "$here/entries.S" "$out/native.bin" "$work/native.nm" \
-  "$work/stack.su" "$(arm-none-eabi-gcc --version | head -1)" > "$out/native.json"
-echo "native.bin: $(stat -c %s "$out/native.bin") bytes -> $out"
+
+# build_blob NAME ENTRIES.S SOURCE... (sources are paths under firmware/native without .c)
+build_blob() {
+  local name="$1" entries="$2"
+  shift 2
+  local dir="$work/$name"
+  mkdir -p "$dir"
+  local objects=("$dir/entries.o")
+  arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -c "$here/$entries" -o "$dir/entries.o"
+  for src in "$@"; do
+    local base="${src##*/}"
+    (cd "$dir" && arm-none-eabi-gcc "${CFLAGS[@]}" ${EXTRA[$base]:-} -I"$work" -I"$here" \
+      -c "$here/$src.c" -o "$base.o")
+    objects+=("$dir/$base.o")
+  done
+  arm-none-eabi-ld -nostdlib --gc-sections -T "$here/blob.ld" -o "$dir/$name.elf" "${objects[@]}"
+  arm-none-eabi-objcopy -O binary -j .blob "$dir/$name.elf" "$out/$name.bin"
+  arm-none-eabi-nm -S --defined-only "$dir/$name.elf" > "$dir/$name.nm"
+  cat "$dir"/*.su > "$dir/stack.su"
+  /usr/bin/python3 "$here/tools/describe.py" "$here/$entries" "$out/$name.bin" "$dir/$name.nm" \
+    "$dir/stack.su" "$(arm-none-eabi-gcc --version | head -1)" > "$out/$name.json"
+  echo "$name.bin: $(stat -c %s "$out/$name.bin") bytes -> $out"
+}
+
+build_blob native entries.S des retail-mac sha512 sha256 sha1 md crc16 cobs pn532-checksum wipe
+# PACE blob: add its C files (pace/*.c) here as they land; pace/entries.S numbers the entries.
+build_blob pace pace/entries.S pace/reserved
