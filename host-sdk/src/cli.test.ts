@@ -201,7 +201,7 @@ describe('other commands', () => {
     expect(info.stdout).toMatch(/Firmware:\s+0.3.1-fake/);
     expect(info.stdout).toMatch(/NFC module:\s+PN532 v1.6 \(0x32010607\)/);
     expect(info.stdout).toMatch(/Capabilities:\s+bac, type-a, sha1, sha256, resume/);
-    expect(JSON.parse((await cli(['info', '--json'])).stdout)).toMatchObject({ board: 'PICO_R1_3', protocolVersion: 1 });
+    expect(JSON.parse((await cli(['info', '--json'])).stdout)).toMatchObject({ board: 'PICO_R1_3', protocolVersion: 2 });
   });
 
   it('imports a master list into the trust folder, refuses a bad one', async () => {

@@ -2,7 +2,7 @@
 // stable string names (error codes, phases, verdicts) that both sides match on.
 
 /** Bumped on any incompatible change of framing or payload layout. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2; // 2: the frame CRC covers the body length (frame.ts)
 
 /** Message type codes. Host to device below 0x80, device to host from 0x80. */
 export const MSG = {

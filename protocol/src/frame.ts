@@ -1,6 +1,12 @@
 // Frames on the USB CDC byte stream:  00 | COBS(type seq payload crc16) | 00
 // The leading 00 closes any garbage the receiver may hold, so garbage costs at most itself and
-// never the frame that follows. CRC-16/CCITT-FALSE covers type, seq and payload, big-endian.
+// never the frame that follows. CRC-16/CCITT-FALSE covers the body's length (two bytes, big-endian,
+// not sent) and then type, seq and payload; the CRC is sent big-endian.
+//
+// Why the length: a CRC with no final xor maps a zero register to zero, so a body whose CRC ends
+// in 00 still checks when that 00 (one COBS byte, `01`) is lost before the delimiter: the body
+// decodes one byte short and its last data byte passes for the CRC's high byte. With the length
+// under the CRC a shortened body is checked as a different message: a 2^-16 chance, not certainty.
 
 import { cobsDecodeInPlace, cobsEncode, cobsMaxEncodedLength } from './cobs.js';
 import { crc16 } from './crc16.js';
@@ -31,6 +37,16 @@ export interface FrameErrors {
   oversize: number;
 }
 
+/** The CRC register after the body's length, the start of every frame's CRC (see the top). */
+function lengthSeed(bodyLength: number): number {
+  let c = 0xffff;
+  for (let shift = 8; shift >= 0; shift -= 8) {
+    c ^= ((bodyLength >> shift) & 0xff) << 8;
+    for (let k = 0; k < 8; k++) c = c & 0x8000 ? ((c << 1) ^ 0x1021) & 0xffff : (c << 1) & 0xffff;
+  }
+  return c;
+}
+
 /** Builds frames into one preallocated buffer: no allocation per frame on the device. */
 export class FrameEncoder {
   private body: Uint8Array;
@@ -52,7 +68,7 @@ export class FrameEncoder {
     body[0] = type & 0xff;
     body[1] = seq & 0xff;
     body.set(n === payload.length ? payload : payload.subarray(0, n), 2);
-    const crc = crc16(body, 0, n + 2);
+    const crc = crc16(body, 0, n + 2, lengthSeed(n + 2));
     body[n + 2] = crc >> 8;
     body[n + 3] = crc & 0xff;
     const wire = this.wire;
@@ -128,7 +144,7 @@ export class FrameDecoder {
       return;
     }
     const buf = this.buf;
-    const crc = crc16(buf, 0, n - 2);
+    const crc = crc16(buf, 0, n - 2, lengthSeed(n - 2));
     if (crc !== ((buf[n - 2] << 8) | buf[n - 1])) {
       this.errors.crc++;
       return;
