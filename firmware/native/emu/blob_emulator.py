@@ -14,6 +14,16 @@ RAM_SIZE = 0x00040000
 STACK_SIZE = 0x4000       # top of RAM; painted to measure the deepest stack use
 STOP = RAM_BASE + RAM_SIZE - 0x100   # LR points here; reaching it ends the call
 PAINT = b'\xa5'
+# Entries per blob, by magic (ABI.md, pace/ABI.md): the B.W table from byte 16.
+ENTRY_COUNTS = {b'EPN1': 18, b'EPP1': 20}
+
+
+def entry_count(blob):
+    """The number of entries of the core blob (magic EPN1) or the PACE blob (EPP1)."""
+    count = ENTRY_COUNTS.get(bytes(blob[:4]))
+    if count is None:
+        raise ValueError(f'not a native blob: magic {bytes(blob[:4])!r}')
+    return count
 
 
 class BlobEmulator:
@@ -28,6 +38,7 @@ class BlobEmulator:
         if load_address & 3:
             raise ValueError('the blob must be 4-byte aligned (PC-relative literal loads)')
         self.blob = bytes(blob)
+        self.entry_count = entry_count(self.blob)
         self.base = load_address
         self.uc = Uc(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS)
         self.uc.mem_map(FLASH_BASE, FLASH_SIZE)

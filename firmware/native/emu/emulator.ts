@@ -7,6 +7,8 @@ import { requireTool } from '../../../test/support/requires-tool';
 
 export const PYTHON = '/usr/bin/python3';
 export const BLOB_PATH = fileURLToPath(new URL('../blob/native.bin', import.meta.url));
+/** The PACE / Chip Authentication blob (pace/ABI.md). */
+export const PACE_BLOB_PATH = fileURLToPath(new URL('../blob/pace.bin', import.meta.url));
 const RUN_OPS = fileURLToPath(new URL('./run_ops.py', import.meta.url));
 
 /** Two flash addresses, both 4-byte aligned, 0x2A004 apart: the same bytes must run at either. */
@@ -27,10 +29,11 @@ export function toolGate(missing: string | null, what = 'the native blob on the 
 
 export type Op = Record<string, unknown> & { op: string };
 
-/** Runs `ops` in order on a fresh emulator with the blob at `loadAddress`; one result per op. */
-export function runOps(ops: Op[], loadAddress: number): Record<string, unknown>[] {
+/** Runs `ops` in order on a fresh emulator with the blob (native.bin unless `blob` names
+ * another, e.g. PACE_BLOB_PATH) at `loadAddress`; one result per op. */
+export function runOps(ops: Op[], loadAddress: number, blob: string = BLOB_PATH): Record<string, unknown>[] {
   const r = spawnSync(PYTHON, [RUN_OPS], {
-    input: JSON.stringify({ blob: BLOB_PATH, loadAddress, ops }),
+    input: JSON.stringify({ blob, loadAddress, ops }),
     encoding: 'utf8',
     maxBuffer: 512 * 1024 * 1024,
   });

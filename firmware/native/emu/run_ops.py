@@ -10,7 +10,12 @@ One spawn runs thousands of cases. Bytes travel as hex. Ops (fields -> result):
   cobs_encode data -> {out}         cobs_decode data -> {length, out}
   dcs       data -> {dcs}
   wipe      data, offset, length -> {out}   (the whole buffer after the call)
-  call      entry, args -> {r0}             (raw, pointer-free arguments: bad-argument checks)
+  call      entry, args -> {r0, bufs}       each arg an int, or a buffer {"hex": ..., "extra"?: n,
+            "shift"?: 0-3}: written to fresh RAM (4-byte aligned + shift, `extra` zero bytes
+            after), its address passed; bufs: every buffer read back after the call, in
+            argument order (hex, data and extra bytes). Any entry of either blob.
+
+The request's "blob" is native.bin or pace.bin (pace/ABI.md); the named ops are the core blob's.
 """
 import json
 import sys
@@ -85,6 +90,22 @@ def hash_op(e, op):
     return {'digest': e.read(out, got).hex(), 'stateWiped': e.read(state, size) == bytes(size)}
 
 
+def raw_call(e, op):
+    args, bufs = [], []
+    for a in op['args']:
+        if isinstance(a, dict):
+            data = bytes.fromhex(a['hex'])
+            n = len(data) + a.get('extra', 0)
+            addr = e.alloc(n + 3) + a.get('shift', 0)
+            e.write(addr, data)
+            bufs.append((addr, n))
+            args.append(addr)
+        else:
+            args.append(a)
+    r0 = e.call(op['entry'], *args)[0]
+    return {'r0': r0, 'bufs': [e.read(addr, n).hex() for addr, n in bufs]}
+
+
 def run(e, op):
     kind = op['op']
     if kind == 'des_cbc':
@@ -111,7 +132,7 @@ def run(e, op):
         checked(e.call(ENTRY['wipe'], buf + op['offset'], op['length']), 'wipe')
         return {'out': e.read(buf, len(data)).hex()}
     if kind == 'call':
-        return {'r0': e.call(op['entry'], *op['args'])[0]}
+        return raw_call(e, op)
     raise ValueError(f'unknown op {kind}')
 
 

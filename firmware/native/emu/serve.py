@@ -2,7 +2,7 @@
 loaded on an emulated Cortex-M4 and answers E.nativeCall requests, one text line each way.
 
 usage: /usr/bin/python3 serve.py BLOB [LOAD_ADDRESS]
-  BLOB          path of native.bin (the exact bytes the bundle's Storage file holds)
+  BLOB          path of native.bin or pace.bin (the exact bytes of Storage file native or pace)
   LOAD_ADDRESS  where the blob sits in flash, 4-byte aligned (default 0x08010000)
 
 Protocol (stdin -> stdout, ASCII, one line per request and per reply, numbers in decimal or
@@ -57,9 +57,7 @@ def main():
         sys.exit(__doc__)
     blob = open(sys.argv[1], 'rb').read()
     load = parse_int(sys.argv[2]) if len(sys.argv) > 2 else 0x08010000
-    e = BlobEmulator(blob, load, count=True)
-    # Entries: the B.W table from byte 16 up to the first function (ABI.md "The blob").
-    e.entry_count = 18
+    e = BlobEmulator(blob, load, count=True)  # native.bin or pace.bin: entry_count from its magic
     out = sys.stdout
     for line in sys.stdin:
         if not line.strip():
