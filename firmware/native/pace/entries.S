@@ -12,12 +12,12 @@ blob_start:
   .word _blob_end         @ blob length in bytes (the blob is linked at address 0)
   .word 0                 @ reserved
   @ 0-9: AES and CMAC
-  b.w reserved            @ 0
-  b.w reserved            @ 1
-  b.w reserved            @ 2
-  b.w reserved            @ 3
-  b.w reserved            @ 4
-  b.w reserved            @ 5
+  b.w aes_setkey          @ 0
+  b.w aes_ecb             @ 1
+  b.w aes_cbc             @ 2
+  b.w cmac_init           @ 3
+  b.w cmac_update         @ 4
+  b.w cmac_final          @ 5
   b.w reserved            @ 6
   b.w reserved            @ 7
   b.w reserved            @ 8

@@ -3,7 +3,8 @@
 
 Every table is computed here from its definition, not typed in: the DES SP tables from the
 FIPS 46-3 S-boxes and P permutation, the CRC-16/CCITT-FALSE table from its polynomial, the
-SHA-2 constants from the roots of the first primes (FIPS 180-4 4.2.2, 4.2.3, 5.3). The blob's
+SHA-2 constants from the roots of the first primes (FIPS 180-4 4.2.2, 4.2.3, 5.3), the AES S-box
+from the inverse in GF(2^8) and the affine map (FIPS 197 5.1.1). The blob's
 vector tests prove the results."""
 import math
 import sys
@@ -44,6 +45,29 @@ def crc16_table():
         for _ in range(8):
             c = ((c << 1) ^ 0x1021) & 0xFFFF if c & 0x8000 else (c << 1) & 0xFFFF
         out.append(c)
+    return out
+
+
+def gf_mul(a, b):
+    """Product in GF(2^8) modulo x^8 + x^4 + x^3 + x + 1 (FIPS 197 4.2)."""
+    r = 0
+    while b:
+        if b & 1:
+            r ^= a
+        a = ((a << 1) ^ 0x11b) if a & 0x80 else a << 1
+        b >>= 1
+    return r
+
+
+def aes_sbox():
+    """FIPS 197 5.1.1: the multiplicative inverse (0 for 0), then the affine transformation."""
+    out = []
+    for x in range(256):
+        inv = next((y for y in range(1, 256) if gf_mul(x, y) == 1), 0)
+        b = inv
+        for k in range(1, 5):
+            b ^= ((inv << k) | (inv >> (8 - k))) & 0xFF
+        out.append(b ^ 0x63)
     return out
 
 
@@ -88,6 +112,13 @@ def main(outdir):
     with open(f'{outdir}/crc16-table.h', 'w') as f:
         f.write(head + '/* CRC-16/CCITT-FALSE, polynomial 0x1021, MSB first. */\n')
         f.write(words('CRC16_TABLE', 'uint16_t', crc16_table(), 4))
+    sbox = aes_sbox()
+    inv = [0] * 256
+    for i, v in enumerate(sbox):
+        inv[v] = i
+    with open(f'{outdir}/aes-sbox.h', 'w') as f:
+        f.write(head + '/* AES S-box and its inverse (FIPS 197 5.1.1, 5.3.2), computed from the definition. */\n')
+        f.write(words('AES_SBOX', 'uint8_t', sbox + inv, 2))
     p = primes(80)
     k512 = [frac_bits(3, x) for x in p]
     iv512 = [frac_bits(2, x) for x in p[:8]]
