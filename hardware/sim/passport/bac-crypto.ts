@@ -3,6 +3,7 @@
 // implementation cross-checks the other (ICAO Doc 9303 Part 11, sections 9.7 and 9.8).
 
 import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
+import type { SmCipher } from './sm-cipher';
 
 export const KEY_ENC = 1;
 export const KEY_MAC = 2;
@@ -66,11 +67,11 @@ export function pad(data: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Removes ISO/IEC 9797-1 method 2 padding; null when the padding is malformed. */
-export function unpad(data: Uint8Array): Uint8Array | null {
+/** Removes ISO/IEC 9797-1 method 2 padding (to blockSize: 8, or 16 for AES); null when malformed. */
+export function unpad(data: Uint8Array, blockSize = 8): Uint8Array | null {
   let i = data.length - 1;
   while (i >= 0 && data[i] === 0) i--;
-  if (i < 0 || data[i] !== 0x80 || data.length - i > 8) return null;
+  if (i < 0 || data[i] !== 0x80 || data.length - i > blockSize) return null;
   return data.subarray(0, i);
 }
 
@@ -112,6 +113,8 @@ export interface SessionKeys {
   ksEnc: Uint8Array;
   ksMac: Uint8Array;
   ssc: Uint8Array;
+  /** The session's cipher: 3DES when absent (BAC), AES_SM after PACE or Chip Authentication. */
+  cipher?: SmCipher;
 }
 
 export function sessionKeys(kIFD: Uint8Array, kIC: Uint8Array, rndIC: Uint8Array, rndIFD: Uint8Array): SessionKeys {

@@ -4,7 +4,7 @@
 import type { KeyObject } from 'node:crypto';
 
 /** Command kinds that can be given their own processing time. */
-export type CommandKind = 'select' | 'getChallenge' | 'mutualAuthenticate' | 'readBinary' | 'internalAuthenticate' | 'other';
+export type CommandKind = 'select' | 'getChallenge' | 'mutualAuthenticate' | 'readBinary' | 'internalAuthenticate' | 'generalAuthenticate' | 'other';
 
 export interface PassportOptions {
   /** Random source (GET CHALLENGE, K.IC, UID, AA nonce). Default: node:crypto randomBytes. */
@@ -63,6 +63,25 @@ export interface PassportOptions {
   activeAuthFault?: 'wrong-signature' | 'refuse';
   /** Status of a refused INTERNAL AUTHENTICATE (default 6D00; 6982 is the other one seen). */
   activeAuthRefusalSw?: 0x6d00 | 0x6982;
+  /** A PACE-only chip: GET CHALLENGE and MUTUAL AUTHENTICATE answered with this status (6D00 or
+   * 6982, both seen on PACE-only chips). PACE itself runs whenever EF.CardAccess (SFI 1C) holds a
+   * PACEInfo the chip supports (pace-chip.ts). */
+  bacRefusedSw?: 0x6d00 | 0x6982;
+  /** Fixed PACE values (deterministic runs, e.g. ICAO 9303-11 Appendix G.1): the nonce s, the
+   * chip's mapping and ephemeral private keys (big-endian scalars). Default: random. */
+  paceNonce?: Uint8Array;
+  paceMapKey?: Uint8Array;
+  paceDhKey?: Uint8Array;
+  /** PACE faults: 'refuse-mapping' answers MSE:Set AT with 6A80; 'wrong-chip-token' sends a T_IC
+   * with a bit flipped (the terminal must stop). */
+  paceFault?: 'refuse-mapping' | 'wrong-chip-token';
+  /** Status of a failed PACE token check (wrong password or wrong terminal token): default 6300. */
+  paceFailureSw?: 0x6300 | 0x6982;
+  /** Chip Authentication private key (EC, on the curve of DG14's ChipAuthenticationPublicKeyInfo). */
+  chipAuthKey?: KeyObject;
+  /** CA faults: 'refuse' answers the CA MSE:Set AT with 6A80; 'wrong-key' computes with another
+   * key than DG14's (a clone): the session keys differ and the next protected exchange fails. */
+  chipAuthFault?: 'refuse' | 'wrong-key';
 }
 
 /** READ BINARY chip time = READ_BINARY_BASE_MS + READ_BINARY_MS_PER_BYTE x response bytes (the
@@ -86,5 +105,8 @@ export const DEFAULT_PROCESSING_MS: Record<CommandKind, number> = {
   mutualAuthenticate: 25,
   readBinary: 8,
   internalAuthenticate: 250,
+  // ASSUMPTION: one EC point multiplication (256-bit) on a smart-card coprocessor, some tens of
+  // ms; the GA steps with two (mapping) count the same, no public per-step timing found.
+  generalAuthenticate: 60,
   other: 4,
 };

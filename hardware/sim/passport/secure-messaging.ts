@@ -1,15 +1,37 @@
 // 3DES secure messaging (ICAO Doc 9303 Part 11, 9.8) for both ends: the chip unwraps commands and
 // wraps responses; the reference reader (tests, simulators) wraps commands and unwraps responses.
-// The SSC is incremented before every command and every response.
+// The SSC is incremented before every command and every response. The session's cipher (3DES
+// after BAC, AES after PACE or Chip Authentication) comes with its keys (sm-cipher.ts).
 
 import { CommandApdu, encodeApdu, encodeDo, readDo, SW } from './apdu';
-import { equalBytes, incrementSsc, pad, retailMac, SessionKeys, tdesDecrypt, tdesEncrypt, unpad } from './bac-crypto';
+import { equalBytes, incrementSsc, SessionKeys, unpad } from './bac-crypto';
+import { padTo, TDES_SM, type SmCipher } from './sm-cipher';
 import { concatBytes } from '../bytes';
+
+function cipherOf(keys: SessionKeys): SmCipher {
+  return keys.cipher ?? TDES_SM;
+}
+
+function macOf(keys: SessionKeys, ...parts: Uint8Array[]): Uint8Array {
+  const c = cipherOf(keys);
+  return c.mac(keys.ksMac, padTo(concatBytes(keys.ssc, ...parts), c.blockSize));
+}
+
+function encryptOf(keys: SessionKeys, plain: Uint8Array): Uint8Array {
+  const c = cipherOf(keys);
+  return c.encrypt(keys.ksEnc, keys.ssc, padTo(plain, c.blockSize));
+}
+
+function decryptOf(keys: SessionKeys, cipher: Uint8Array): Uint8Array | null {
+  const c = cipherOf(keys);
+  if (cipher.length === 0 || cipher.length % c.blockSize) return null;
+  return unpad(c.decrypt(keys.ksEnc, keys.ssc, cipher), c.blockSize);
+}
 
 export type UnwrapResult = { ok: true; apdu: CommandApdu } | { ok: false; sw: number };
 
-function paddedHeader(cla: number, ins: number, p1: number, p2: number): Uint8Array {
-  return pad(Uint8Array.of(cla, ins, p1, p2));
+function paddedHeader(keys: SessionKeys, cla: number, ins: number, p1: number, p2: number): Uint8Array {
+  return padTo(Uint8Array.of(cla, ins, p1, p2), cipherOf(keys).blockSize);
 }
 
 function leObject(ne: number, extended: boolean): Uint8Array {
@@ -43,7 +65,7 @@ export function unwrapCommand(keys: SessionKeys, cmd: CommandApdu): UnwrapResult
     at = d.next;
   }
   if (!mac) return { ok: false, sw: SW.SM_OBJECTS_MISSING };
-  const expected = retailMac(keys.ksMac, pad(concatBytes(keys.ssc, paddedHeader(cmd.cla, cmd.ins, cmd.p1, cmd.p2), macInput)));
+  const expected = macOf(keys, paddedHeader(keys, cmd.cla, cmd.ins, cmd.p1, cmd.p2), macInput);
   if (!equalBytes(mac, expected)) return { ok: false, sw: SW.SM_OBJECTS_INCORRECT };
   let data = new Uint8Array(0);
   if (enc) {
@@ -52,8 +74,7 @@ export function unwrapCommand(keys: SessionKeys, cmd: CommandApdu): UnwrapResult
       if (cipher[0] !== 0x01) return { ok: false, sw: SW.SM_OBJECTS_INCORRECT };
       cipher = cipher.subarray(1);
     }
-    if (cipher.length === 0 || cipher.length % 8) return { ok: false, sw: SW.SM_OBJECTS_INCORRECT };
-    const plain = unpad(tdesDecrypt(keys.ksEnc, cipher));
+    const plain = decryptOf(keys, cipher);
     if (!plain) return { ok: false, sw: SW.SM_OBJECTS_INCORRECT };
     data = Uint8Array.from(plain);
   }
@@ -72,10 +93,10 @@ export function unwrapCommand(keys: SessionKeys, cmd: CommandApdu): UnwrapResult
 /** Chip side: protects a response (DO87 with the data, DO99 with the status, DO8E MAC). */
 export function wrapResponse(keys: SessionKeys, data: Uint8Array, sw: number, omitDo99 = false): Uint8Array {
   incrementSsc(keys.ssc);
-  const do87 = data.length ? encodeDo(0x87, concatBytes(Uint8Array.of(0x01), tdesEncrypt(keys.ksEnc, pad(data)))) : new Uint8Array(0);
+  const do87 = data.length ? encodeDo(0x87, concatBytes(Uint8Array.of(0x01), encryptOf(keys, data))) : new Uint8Array(0);
   // omitDo99: a chip that leaves the status object out of a success (9000 with data).
   const do99 = omitDo99 && sw === 0x9000 && data.length ? new Uint8Array(0) : encodeDo(0x99, Uint8Array.of(sw >> 8, sw & 0xff));
-  const mac = retailMac(keys.ksMac, pad(concatBytes(keys.ssc, do87, do99)));
+  const mac = macOf(keys, do87, do99);
   return concatBytes(do87, do99, encodeDo(0x8e, mac), Uint8Array.of(sw >> 8, sw & 0xff));
 }
 
@@ -85,11 +106,11 @@ export function wrapCommand(keys: SessionKeys, plain: CommandApdu): Uint8Array {
   const cla = (plain.cla & 0xf3) | 0x0c;
   let doData: Uint8Array = new Uint8Array(0);
   if (plain.data.length) {
-    const cipher = tdesEncrypt(keys.ksEnc, pad(plain.data));
+    const cipher = encryptOf(keys, plain.data);
     doData = plain.ins & 1 ? encodeDo(0x85, cipher) : encodeDo(0x87, concatBytes(Uint8Array.of(0x01), cipher));
   }
   const do97 = plain.ne !== null ? leObject(plain.ne, plain.extended) : new Uint8Array(0);
-  const mac = retailMac(keys.ksMac, pad(concatBytes(keys.ssc, paddedHeader(cla, plain.ins, plain.p1, plain.p2), doData, do97)));
+  const mac = macOf(keys, paddedHeader(keys, cla, plain.ins, plain.p1, plain.p2), doData, do97);
   const body = concatBytes(doData, do97, encodeDo(0x8e, mac));
   const extended = plain.extended || body.length > 255;
   return encodeApdu({ cla, ins: plain.ins, p1: plain.p1, p2: plain.p2, data: body, ne: extended ? 65536 : 256, extended });
@@ -124,10 +145,10 @@ export function unwrapResponse(keys: SessionKeys, response: Uint8Array): Respons
     at = d.next;
   }
   if (!mac || sw === null) return { ok: false, reason: 'missing', sw: outerSw };
-  if (!equalBytes(mac, retailMac(keys.ksMac, pad(concatBytes(keys.ssc, macInput))))) return { ok: false, reason: 'mac', sw: outerSw };
+  if (!equalBytes(mac, macOf(keys, macInput))) return { ok: false, reason: 'mac', sw: outerSw };
   let data = new Uint8Array(0);
   if (enc) {
-    const plain = unpad(tdesDecrypt(keys.ksEnc, enc));
+    const plain = decryptOf(keys, enc);
     if (!plain) return { ok: false, reason: 'padding', sw: outerSw };
     data = Uint8Array.from(plain);
   }

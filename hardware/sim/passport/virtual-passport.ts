@@ -12,6 +12,7 @@ import {
 } from './bac-crypto';
 import { CommandKind, DEFAULT_PROCESSING_MS, PassportOptions, READ_BINARY_BASE_MS, READ_BINARY_MS_PER_BYTE } from './passport-options';
 import { unwrapCommand, wrapResponse } from './secure-messaging';
+import { PaceChip } from './pace-chip';
 import { concatBytes } from '../bytes';
 
 export type { PassportOptions } from './passport-options';
@@ -43,7 +44,14 @@ export interface BacMrz {
 interface Answer {
   data: Uint8Array;
   sw: number;
+  /** Secure messaging from the next command on (PACE, Chip Authentication). */
+  nextSession?: SessionKeys;
 }
+
+/** EF.CardAccess (9303-11 §3.11.3): in the MF, SFI 1C, readable without authentication. */
+export const CARD_ACCESS_FID = 0x011c;
+const INS_MSE = 0x22;
+const INS_GENERAL_AUTHENTICATE = 0x86;
 
 const EMPTY = new Uint8Array(0);
 
@@ -59,6 +67,7 @@ function kindOf(ins: number): CommandKind {
     case INS.READ_BINARY:
     case INS.READ_BINARY_ODD: return 'readBinary';
     case INS.INTERNAL_AUTHENTICATE: return 'internalAuthenticate';
+    case INS_GENERAL_AUTHENTICATE: return 'generalAuthenticate';
     default: return 'other';
   }
 }
@@ -96,6 +105,7 @@ export class VirtualPassport implements Card {
   private currentFile: number | null = null;
   private challenge: Uint8Array | null = null;
   private session: SessionKeys | null = null;
+  private readonly pace: PaceChip;
 
   /**
    * @param files the LDS files keyed by short EF identifier (0x1E EF.COM, 0x1D EF.SOD, 1..16 DGn)
@@ -107,7 +117,9 @@ export class VirtualPassport implements Card {
       const shortId = Number(key);
       this.files.set(fileIdOf(shortId), files[shortId]);
     }
-    const seed = bacKeySeed(mrzInformation(mrz.documentNumber, mrz.dateOfBirth, mrz.dateOfExpiry));
+    const info = mrzInformation(mrz.documentNumber, mrz.dateOfBirth, mrz.dateOfExpiry);
+    this.pace = new PaceChip(this.files, info, () => this.options, (n) => this.random(n));
+    const seed = bacKeySeed(info);
     this.kEnc = deriveKey(seed, KEY_ENC);
     this.kMac = deriveKey(seed, KEY_MAC);
     this.identity = this.makeIdentity();
@@ -141,6 +153,7 @@ export class VirtualPassport implements Card {
     this.currentFile = null;
     this.challenge = null;
     this.session = null;
+    this.pace.reset();
   }
 
   /** Whether a BAC secure-messaging session is open. */
@@ -206,11 +219,15 @@ export class VirtualPassport implements Card {
     if (!cmd) return this.plain(answer(SW.WRONG_LENGTH));
     if (cmd.extended && !o.extendedLength) return this.plain(answer(SW.WRONG_LENGTH));
     const isSm = (cmd.cla & 0x0c) === 0x0c;
-    if ((cmd.cla & 0xf3) !== 0x00) return this.plain(answer(SW.CLA_NOT_SUPPORTED));
+    // Command chaining (CLA bit 10) only for GENERAL AUTHENTICATE (PACE).
+    const claMask = cmd.ins === INS_GENERAL_AUTHENTICATE ? 0xe3 : 0xf3;
+    if ((cmd.cla & claMask) !== 0x00) return this.plain(answer(SW.CLA_NOT_SUPPORTED));
     if (!isSm) {
       // A plain command ends secure messaging: the chip falls back to the unauthenticated state.
       this.session = null;
-      return this.plain(this.dispatch(cmd, false));
+      const a = this.dispatch(cmd, false);
+      if (a.nextSession) this.session = a.nextSession;
+      return this.plain(a);
     }
     const keys = this.session;
     if (!keys) return this.plain(answer(SW.SM_NOT_SUPPORTED));
@@ -220,7 +237,11 @@ export class VirtualPassport implements Card {
       return this.plain(answer(unwrapped.sw));
     }
     if (unwrapped.apdu.extended && !o.extendedLength) return this.protect(keys, answer(SW.WRONG_LENGTH));
-    return this.protect(keys, this.dispatch(unwrapped.apdu, true));
+    const a = this.dispatch(unwrapped.apdu, true);
+    const out = this.protect(keys, a);
+    // Chip Authentication: the answer goes out under the old keys, then the new ones hold.
+    if (a.nextSession && this.session === keys) this.session = a.nextSession;
+    return out;
   }
 
   private plain(a: Answer): Uint8Array {
@@ -247,6 +268,8 @@ export class VirtualPassport implements Card {
       case INS.READ_BINARY: return this.readBinary(cmd, secure);
       case INS.READ_BINARY_ODD: return this.readBinaryOdd(cmd, secure);
       case INS.INTERNAL_AUTHENTICATE: return this.internalAuthenticate(cmd, secure);
+      case INS_MSE: return this.pace.mseSetAt(cmd, secure);
+      case INS_GENERAL_AUTHENTICATE: return this.pace.generalAuthenticate(cmd, (cmd.cla & 0x10) !== 0, secure ? this.session : null);
       default: return answer(SW.INS_NOT_SUPPORTED);
     }
   }
@@ -266,7 +289,7 @@ export class VirtualPassport implements Card {
       return answer(SW.OK);
     }
     const file = this.files.get(fid);
-    if (!this.appSelected || !file) return answer(SW.FILE_NOT_FOUND);
+    if (!file || !this.reachable(fid)) return answer(SW.FILE_NOT_FOUND);
     this.currentFile = fid;
     if ((cmd.p2 & 0x0c) === 0x0c || cmd.ne === null) return answer(SW.OK);
     // FCP: 62 L { 80 02 size, 82 01 01 (transparent EF), 83 02 fid }
@@ -274,7 +297,13 @@ export class VirtualPassport implements Card {
     return answer(SW.OK, fcp);
   }
 
+  /** EF.CardAccess lives in the MF; the LDS files need the application selected. */
+  private reachable(fid: number): boolean {
+    return this.appSelected || fid === CARD_ACCESS_FID;
+  }
+
   private getChallenge(cmd: CommandApdu): Answer {
+    if (this.options.bacRefusedSw) return answer(this.options.bacRefusedSw);
     if (cmd.ne !== 8) return answer(SW.WRONG_LENGTH);
     this.challenge = Uint8Array.from(this.options.rndIC ?? this.random(8));
     return answer(SW.OK, this.challenge);
@@ -283,6 +312,7 @@ export class VirtualPassport implements Card {
   private mutualAuthenticate(cmd: CommandApdu): Answer {
     const rndIC = this.challenge;
     this.challenge = null;
+    if (this.options.bacRefusedSw) return answer(this.options.bacRefusedSw);
     if (!rndIC) return answer(SW.CONDITIONS_NOT_SATISFIED);
     if (cmd.data.length !== 40) return answer(SW.WRONG_LENGTH);
     const failed = answer(this.options.bacFailureSw ?? SW.AUTH_FAILED);
@@ -301,7 +331,7 @@ export class VirtualPassport implements Card {
   }
 
   private canRead(secure: boolean): boolean {
-    return secure || this.options.requireBac === false;
+    return secure || this.options.requireBac === false || this.currentFile === CARD_ACCESS_FID;
   }
 
   private readBinary(cmd: CommandApdu, secure: boolean): Answer {
@@ -309,7 +339,7 @@ export class VirtualPassport implements Card {
     if (cmd.p1 & 0x80) {
       if (this.options.noShortFileIds) return answer(SW.FILE_NOT_FOUND);
       const fid = fileIdOf(cmd.p1 & 0x1f);
-      if (!this.appSelected || !this.files.has(fid)) return answer(SW.FILE_NOT_FOUND);
+      if (!this.files.has(fid) || !this.reachable(fid)) return answer(SW.FILE_NOT_FOUND);
       this.currentFile = fid;
       offset = cmd.p2;
     } else {
@@ -324,7 +354,7 @@ export class VirtualPassport implements Card {
     const p1p2 = (cmd.p1 << 8) | cmd.p2;
     if (p1p2 !== 0) {
       const fid = p1p2 < 0x1f ? fileIdOf(p1p2) : p1p2;
-      if (!this.appSelected || !this.files.has(fid)) return answer(SW.FILE_NOT_FOUND);
+      if (!this.files.has(fid) || !this.reachable(fid)) return answer(SW.FILE_NOT_FOUND);
       this.currentFile = fid;
     }
     if (this.currentFile === null) return answer(SW.NO_CURRENT_EF);
