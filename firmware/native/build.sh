@@ -49,6 +49,6 @@ build_blob() {
   echo "$name.bin: $(stat -c %s "$out/$name.bin") bytes -> $out"
 }
 
-build_blob native entries.S des retail-mac sha512 sha256 sha1 md crc16 cobs pn532-checksum wipe
+build_blob native entries.S des retail-mac sm sha512 sha256 sha1 md crc16 cobs pn532-checksum wipe
 # PACE blob: add its C files (pace/*.c) here as they land; pace/entries.S numbers the entries.
 build_blob pace pace/entries.S pace/reserved pace/aes pace/cmac

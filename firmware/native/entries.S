@@ -28,3 +28,4 @@ blob_start:
   b.w sha1_init           @ 15
   b.w sha1_update         @ 16
   b.w sha1_final          @ 17
+  b.w sm_unwrap           @ 18

@@ -36,7 +36,7 @@ describe.skipIf(!run)('native blob build', () => {
     expect(json.entries.map((e: { name: string }) => e.name)).toEqual([
       'des_setkey', 'des_cbc', 'mac_update', 'mac_final', 'sha512_init', 'sha512_update', 'sha512_final',
       'crc16', 'cobs_encode', 'cobs_decode', 'pn532_dcs', 'wipe', 'sha256_init', 'sha256_update',
-      'sha256_final', 'sha1_init', 'sha1_update', 'sha1_final',
+      'sha256_final', 'sha1_init', 'sha1_update', 'sha1_final', 'sm_unwrap',
     ]);
   });
 });

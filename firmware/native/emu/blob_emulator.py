@@ -3,7 +3,9 @@ with Espruino's calling convention: E.nativeCall(offset | 1, "int(int,int,int,in
 plain AAPCS call with r0-r3 = the arguments, return value in r0.
 
 Run with /usr/bin/python3 (Debian's python3-unicorn)."""
-from unicorn import Uc, UC_ARCH_ARM, UC_MODE_THUMB, UC_MODE_MCLASS, UC_HOOK_BLOCK, UC_HOOK_MEM_READ
+from unicorn import (Uc, UC_ARCH_ARM, UC_MODE_THUMB, UC_MODE_MCLASS, UC_HOOK_BLOCK, UC_HOOK_MEM_READ,
+                     UC_HOOK_MEM_WRITE)
+from unicorn import UC_MEM_WRITE
 from unicorn.arm_const import (UC_ARM_REG_R0, UC_ARM_REG_R1, UC_ARM_REG_R2, UC_ARM_REG_R3,
                                UC_ARM_REG_SP, UC_ARM_REG_LR)
 
@@ -15,7 +17,7 @@ STACK_SIZE = 0x4000       # top of RAM; painted to measure the deepest stack use
 STOP = RAM_BASE + RAM_SIZE - 0x100   # LR points here; reaching it ends the call
 PAINT = b'\xa5'
 # Entries per blob, by magic (ABI.md, pace/ABI.md): the B.W table from byte 16.
-ENTRY_COUNTS = {b'EPN1': 18, b'EPP1': 20}
+ENTRY_COUNTS = {b'EPN1': 19, b'EPP1': 20}
 
 
 def entry_count(blob):
@@ -29,12 +31,14 @@ def entry_count(blob):
 class BlobEmulator:
     """The blob loaded at `load_address` (4-byte aligned, in flash), RAM for buffers below the
     stack, and a bump allocator for them. With `count` every call counts its instructions; with
-    `flash_reads`, also the data loads from the blob's own bytes (each slower).
+    `flash_reads`, also the data loads from the blob's own bytes (each slower). With `guard`,
+    every load and store outside the blob (loads only), the stack and the ranges in `allowed`
+    (set per call: [(start, end), ...]; none set: no check) is recorded in `violations` (address, size, 'r'|'w').
 
     The hooks are installed once, here: Unicorn does not apply a hook added later to code it
     has already translated, so adding and removing hooks per call silently miscounts."""
 
-    def __init__(self, blob, load_address=FLASH_BASE + 0x10000, count=True, flash_reads=False):
+    def __init__(self, blob, load_address=FLASH_BASE + 0x10000, count=True, flash_reads=False, guard=False):
         if load_address & 3:
             raise ValueError('the blob must be 4-byte aligned (PC-relative literal loads)')
         self.blob = bytes(blob)
@@ -55,6 +59,9 @@ class BlobEmulator:
         self.flash_reads = flash_reads
         if flash_reads:
             self.uc.hook_add(UC_HOOK_MEM_READ, self._on_read)
+        self.allowed, self.violations = [], []
+        if guard:
+            self.uc.hook_add(UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, self._on_access)
 
     def reset_heap(self):
         self.next_free = RAM_BASE
@@ -105,6 +112,20 @@ class BlobEmulator:
         self._reads += 1
         if self.base <= address < self.base + len(self.blob):
             self._flash_reads += 1
+
+    def _on_access(self, uc, access, address, size, value, user):
+        if not self.allowed:  # a call without ranges (setting up) is not checked
+            return
+        end = address + size
+        write = access == UC_MEM_WRITE
+        if self.stack_top - STACK_SIZE <= address and end <= self.stack_top:
+            return
+        if not write and self.base <= address and end <= self.base + len(self.blob):
+            return
+        for start, stop in self.allowed:
+            if start <= address and end <= stop:
+                return
+        self.violations.append((address, size, 'w' if write else 'r'))
 
     def call(self, index, a0=0, a1=0, a2=0, a3=0, measure_stack=False):
         """Calls entry `index`; returns (r0 as a signed int, stats): 'instructions' executed and

@@ -31,9 +31,9 @@ export type Op = Record<string, unknown> & { op: string };
 
 /** Runs `ops` in order on a fresh emulator with the blob (native.bin unless `blob` names
  * another, e.g. PACE_BLOB_PATH) at `loadAddress`; one result per op. */
-export function runOps(ops: Op[], loadAddress: number, blob: string = BLOB_PATH): Record<string, unknown>[] {
+export function runOps(ops: Op[], loadAddress: number, blob: string = BLOB_PATH, guard = false): Record<string, unknown>[] {
   const r = spawnSync(PYTHON, [RUN_OPS], {
-    input: JSON.stringify({ blob, loadAddress, ops }),
+    input: JSON.stringify({ blob, loadAddress, ops, guard }),
     encoding: 'utf8',
     maxBuffer: 512 * 1024 * 1024,
   });

@@ -10,6 +10,10 @@ One spawn runs thousands of cases. Bytes travel as hex. Ops (fields -> result):
   cobs_encode data -> {out}         cobs_decode data -> {length, out}
   dcs       data -> {dcs}
   wipe      data, offset, length -> {out}   (the whole buffer after the call)
+  sm_unwrap kEnc, kMac, ssc, resp, shift?, ramTables?, guardShort? -> {r0, resp, ssc, violations}: an SM ctx
+            (ABI.md) keyed by des_setkey, the response at `shift` past a word boundary; resp
+            and ssc read back. With the request's "guard", violations lists every load or store
+            outside the ctx, the response, the SP-table copy, the stack and the blob.
   call      entry, args -> {r0, bufs}       each arg an int, or a buffer {"hex": ..., "extra"?: n,
             "shift"?: 0-3}: written to fresh RAM (4-byte aligned + shift, `extra` zero bytes
             after), its address passed; bufs: every buffer read back after the call, in
@@ -28,7 +32,7 @@ ENTRY = {'des_setkey': 0, 'des_cbc': 1, 'mac_update': 2, 'mac_final': 3,
          'sha512_init': 4, 'sha512_update': 5, 'sha512_final': 6, 'crc16': 7,
          'cobs_encode': 8, 'cobs_decode': 9, 'pn532_dcs': 10, 'wipe': 11,
          'sha256_init': 12, 'sha256_update': 13, 'sha256_final': 14,
-         'sha1_init': 15, 'sha1_update': 16, 'sha1_final': 17}
+         'sha1_init': 15, 'sha1_update': 16, 'sha1_final': 17, 'sm_unwrap': 18}
 HASHES = {'sha1': (15, None, 104, 20), 'sha224': (12, 224, 112, 28), 'sha256': (12, 256, 112, 32),
           'sha384': (4, 384, 224, 48), 'sha512': (4, 512, 224, 64)}
 
@@ -90,6 +94,30 @@ def hash_op(e, op):
     return {'digest': e.read(out, got).hex(), 'stateWiped': e.read(state, size) == bytes(size)}
 
 
+def sm_unwrap(e, op):
+    resp = bytes.fromhex(op['resp'])
+    ctx = e.alloc(808)
+    for at, key in ((0, op['kEnc']), (400, op['kMac'])):
+        k = bytes.fromhex(key)
+        checked(e.call(ENTRY['des_setkey'], ctx + at, e.put(k), len(k)), 'des_setkey')
+    e.write(ctx + 800, bytes.fromhex(op['ssc']))
+    allowed = [(ctx, ctx + 808)]
+    if op.get('ramTables'):
+        at = int.from_bytes(e.blob[12:16], 'little')
+        table = e.put(e.blob[at:at + 2048])
+        allowed.append((table, table + 2048))
+        for k in (0, 400):
+            e.write(ctx + k + 396, table.to_bytes(4, 'little'))
+    buf = e.alloc(len(resp) + 3) + op.get('shift', 0)
+    e.write(buf, resp)
+    allowed.append((buf, buf + len(resp) - op.get('guardShort', 0)))  # guardShort: the guard's own test
+    e.allowed, e.violations = allowed, []
+    r0 = e.call(ENTRY['sm_unwrap'], ctx, buf, len(resp), 0)[0]
+    violations, e.allowed, e.violations = e.violations, [], []
+    return {'r0': r0, 'resp': e.read(buf, len(resp)).hex(), 'ssc': e.read(ctx + 800, 8).hex(),
+            'violations': violations}
+
+
 def raw_call(e, op):
     args, bufs = [], []
     for a in op['args']:
@@ -133,12 +161,15 @@ def run(e, op):
         return {'out': e.read(buf, len(data)).hex()}
     if kind == 'call':
         return raw_call(e, op)
+    if kind == 'sm_unwrap':
+        return sm_unwrap(e, op)
     raise ValueError(f'unknown op {kind}')
 
 
 def main():
     request = json.load(sys.stdin)
-    e = BlobEmulator(open(request['blob'], 'rb').read(), request['loadAddress'], count=False)
+    e = BlobEmulator(open(request['blob'], 'rb').read(), request['loadAddress'], count=False,
+                     guard=bool(request.get('guard')))
     results = []
     for op in request['ops']:
         e.reset_heap()

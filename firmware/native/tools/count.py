@@ -69,6 +69,37 @@ def pace_figures(p, call, data, perKB, perCall):
     del p, call, data, perKB, perCall
 
 
+def sm_figure(e, call, fresh, rnd, blob, plain_len, ram, perCall):
+    """perCall['sm_unwrap_<n>[_ram_tables]']: sm_unwrap of a valid protected answer of n bytes."""
+    sm = fresh(808)
+    for at in (0, 400):
+        key = e.put(bytes(rnd.randrange(256) for _ in range(16)))
+        e.call(0, sm + at, key, 16)
+    if ram:
+        at = int.from_bytes(blob[12:16], 'little')
+        table = e.put(blob[at:at + 2048])
+        for k in (0, 400):
+            e.write(sm + k + 396, table.to_bytes(4, 'little'))
+    padded = plain_len // 8 * 8 + 8
+    body = bytes(rnd.randrange(256) for _ in range(plain_len)) + b'\x80' + bytes(padded - plain_len - 1)
+    v = padded + 1
+    head = b'\x87' + (bytes([v]) if v < 0x80 else b'\x81' + bytes([v]) if v < 0x100 else b'\x82' + v.to_bytes(2, 'big'))
+    resp = e.alloc(len(head) + v + 4 + 10 + 2)
+    e.write(resp, head + b'\x01' + body)
+    e.call(1, sm, resp + len(head) + 1, padded, 0)  # encrypt with KSenc, IV 0
+    e.write(sm + 384, bytes(8))
+    e.write(resp + len(head) + v, b'\x99\x02\x90\x00')
+    dos = len(head) + v + 4
+    mac_in = e.alloc(8 + dos + 8)
+    e.write(mac_in, bytes(7) + b'\x01' + e.read(resp, dos) + b'\x80' + bytes((7 - dos) % 8))
+    e.call(2, sm + 400, mac_in, (8 + dos + 8) // 8 * 8)  # SSC 0...01 || DOs || padding
+    e.call(3, sm + 400, resp + dos + 2)
+    e.write(resp + dos, b'\x8e\x08')
+    e.write(resp + dos + 10, b'\x90\x00')
+    st = call('sm_unwrap', 18, sm, resp, dos + 12)
+    perCall[f'sm_unwrap_{plain_len}' + ('_ram_tables' if ram else '')] = figure(st)
+
+
 def main(out_path):
     blob = open(os.path.join(BLOB_DIR, 'native.bin'), 'rb').read()
     pace_blob = open(os.path.join(BLOB_DIR, 'pace.bin'), 'rb').read()
@@ -110,6 +141,11 @@ def main(out_path):
             if label == '3des':
                 perKB[f'retail_mac_update{suffix}'] = figure(call('mac_update', 2, ctx, buf, KB))
                 perCall[f'retail_mac_final{suffix}'] = figure(call('mac_final', 3, ctx, e.alloc(8)))
+    # Secure-messaging unwrap (entry 18): a whole READ BINARY answer of 239 and of 2,048 plain
+    # bytes (DO'87', DO'99', DO'8E'), made valid with the blob's own 3DES and MAC entries.
+    for plain_len in (239, 2048):
+        for ram in (False, True):
+            sm_figure(e, call, fresh, rnd, blob, plain_len, ram, perCall)
     # Hashes: per KB of update, and init + final of an empty message (padding, one block).
     for name, (init, bits, size) in {'sha1': (15, 0, 104), 'sha256': (12, 256, 112), 'sha512': (4, 512, 224)}.items():
         state = fresh(size)
