@@ -21,7 +21,7 @@ CFLAGS=(-mcpu=cortex-m4 -mthumb -mfloat-abi=soft -Os -fPIC -mpic-data-is-text-re
 # Per-file overrides of -Os where speed is worth the bytes (figures in README.md): -O2 rotates
 # the per-byte loops to one taken branch a byte (+96 bytes); pace/aes.c inlines its round
 # (1,037 instead of 1,680 instructions an AES-128 block, +772 bytes).
-declare -A EXTRA=([sha256]="-O2 -funroll-loops" [crc16]="-O2" [cobs]="-O2" [pn532-checksum]="-O2"
+declare -A EXTRA=([ec-field]="-O2 -funroll-loops" [sha256]="-O2 -funroll-loops" [crc16]="-O2" [cobs]="-O2" [pn532-checksum]="-O2"
   [aes]="-O2")
 
 /usr/bin/python3 "$here/tools/gen-tables.py" "$work"
@@ -51,4 +51,5 @@ build_blob() {
 
 build_blob native entries.S des retail-mac sm sha512 sha256 sha1 md crc16 cobs pn532-checksum wipe
 # PACE blob: add its C files (pace/*.c) here as they land; pace/entries.S numbers the entries.
-build_blob pace pace/entries.S pace/reserved pace/aes pace/cmac
+build_blob pace pace/entries.S pace/reserved pace/aes pace/cmac pace/ec-field pace/ec-point pace/ec-curves \
+  pace/ec-entries

@@ -23,9 +23,9 @@ blob_start:
   b.w reserved            @ 8
   b.w reserved            @ 9
   @ 10-19: elliptic curves (field arithmetic, scalar multiplication, point checks)
-  b.w reserved            @ 10
-  b.w reserved            @ 11
-  b.w reserved            @ 12
+  b.w ec_mul              @ 10
+  b.w ec_add              @ 11
+  b.w ec_check            @ 12
   b.w reserved            @ 13
   b.w reserved            @ 14
   b.w reserved            @ 15

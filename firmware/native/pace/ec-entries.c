@@ -1,0 +1,152 @@
+/* Entries 10-12 of the PACE blob (pace/ABI.md): k·P, P + Q, point check. Points travel as
+ * 65-byte SEC 1 uncompressed encodings (04 || x || y, big-endian), scalars as 32 big-endian
+ * bytes. k·P is a fixed 4-bit window over all 64 digits: 256 doublings, 64 additions of a
+ * table entry picked by masks from all 15 (no secret-dependent branch or address). */
+#include "ec.h"
+
+#define EC_OK 0
+#define EC_BAD_ARGUMENT (-1)
+#define EC_INVALID_POINT (-2)
+#define EC_INFINITY (-3)
+
+/* The caller's ctx (EC_CTX_BYTES, 4-byte aligned): word 0 the curve id, the rest scratch that
+ * every call wipes before it returns. */
+typedef struct {
+  uint32_t curve_id;
+  fe k;
+  ec_point acc, sel, sum;
+  ec_point table[15]; /* 1P .. 15P */
+} ec_ctx;
+
+#define STACK_WIPE_BYTES 832 /* >= the deepest frames below an entry (pace/ABI.md) */
+
+static void __attribute__((noinline)) wipe_stack(void) {
+  volatile uint32_t pad[STACK_WIPE_BYTES / 4];
+  for (uint32_t i = 0; i < STACK_WIPE_BYTES / 4; i++) pad[i] = 0;
+  __asm__ volatile("" : : "r"(pad) : "memory");
+}
+
+static void load_be(uint32_t *r, const uint8_t *b) {
+  for (uint32_t j = 0; j < EC_LIMBS; j++) r[j] = load_be32(b + 4 * (EC_LIMBS - 1 - j));
+}
+
+static void store_be(uint8_t *b, const uint32_t *r) {
+  for (uint32_t j = 0; j < EC_LIMBS; j++) store_be32(b + 4 * (EC_LIMBS - 1 - j), r[j]);
+}
+
+/* 04 || x || y -> Jacobian (x, y, 1) in Montgomery form; EC_INVALID_POINT unless x, y < p and
+ * y^2 = x^3 + ax + b (so never infinity, which has no such encoding). */
+static int decode_point(ec_point *pt, const uint8_t *in, const ec_curve *c) {
+  fe t, u;
+  if (in[0] != 4) return EC_INVALID_POINT;
+  load_be(pt->x, in + 1);
+  load_be(pt->y, in + 1 + EC_BYTES);
+  if (!fe_less(pt->x, c->p) || !fe_less(pt->y, c->p)) return EC_INVALID_POINT;
+  fe_mul(pt->x, pt->x, c->rr, c);
+  fe_mul(pt->y, pt->y, c->rr, c);
+  fe_copy(pt->z, c->one);
+  fe_mul(t, pt->x, pt->x, c);   /* x^3 + ax + b */
+  fe_add(t, t, c->a, c);
+  fe_mul(t, t, pt->x, c);
+  fe_add(t, t, c->b, c);
+  fe_mul(u, pt->y, pt->y, c);
+  fe_sub(t, t, u, c);
+  return fe_is_zero(t) ? EC_OK : EC_INVALID_POINT;
+}
+
+/* Jacobian -> 04 || x || y; EC_INFINITY for Z = 0. */
+static int encode_point(uint8_t *out, ec_point *pt, const ec_curve *c) {
+  static const fe plain_one = {1, 0, 0, 0, 0, 0, 0, 0};
+  fe zi, zi2;
+  if (fe_is_zero(pt->z)) return EC_INFINITY;
+  fe_inv(zi, pt->z, c);
+  fe_mul(zi2, zi, zi, c);
+  fe_mul(pt->x, pt->x, zi2, c);
+  fe_mul(zi2, zi2, zi, c);
+  fe_mul(pt->y, pt->y, zi2, c);
+  fe_mul(pt->x, pt->x, plain_one, c); /* out of Montgomery form */
+  fe_mul(pt->y, pt->y, plain_one, c);
+  out[0] = 4;
+  store_be(out + 1, pt->x);
+  store_be(out + 1 + EC_BYTES, pt->y);
+  return EC_OK;
+}
+
+/* ctx->acc = k·P for P = ctx->table[0], k < n. */
+static void multiply(ec_ctx *x, const ec_curve *c) {
+  uint32_t same, i;
+  pt_double(&x->table[1], &x->table[0], c);
+  for (i = 2; i < 15; i++) pt_add(&x->table[i], &x->table[i - 1], &x->table[0], c, &same);
+  for (i = 0; i < 3 * EC_LIMBS; i++) ((uint32_t *)&x->acc)[i] = 0; /* infinity */
+  for (int w = 63; w >= 0; w--) {
+    pt_double(&x->acc, &x->acc, c);
+    pt_double(&x->acc, &x->acc, c);
+    pt_double(&x->acc, &x->acc, c);
+    pt_double(&x->acc, &x->acc, c);
+    uint32_t digit = (x->k[w >> 3] >> ((w & 7) * 4)) & 15;
+    for (i = 0; i < 3 * EC_LIMBS; i++) ((uint32_t *)&x->sel)[i] = 0; /* digit 0: infinity */
+    for (i = 0; i < 15; i++) {
+      uint32_t diff = digit ^ (i + 1);
+      uint32_t mask = 0u - ((diff - 1) >> 31); /* all ones when digit == i + 1 */
+      fe_select((uint32_t *)&x->sel, (const uint32_t *)&x->table[i], mask, 3 * EC_LIMBS);
+    }
+    /* never P = Q here (k < n and P of prime order n): same is 0 */
+    pt_add(&x->acc, &x->acc, &x->sel, c, &same);
+  }
+}
+
+/* Entry 10: out = k·P (P = in, or the curve's generator when in is 0). k is 32 bytes; k >= n
+ * is reduced once (n > 2^255 for every curve here). */
+ENTRY int ec_mul(ec_ctx *x, const uint8_t *scalar, const uint8_t *in, uint8_t *out) {
+  const ec_curve *c = x ? ec_curve_by_id(x->curve_id) : 0;
+  if (!c || !scalar || !out) return EC_BAD_ARGUMENT;
+  int rc = EC_OK;
+  if (in) {
+    rc = decode_point(&x->table[0], in, c);
+  } else {
+    fe_copy(x->table[0].x, c->gx);
+    fe_copy(x->table[0].y, c->gy);
+    fe_copy(x->table[0].z, c->one);
+  }
+  if (rc == EC_OK) {
+    fe d;
+    load_be(x->k, scalar);
+    uint32_t below = fe_less(x->k, c->n);
+    uint32_t borrow = 0;
+    for (uint32_t j = 0; j < EC_LIMBS; j++) { /* k - n without the field's p */
+      uint64_t v = (uint64_t)x->k[j] - c->n[j] - borrow;
+      d[j] = (uint32_t)v;
+      borrow = (uint32_t)(v >> 32) & 1;
+    }
+    fe_select(x->k, d, (0u - below) ^ 0xFFFFFFFFu, EC_LIMBS);
+    multiply(x, c);
+    rc = encode_point(out, &x->acc, c);
+  }
+  ec_wipe(&x->k, sizeof *x - 4);
+  wipe_stack();
+  return rc;
+}
+
+/* Entry 11: out = P + Q (public points: PACE-GM G' = s·G + H); P = Q doubles. */
+ENTRY int ec_add(ec_ctx *x, const uint8_t *p, const uint8_t *q, uint8_t *out) {
+  const ec_curve *c = x ? ec_curve_by_id(x->curve_id) : 0;
+  if (!c || !p || !q || !out) return EC_BAD_ARGUMENT;
+  uint32_t same;
+  int rc = decode_point(&x->acc, p, c);
+  if (rc == EC_OK) rc = decode_point(&x->sel, q, c);
+  if (rc == EC_OK) {
+    pt_add(&x->sum, &x->acc, &x->sel, c, &same);
+    if (same) pt_double(&x->sum, &x->acc, c);
+    rc = encode_point(out, &x->sum, c);
+  }
+  ec_wipe(&x->k, sizeof *x - 4);
+  return rc;
+}
+
+/* Entry 12: 0 when P is a valid point of the curve (x, y < p, on the curve; not infinity). */
+ENTRY int ec_check(ec_ctx *x, const uint8_t *p) {
+  const ec_curve *c = x ? ec_curve_by_id(x->curve_id) : 0;
+  if (!c || !p) return EC_BAD_ARGUMENT;
+  ec_point pt;
+  return decode_point(&pt, p, c);
+}
