@@ -3,6 +3,7 @@
 // Otherwise NOT VERIFIED with every reason, each with a stable code (pa/verdict-reasons.ts).
 
 import type { ActiveAuthenticationReport } from './aa/active-authentication.js';
+import type { ChipAuthenticationReport } from './aa/chip-authentication.js';
 import type { PassiveAuthenticationReport } from './pa/passive-authentication.js';
 import { reason, type VerdictReason } from './pa/verdict-reasons.js';
 
@@ -39,12 +40,13 @@ export function missingGroups(explicit: number[] | null, defaults: number[], rea
   return missing;
 }
 
-export function documentVerdict(pa: PassiveAuthenticationReport, missing: MissingGroup[], aa: ActiveAuthenticationReport): Verdict {
+export function documentVerdict(pa: PassiveAuthenticationReport, missing: MissingGroup[], aa: ActiveAuthenticationReport, ca?: ChipAuthenticationReport): Verdict {
   const reasons = [...pa.reasons];
   if (missing.length) {
     const text = missing.map((m) => 'DG' + m.dataGroup + ' (' + m.why + ')').join(', ');
     reasons.push(reason('group-missing', 'not read: ' + text, missing.map((m) => m.dataGroup)));
   }
   if (aa.status === 'failed') reasons.push(reason('chip-not-authentic', 'Active Authentication failed: ' + aa.problem, [15]));
+  if (ca && ca.status === 'failed') reasons.push(reason('chip-authentication-failed', 'Chip Authentication: ' + ca.problem, [14]));
   return { verified: reasons.length === 0, reasons };
 }

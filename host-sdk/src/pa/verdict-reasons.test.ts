@@ -156,7 +156,7 @@ describe('verdict reasons, one crafted document each', () => {
 
   it('every code has a test above and a line in the table', () => {
     expect(Object.keys(VERDICT_REASONS).sort()).toEqual([
-      'certificate-expired', 'certificate-not-yet-valid', 'certificate-revoked', 'chain-untrusted', 'chip-not-authentic', 'dg1-missing',
+      'certificate-expired', 'certificate-not-yet-valid', 'certificate-revoked', 'chain-untrusted', 'chip-authentication-failed', 'chip-not-authentic', 'dg1-missing',
       'group-missing', 'hash-mismatch', 'hash-not-in-sod', 'no-security-object', 'no-trust-store', 'security-object-malformed', 'signature-invalid',
     ]);
   });

@@ -15,6 +15,7 @@ export const VERDICT_REASONS = {
   'hash-not-in-sod': 'a data group read is not covered by EF.SOD',
   'group-missing': 'a data group asked for was not read (the reason says which and why)',
   'chip-not-authentic': 'Active Authentication failed: the chip did not prove it holds the DG15 key',
+  'chip-authentication-failed': 'Chip Authentication failed, or succeeded against a DG14 that passive authentication did not verify',
 } as const;
 
 export type VerdictReasonCode = keyof typeof VERDICT_REASONS;
