@@ -100,6 +100,11 @@ export class ByteReader {
     return s;
   }
 
+  /** Bytes not read yet (an optional trailing field is there when this is not 0). */
+  left(): number {
+    return this.buf.length - this.pos;
+  }
+
   /** True when every byte was consumed and nothing was read past the end. */
   done(): boolean {
     return this.ok && this.pos === this.buf.length;

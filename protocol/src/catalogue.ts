@@ -76,6 +76,12 @@ export const PHASES = ['idle', 'waiting-for-card', 'connecting', 'authenticating
 /** Hash verdict of one file against EF.SOD, indexed by wire value. */
 export const VERDICTS = ['not-checked', 'match', 'mismatch', 'not-in-sod'];
 
+/** Chip Authentication (ICAO 9303-11 §6.2) as the device ran it, indexed by wire value:
+ * 'none' not run (no DG14, no CA key, or the reader has no CA), 'ok' the chip proved it holds
+ * DG14's private key and secure messaging restarted with the new keys, 'failed' the chip's answer
+ * was refused. Never reorder: append. */
+export const CHIP_AUTH = ['none', 'ok', 'failed'];
+
 /** Capability bits in the hello reply. */
 export const CAP = {
   BAC: 1 << 0,
@@ -184,6 +190,10 @@ export interface ResultMessage {
   bytesRead: number;
   apdus: number;
   elapsedMs: number;
+  /** Chip Authentication outcome (CHIP_AUTH). Absent means 'none'; on the wire one trailing
+   * byte, sent only for 'ok' or 'failed', so a device without CA sends what it always did. The
+   * host trusts 'ok' only when DG14 is hash-verified under a valid EF.SOD signature. */
+  chipAuth?: string;
 }
 
 export interface ErrorMessage {

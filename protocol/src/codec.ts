@@ -2,6 +2,7 @@
 
 import { ByteReader, ByteWriter } from './bytes.js';
 import {
+  CHIP_AUTH,
   ERROR_CODES,
   MSG,
   PHASES,
@@ -9,6 +10,7 @@ import {
   errorCodeValue,
   type Message,
   type ReadMessage,
+  type ResultMessage,
 } from './catalogue.js';
 import { MAX_PAYLOAD } from './frame.js';
 
@@ -103,6 +105,7 @@ export function encodePayload(m: Message, buf: Uint8Array): Uint8Array {
       break;
     case 'result':
       w.u8(m.ok ? 1 : 0).u32(groupsToMask(m.files)).u32(m.bytesRead).u32(m.apdus).u32(m.elapsedMs);
+      if (m.chipAuth && m.chipAuth !== 'none') w.u8(indexIn(CHIP_AUTH, m.chipAuth));
       break;
     case 'error':
       w.u8(errorCodeValue(m.code)).u16(m.sw).u8(m.fileId).str(m.message);
@@ -146,9 +149,17 @@ function decodeDeviceSide(code: number, r: ByteReader): Message | null | false {
       m = { type: 'file-end', fileId, length, verdict: VERDICTS[verdict], digest: r.bytes(r.u8()) };
       break;
     }
-    case MSG.RESULT:
-      m = { type: 'result', ok: r.u8() === 1, files: maskToGroups(r.u32()), bytesRead: r.u32(), apdus: r.u32(), elapsedMs: r.u32() };
+    case MSG.RESULT: {
+      const result: ResultMessage = { type: 'result', ok: r.u8() === 1, files: maskToGroups(r.u32()), bytesRead: r.u32(), apdus: r.u32(), elapsedMs: r.u32() };
+      if (r.left() > 0) {
+        // The optional Chip Authentication byte: 'none' is never sent, so 0 is a bad layout.
+        const ca = r.u8();
+        if (ca === 0 || ca >= CHIP_AUTH.length) return false;
+        result.chipAuth = CHIP_AUTH[ca];
+      }
+      m = result;
       break;
+    }
     case MSG.ERROR: {
       const code = r.u8();
       if (code >= ERROR_CODES.length) return false;

@@ -37,7 +37,7 @@ const arbMessage: fc.Arbitrary<Message> = fc.oneof(
   fc.record({
     type: fc.constant('result' as const), ok: fc.boolean(), files: fc.uniqueArray(fc.integer({ min: 1, max: 31 })).map((g) => g.sort((a, b) => a - b)),
     bytesRead: fc.nat(), apdus: fc.nat(), elapsedMs: fc.nat(),
-  }),
+  }).chain((r) => fc.constantFrom(r, { ...r, chipAuth: 'ok' }, { ...r, chipAuth: 'failed' })),
   fc.record({ type: fc.constant('error' as const), code: fc.constantFrom(...ERROR_CODES), sw: fc.nat(0xffff), fileId: fc.nat(255), message: arbStr }),
 );
 

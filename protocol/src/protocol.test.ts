@@ -40,6 +40,8 @@ const samples: Message[] = [
   { type: 'file-end', fileId: 2, length: 15000, verdict: 'match', digest: new Uint8Array(32).fill(0xab) },
   { type: 'file-end', fileId: 3, length: 0, verdict: 'not-checked', digest: new Uint8Array(0) },
   { type: 'result', ok: true, files: [1, 2, 29, 30], bytesRead: 20000, apdus: 97, elapsedMs: 2100 },
+  { type: 'result', ok: true, files: [1, 2, 14], bytesRead: 9000, apdus: 40, elapsedMs: 1800, chipAuth: 'ok' },
+  { type: 'result', ok: false, files: [1, 14], bytesRead: 900, apdus: 12, elapsedMs: 800, chipAuth: 'failed' },
   { type: 'error', code: 'access-denied', sw: 0x6300, fileId: 0, message: 'BAC refused' },
 ];
 
@@ -106,6 +108,21 @@ describe('message round trip', () => {
       expect(d.push(wire)).toEqual([]);
     }
     expect(d.push(encodeMessage({ ...read, challenge: new Uint8Array(0) }, 0))[0].message).toEqual(read);
+  });
+
+  it('sends the Chip Authentication outcome as one trailing byte of result, none as no byte', () => {
+    const d = new MessageDecoder();
+    const result = { type: 'result' as const, ok: true, files: [1, 14], bytesRead: 10, apdus: 2, elapsedMs: 3 };
+    const plain = encodeMessage(result, 0);
+    expect(encodeMessage({ ...result, chipAuth: 'none' }, 0)).toEqual(plain);
+    expect(d.push(plain)[0].message).toEqual(result);
+    const payload = (ca: number[]) => encodeFrame(0x86, 0, bytes(1, 0, 0, 0x40, 0x02, 0, 0, 0, 10, 0, 0, 0, 2, 0, 0, 0, 3, ...ca));
+    expect(d.push(payload([]))[0].message).toEqual(result);
+    expect(d.push(payload([1]))[0].message).toEqual({ ...result, chipAuth: 'ok' });
+    expect(d.push(payload([2]))[0].message).toEqual({ ...result, chipAuth: 'failed' });
+    // 'none' is never sent; unknown values and a second byte are bad layouts
+    for (const bad of [[0], [3], [1, 1]]) expect(d.push(payload(bad))).toEqual([]);
+    expect(d.errors.malformed).toBe(3);
   });
 
   it('the largest chunk fits the largest frame', () => {
