@@ -5,6 +5,9 @@ import { fileName } from '@epassport/protocol';
 import type { Dg1 } from './lds/dg1.js';
 import type { FaceImage } from './lds/dg2.js';
 import type { EfCom } from './lds/ef-com.js';
+import type { SignatureImage } from './lds/dg7.js';
+import type { Dg11 } from './lds/dg11.js';
+import type { Dg12 } from './lds/dg12.js';
 import type { ViewableImage } from './image/viewable-image.js';
 import type { ActiveAuthenticationReport, ChipAuthenticity } from './aa/active-authentication.js';
 import type { PassiveAuthenticationReport } from './pa/passive-authentication.js';
@@ -16,7 +19,8 @@ export interface FileRecord {
   /** 'EF.COM', 'EF.SOD', 'DG1', ... */
   name: string;
   bytes: Uint8Array;
-  /** The device's hash verdict from file-end: not-checked, match, mismatch or not-in-sod. */
+  /** The device's hash verdict from file-end: not-checked, match, mismatch or not-in-sod;
+   * 'none' for a file loaded from disk (`verify`), which no device saw. */
   deviceVerdict: string;
   /** The digest the device computed (empty when not checked). */
   deviceDigest: Uint8Array;
@@ -44,6 +48,12 @@ export interface PassportDocument {
   com?: EfCom;
   dg1?: Dg1;
   faces: Face[];
+  /** DG7: the displayed signature or usual mark, one image per instance. */
+  dg7?: SignatureImage[];
+  /** DG11: additional personal details. */
+  dg11?: Dg11;
+  /** DG12: additional document details. */
+  dg12?: Dg12;
   /** Data groups read, ascending. */
   dataGroups: number[];
   passiveAuthentication: PassiveAuthenticationReport;
@@ -51,6 +61,12 @@ export interface PassportDocument {
   activeAuthentication: ActiveAuthenticationReport;
   /** Shorthand for activeAuthentication.status ('chip-authentication' when CA is added). */
   chipAuthenticity: ChipAuthenticity;
+  /** The Active Authentication exchange when a challenge was sent: `response` is what the chip
+   * signed (empty: it refused; undefined: no answer came). `read --out` saves both, so `verify`
+   * can check them again. */
+  activeAuthenticationExchange?: { challenge: Uint8Array; response: Uint8Array | undefined };
+  /** The groups the caller asked for, or null for the default (every group EF.COM lists). */
+  requestedGroups: number[] | null;
   /** Groups asked for that were not read, and why. */
   missingGroups: MissingGroup[];
   /** VERIFIED or not, with every reason (stable codes: pa/verdict-reasons.ts). */

@@ -10,17 +10,15 @@ import { readerErrorMessage } from './error-step.js';
 import { UnverifiedDocumentError } from '../unverified-document-error.js';
 import { parseDg1 } from '../lds/dg1.js';
 import { parseDg2 } from '../lds/dg2.js';
-import { parseEfCom } from '../lds/ef-com.js';
 import { toViewable } from '../image/viewable-image.js';
 import type { BacKey } from '../mrz/mrz-input.js';
-import { checkActiveAuthentication, type ActiveAuthenticationReport } from '../aa/active-authentication.js';
-import { passiveAuthentication, type HashVerdict } from '../pa/passive-authentication.js';
+import { assembleDocument } from '../document/assemble.js';
+import type { HashVerdict } from '../pa/passive-authentication.js';
 import { parseSod, type Sod } from '../pa/sod.js';
 import type { TrustStore } from '../pa/trust-store.js';
 import type { Face, FileRecord, PassportDocument } from '../passport-document.js';
 import type { LinkSession } from './link-session.js';
 import type { ReadStream } from './read-stream.js';
-import { documentVerdict, missingGroups } from '../verdict.js';
 
 /** No message at all from the device for this long during a read: the link is dead. The device
  * sends a progress heartbeat about every 500 ms while it waits for a card. */
@@ -243,56 +241,14 @@ export class ReadOperation {
   }
 
   private buildDocument(stats: { bytesRead: number; apdus: number; elapsedMs: number }): PassportDocument {
-    const dataGroups = new Map<number, Uint8Array>();
-    const deviceVerdicts = new Map<number, string>();
-    for (const [id, f] of this.files) {
-      if (id >= 1 && id <= 16) {
-        dataGroups.set(id, f.bytes);
-        deviceVerdicts.set(id, f.deviceVerdict);
-      }
-    }
-    let com;
-    const comFile = this.files.get(FILE.COM);
-    if (comFile) {
-      try {
-        com = parseEfCom(comFile.bytes);
-      } catch (e) {
-        this.parseErrors.push({ fileId: FILE.COM, message: (e as Error).message });
-      }
-    }
-    const report = passiveAuthentication({
-      sod: this.files.get(FILE.SOD)?.bytes,
-      dataGroups,
-      deviceVerdicts,
-      trustStore: this.options.trustStore,
-      now: this.options.now,
-    });
-    const read = [...dataGroups.keys()].sort((a, b) => a - b);
-    const aa = this.activeAuthentication(dataGroups);
-    const missing = missingGroups(this.options.requestedGroups, this.options.defaultGroups, read, com ? com.dataGroups : null);
-    const verdict = documentVerdict(report, missing, aa);
-    return {
-      files: this.files,
-      com,
-      dg1: this.dg1,
-      faces: this.faces,
-      dataGroups: read,
-      passiveAuthentication: report,
-      activeAuthentication: aa,
-      chipAuthenticity: aa.status,
-      missingGroups: missing,
-      verdict,
-      verified: verdict.verified,
-      stats: { ...stats, damagedFrames: this.session.damagedFrames - this.damagedAtStart },
-      parseErrors: this.parseErrors,
-    };
-  }
-
-  private activeAuthentication(dataGroups: Map<number, Uint8Array>): ActiveAuthenticationReport {
     const o = this.options;
-    const report = checkActiveAuthentication({ dg15: dataGroups.get(15), dg14: dataGroups.get(14), challenge: o.challenge, signature: this.aaSignature });
-    if (report.status === 'not-supported' && dataGroups.has(15) && o.noActiveAuthWhy) report.problem = o.noActiveAuthWhy;
-    return report;
+    return assembleDocument({
+      files: this.files, dg1: this.dg1, faces: this.faces, parseErrors: this.parseErrors,
+      requestedGroups: o.requestedGroups, defaultGroups: o.defaultGroups,
+      challenge: o.challenge, noActiveAuthWhy: o.noActiveAuthWhy, aaResponse: this.aaSignature,
+      trustStore: o.trustStore, now: o.now,
+      stats: { ...stats, damagedFrames: this.session.damagedFrames - this.damagedAtStart },
+    });
   }
 
   private complete(mismatchFileId: number | null): void {
