@@ -41,6 +41,9 @@ async function main(): Promise<void> {
     if (doc.activeAuthPrivateKey) {
       writeFileSync(join(dir, 'aa-key.pem'), TEST_ONLY + doc.activeAuthPrivateKey.export({ type: 'pkcs8', format: 'pem' }));
     }
+    if (doc.chipAuthPrivateKey) {
+      writeFileSync(join(dir, 'ca-key.pem'), TEST_ONLY.replace('Active Authentication', 'Chip Authentication') + doc.chipAuthPrivateKey.export({ type: 'pkcs8', format: 'pem' }));
+    }
     const json = {
       name: spec.name,
       description: spec.description,
@@ -50,6 +53,7 @@ async function main(): Promise<void> {
       bac: { documentNumber: spec.person.documentNumber, dateOfBirth: spec.person.dateOfBirth, dateOfExpiry: spec.person.dateOfExpiry },
       signature: spec.options.signature,
       face: spec.options.face,
+      ...(spec.options.paceOnly ? { paceOnly: true } : {}),
       files,
     };
     writeFileSync(join(dir, 'document.json'), JSON.stringify(json, null, 2) + '\n');

@@ -5,6 +5,7 @@ import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { encodeDg2 } from './dg2';
 import { drawFace, encodeJpeg2000Near, encodeJpegNear, FACE_HEIGHT, FACE_WIDTH } from './face-image';
 import { encodeDg1, encodeDg11, encodeDg12, encodeDg14ActiveAuth, encodeDg15, encodeEfCom } from './lds';
+import { CA_ECDH_AES_128, encodeCardAccess, encodeDg14ChipAuth, paceInfo, PACE_ECDH_GM_AES_128 } from '../passport/security-infos';
 import { td3 } from './mrz';
 import { generateKeys, KEY_USAGE, makeCertificate, randomSerial, spkiOf, type DistinguishedName } from './pki';
 import { encodeSod } from './sod';
@@ -82,12 +83,19 @@ export async function createDocument(person: Person, options: DocumentOptions = 
   const mrz = td3(person);
   const dgs = new Map<number, Uint8Array>();
   let activeAuthPrivateKey;
+  let chipAuthPrivateKey;
   for (const n of groups) {
     if (n === 1) dgs.set(1, encodeDg1(mrz));
     else if (n === 2) dgs.set(2, await makeDg2(person, options));
     else if (n === 11) dgs.set(11, encodeDg11(`${person.surname}, ${person.givenNames}`, 'UTOPIA CITY'));
     else if (n === 12) dgs.set(12, encodeDg12('UTOPIA PASSPORT OFFICE', dateOfIssue(person.dateOfExpiry)));
-    else if (n === 14) dgs.set(14, encodeDg14ActiveAuth(options.activeAuthHash ?? 'sha256'));
+    else if (n === 14 && options.chipAuthentication) {
+      // DG14 with Chip Authentication (ECDH brainpoolP256r1, AES-128), ActiveAuthenticationInfo beside it when AA is ECDSA.
+      const ca = generateKeyPairSync('ec', { namedCurve: 'brainpoolP256r1' });
+      chipAuthPrivateKey = ca.privateKey;
+      const aaInfo = options.activeAuthKey === 'ecdsa' ? [encodeDg14ActiveAuth(options.activeAuthHash ?? 'sha256').subarray(4)] : [];
+      dgs.set(14, encodeDg14ChipAuth(ca.publicKey, CA_ECDH_AES_128, aaInfo));
+    } else if (n === 14) dgs.set(14, encodeDg14ActiveAuth(options.activeAuthHash ?? 'sha256'));
     else if (n === 15) {
       const aa = options.activeAuthKey === 'ecdsa'
         ? generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
@@ -99,6 +107,7 @@ export async function createDocument(person: Person, options: DocumentOptions = 
   const files: { [fileId: number]: Uint8Array } = {};
   files[EF.COM] = encodeEfCom(groups);
   for (const [n, f] of dgs) files[n] = f;
+  if (options.pace) files[EF.CARD_ACCESS] = encodeCardAccess([paceInfo(PACE_ECDH_GM_AES_128, 13)]);
   files[EF.SOD] = encodeSod(dgs, {
     signer: { certificate: ds.certificate, issuer: issuer.subject, serial: ds.serial, privateKey: ds.privateKey, kind },
     signingTime: now,
@@ -111,6 +120,7 @@ export async function createDocument(person: Person, options: DocumentOptions = 
     cscaCertificate: csca.certificate,
     documentSignerCertificate: ds.certificate,
     activeAuthPrivateKey,
+    chipAuthPrivateKey,
   };
 }
 

@@ -49,6 +49,12 @@ export interface DocumentOptions {
   activeAuthKey?: 'rsa' | 'ecdsa';
   /** The ECDSA hash DG14 names; default sha256. */
   activeAuthHash?: 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+  /** EF.CardAccess (SFI 1C) with a PACEInfo: id-PACE-ECDH-GM-AES-CBC-CMAC-128, brainpoolP256r1 (ID 13). */
+  pace?: boolean;
+  /** DG14 (given in dataGroups) carries Chip Authentication infos and a brainpoolP256r1 key. */
+  chipAuthentication?: boolean;
+  /** A PACE-only chip: BAC is refused (the virtual passport's bacRefusedSw). */
+  paceOnly?: boolean;
 }
 
 export interface Csca {
@@ -72,6 +78,8 @@ export interface GeneratedDocument {
   cscaCertificate: Uint8Array;
   documentSignerCertificate: Uint8Array;
   activeAuthPrivateKey?: KeyObject;
+  /** Chip Authentication private key (DG14), when made with chipAuthentication. */
+  chipAuthPrivateKey?: KeyObject;
 }
 
 /** Short EF identifiers of the LDS files. */
@@ -84,4 +92,5 @@ export const EF = {
   DG12: 0x0c,
   DG14: 0x0e,
   DG15: 0x0f,
+  CARD_ACCESS: 0x1c,
 } as const;
