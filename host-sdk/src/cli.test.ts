@@ -116,6 +116,7 @@ describe('passport-reader read', () => {
     const j = JSON.parse(r.stdout);
     expect(j.passiveAuthentication.hashes.mismatched).toEqual([2]);
     expect(j.verified).toBe(false);
+    expect(j.record).toMatchObject({ verified: false, reasons: [{ code: 'hash-mismatch', message: expect.stringMatching(/DG2/) }], faceImagePath: join(out, 'face.jpg') });
     expect(await readdir(out)).toContain('DG2.bin');
   });
 
@@ -123,7 +124,18 @@ describe('passport-reader read', () => {
     const r = await cli(['read', ...MRZ, '--trust', trustDir, '--json', '-g', '1,2,15']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(Object.keys(j).sort()).toEqual(['activeAuthentication', 'chipAuthenticity', 'dataGroups', 'dg1', 'faces', 'files', 'missingGroups', 'parseErrors', 'passiveAuthentication', 'stats', 'verdict', 'verified', 'written']);
+    expect(Object.keys(j).sort()).toEqual([
+      'activeAuthentication', 'activeAuthenticationExchange', 'chipAuthenticity', 'dataGroups', 'dg1', 'dg11', 'dg12', 'dg7', 'faces', 'files',
+      'missingGroups', 'parseErrors', 'passiveAuthentication', 'record', 'stats', 'verdict', 'verified', 'written',
+    ]);
+    // Every file, whole, base64.
+    expect(j.files.map((f: { fileId: number; base64: string }) => Buffer.compare(Buffer.from(f.base64, 'base64'), Buffer.from(doc.files[f.fileId])))).toEqual([0, 0, 0, 0, 0]);
+    expect(j.record).toEqual({
+      schema: 'epassport-enrolment-record/1', documentType: 'P', documentCode: 'P', issuingState: 'UTO', documentNumber: 'L898902C3',
+      surname: 'ERIKSSON', givenNames: 'ANNA MARIA', nameMayBeTruncated: false, fullName: null, nationality: 'UTO',
+      dateOfBirth: '1974-08-12', dateOfExpiry: '2032-04-15', sex: 'F', verified: true, reasons: [], chipAuthenticity: 'none',
+      chipAuthenticityDetail: 'the reader firmware does not do Active Authentication', faceImagePath: null, dataGroups: [1, 2, 15],
+    });
     // The fake reader does not advertise Active Authentication: nothing was asked of the chip.
     expect(j.chipAuthenticity).toBe('not-supported');
     expect(j.activeAuthentication.problem).toBe('the reader firmware does not do Active Authentication');
@@ -133,6 +145,21 @@ describe('passport-reader read', () => {
     expect(j.files.map((f: { name: string }) => f.name)).toEqual(['EF.COM', 'EF.SOD', 'DG1', 'DG2', 'DG15']);
     expect(j.passiveAuthentication).toMatchObject({ verified: true, hashes: { status: 'ok' }, signature: { status: 'valid' }, chain: { status: 'trusted' } });
     expect(j.dataGroups).toEqual([1, 2, 15]);
+  });
+
+  it('shows DG11 and DG12 when the chip has them; the record takes DG11\'s full name', async () => {
+    const details = await createDocument(person, { signature: 'ecdsa', csca, dataGroups: [1, 2, 11, 12] });
+    const r = await cli(['read', ...MRZ, '--trust', trustDir], {}, {}, details.files);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Full name:\s+ERIKSSON, ANNA MARIA$/m);
+    expect(r.stdout).toMatch(/^Birthplace:\s+UTOPIA CITY$/m);
+    expect(r.stdout).toMatch(/^Issued by:\s+UTOPIA PASSPORT OFFICE$/m);
+    expect(r.stdout).toMatch(/^Issued:\s+\d{4}-\d\d-\d\d$/m);
+    for (const p of PERSONAL) expect(r.stderr).not.toContain(p);
+    const j = JSON.parse((await cli(['read', ...MRZ, '--trust', trustDir, '--json'], {}, {}, details.files)).stdout);
+    expect(j.record).toMatchObject({ fullName: 'ERIKSSON, ANNA MARIA', dataGroups: [1, 2, 11, 12], verified: true });
+    expect(j.dg11).toMatchObject({ placeOfBirth: 'UTOPIA CITY' });
+    expect(j.dg12).toMatchObject({ issuingAuthority: 'UTOPIA PASSPORT OFFICE' });
   });
 
   it('saves every file and the face with --out (JPEG 2000 also as PNG)', async () => {

@@ -1,7 +1,7 @@
 // `passport-reader`: list readers, show a reader's info, read a passport, import CSCA trust.
 // `run(argv, io)` does everything and returns the exit code; the bin launcher calls it.
 
-import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EXIT, EXIT_CODE_TABLE, exitCodeFor } from './cli/exit-codes.js';
 import { parseCommandLine, UsageError, type Command } from './cli/args.js';
@@ -10,12 +10,14 @@ import { createProgress } from './cli/progress.js';
 import { MRZ_ENV, mrzFromEnvironment, promptNoEcho, readMrzFile, type MrzSourceIo } from './cli/mrz-source.js';
 import { prepareOutputDir, removeIfCreatedAndEmpty } from './cli/output-dir.js';
 import { formatTrustListing, listTrust } from './cli/trust-list.js';
+import { toJson as json } from './cli/json.js';
+import { faceFileNames, saveDocument } from './cli/save-document.js';
 import { ReaderError } from './reader-error.js';
 import { UnverifiedDocumentError } from './unverified-document-error.js';
 import { toBacKey, type MrzInput } from './mrz/mrz-input.js';
 import { defaultTrustDir, importIntoTrustDir, loadTrustStore, type TrustStore } from './pa/trust-store.js';
 import { PassportReader } from './passport-reader.js';
-import { fileBaseName, type PassportDocument } from './passport-document.js';
+import type { PassportDocument } from './passport-document.js';
 import type { BindingInterface } from './transport/binding.js';
 
 export const VERSION = '0.1.0';
@@ -60,12 +62,14 @@ Read options:
   --groups, -g LIST    data groups, e.g. 1,2,15 (default: every group EF.COM lists)
   --trust, -t PATH     CSCA trust: a folder, certificate or master list
                        (default ${'~/.config/passport-reader/trust'} when it exists)
-  --out, -o DIR        save every file (EF.COM.bin, EF.SOD.bin, DG1.bin, ...), the face
+  --out, -o DIR        save every file (EF.COM.bin, EF.SOD.bin, DG1.bin, ...), the Active
+                       Authentication exchange (AA-challenge.bin, AA-response.bin), the face
                        (face.jpg or face.jp2, plus face.png for JPEG 2000) and report.json;
                        checked before the read, created 0700, files 0600
   --force, -f          write into a non-empty --out folder
   --card-timeout SEC   how long the reader waits for a passport
-  --json               machine-readable output on stdout
+  --json               the document as JSON on stdout: an enrolment record, every
+                       file (base64), the parsed groups and the reports
   --quiet, -q          print only the verdict
 
 Exit codes:
@@ -79,10 +83,6 @@ function defaultIo(): CliIo {
   };
 }
 
-function json(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v instanceof Map ? Object.fromEntries(v) : v), 2) + '\n';
-}
-
 async function exists(path: string): Promise<boolean> {
   try {
     await stat(path);
@@ -94,31 +94,6 @@ async function exists(path: string): Promise<boolean> {
 
 async function openReader(io: CliIo, port?: string): Promise<PassportReader> {
   return PassportReader.open({ path: port, binding: io.binding, sysfsRoot: io.sysfsRoot, handshakeTimeoutMs: io.handshakeTimeoutMs });
-}
-
-/** Writes the files, faces and report of a document into `dir`; returns the names written. */
-export async function saveDocument(doc: PassportDocument, dir: string): Promise<string[]> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  await chmod(dir, 0o700);
-  const written: string[] = [];
-  const put = async (name: string, data: Uint8Array | string) => {
-    const path = join(dir, name);
-    await writeFile(path, data, { mode: 0o600 });
-    await chmod(path, 0o600); // an existing file (--force) keeps its old mode otherwise
-    written.push(name);
-  };
-  for (const f of doc.files.values()) await put(fileBaseName(f.fileId), f.bytes);
-  for (let i = 0; i < doc.faces.length; i++) {
-    const face = doc.faces[i];
-    const base = i === 0 ? 'face' : 'face-' + (i + 1);
-    const ext = face.mime === 'image/jpeg' ? '.jpg' : face.mime === 'image/jp2' ? '.jp2' : face.mime === 'image/j2k' ? '.j2k' : '.bin';
-    await put(base + ext, face.bytes);
-    if (face.viewable && face.viewable.mime === 'image/png') await put(base + '.png', face.viewable.bytes);
-  }
-  // The passive authentication report, with the document's verdict (verified, reasons) over it.
-  const report = { ...doc.passiveAuthentication, verified: doc.verified, reasons: doc.verdict.reasons, chipAuthenticity: doc.chipAuthenticity, activeAuthentication: doc.activeAuthentication, missingGroups: doc.missingGroups };
-  await put('report.json', json(report));
-  return written;
 }
 
 /** A trust file that fails to parse is a trust-store error (exit 1), not an internal one. */
@@ -171,13 +146,20 @@ async function readAndSave(cmd: Extract<Command, { command: 'read' }>, io: CliIo
     await reader.close().catch(() => {});
   }
   const written = cmd.out ? await saveDocument(doc, cmd.out) : [];
-  if (cmd.json) io.stdout.write(json(documentJson(doc, written)));
+  if (cmd.json) io.stdout.write(json(documentJson(doc, written, cmd.out ? faceImagePath(doc, cmd.out) : null)));
   else if (cmd.quiet) io.stdout.write(verdictLine(doc.verdict) + '\n');
   else {
     io.stdout.write(formatDocument(doc));
     if (written.length) io.stdout.write('Saved ' + written.length + ' files in ' + cmd.out + '\n');
   }
   return doc.verified ? EXIT.VERIFIED : EXIT.NOT_VERIFIED;
+}
+
+/** Where the first face went: the PNG made from a JPEG 2000 (what a screen shows), else the image
+ * as the chip stored it; null without a face. */
+function faceImagePath(doc: PassportDocument, dir: string): string | null {
+  const first = faceFileNames(doc)[0];
+  return first ? join(dir, first.viewable ?? first.image) : null;
 }
 
 async function execute(cmd: Command, io: CliIo): Promise<number> {

@@ -14,6 +14,10 @@ export { checkDigit } from './mrz/check-digit.js';
 export { parseDg1, type Dg1 } from './lds/dg1.js';
 export { parseDg2, type FaceImage } from './lds/dg2.js';
 export { parseEfCom, type EfCom } from './lds/ef-com.js';
+export { parseDg7, type SignatureImage } from './lds/dg7.js';
+export { parseDg11, type Dg11 } from './lds/dg11.js';
+export { parseDg12, type Dg12 } from './lds/dg12.js';
+export { enrolmentRecord, ENROLMENT_RECORD_SCHEMA, type EnrolmentRecord } from './enrolment-record.js';
 export { toViewable, decodeJpeg2000, type ViewableImage } from './image/viewable-image.js';
 
 export {

@@ -2,6 +2,7 @@
 
 import { mrzDateToIso } from '../mrz/mrz-parser.js';
 import type { PassportDocument } from '../passport-document.js';
+import { enrolmentRecord } from '../enrolment-record.js';
 import type { ActiveAuthenticationReport } from '../aa/active-authentication.js';
 import type { PassiveAuthenticationReport } from '../pa/passive-authentication.js';
 import type { Verdict } from '../verdict.js';
@@ -76,21 +77,71 @@ export function formatDocument(doc: PassportDocument): string {
   doc.faces.forEach((f, i) => {
     lines.push(pad(doc.faces.length > 1 ? 'Face ' + (i + 1) : 'Face') + f.mime + ' ' + f.width + 'x' + f.height + ' (' + f.bytes.length + ' bytes)' + (f.viewable && f.viewable.mime !== f.mime ? ', viewable as ' + f.viewable.mime : '') + (f.viewableError ? ', not viewable: ' + f.viewableError : ''));
   });
+  lines.push(...formatDetails(doc));
   lines.push(pad('Files') + [...doc.files.values()].map((f) => f.name + ' ' + f.bytes.length).join(', '));
   for (const e of doc.parseErrors) lines.push(pad('Parse error') + e.message);
   for (const m of doc.missingGroups) lines.push(pad('Not read') + 'DG' + m.dataGroup + ': ' + m.why);
   return lines.join('\n') + '\n' + formatReport(doc.passiveAuthentication) + formatChip(doc.activeAuthentication) + verdictLine(doc.verdict) + '\n';
 }
 
-/** The document as JSON: parsed fields, face metadata, files by name (length and verdicts; the
- * bytes only go to --out), the PA report. */
-export function documentJson(doc: PassportDocument, written: string[] = []): object {
+/** DG7, DG11 and DG12, when the chip has them: one line per field present. */
+export function formatDetails(doc: PassportDocument): string[] {
+  const lines: string[] = [];
+  const add = (label: string, value: string | undefined) => {
+    if (value) lines.push(pad(label) + value);
+  };
+  const d11 = doc.dg11;
+  if (d11) {
+    add('Full name', d11.fullNameReadable);
+    add('Other names', d11.otherNames.join('; '));
+    add('Personal no.', d11.personalNumber);
+    add('Full birth', d11.fullDateOfBirthIso ?? d11.fullDateOfBirth);
+    add('Birthplace', d11.placeOfBirth);
+    add('Address', d11.address);
+    add('Telephone', d11.telephone);
+    add('Profession', d11.profession);
+    add('Title', d11.title);
+    add('Summary', d11.personalSummary);
+    add('Other docs', d11.otherTravelDocuments.join(', '));
+    add('Custody', d11.custodyInformation);
+    if (d11.proofOfCitizenship) add('Citizenship', 'proof image ' + d11.proofOfCitizenship.mime + ' (' + d11.proofOfCitizenship.bytes.length + ' bytes)');
+  }
+  const d12 = doc.dg12;
+  if (d12) {
+    add('Issued by', d12.issuingAuthority);
+    add('Issued', d12.dateOfIssueIso ?? d12.dateOfIssue);
+    add('Other persons', d12.otherPersons.join('; '));
+    add('Endorsements', d12.endorsements);
+    add('Tax/exit', d12.taxOrExitRequirements);
+    add('Personalized', d12.personalizationTimeIso ?? d12.personalizationTime);
+    add('Perso system', d12.personalizationSystemSerial);
+    if (d12.frontImage) add('Front image', d12.frontImage.mime + ' (' + d12.frontImage.bytes.length + ' bytes)');
+    if (d12.rearImage) add('Rear image', d12.rearImage.mime + ' (' + d12.rearImage.bytes.length + ' bytes)');
+  }
+  if (doc.dg7) add('Signature img', doc.dg7.map((i) => i.mime + ' (' + i.bytes.length + ' bytes)').join(', '));
+  return lines;
+}
+
+const base64 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.length).toString('base64');
+/** An image inside a data group, as JSON: its type and size (the bytes are in `files`). */
+const imageMeta = (i?: { mime: string; bytes: Uint8Array }) => (i ? { mime: i.mime, length: i.bytes.length } : undefined);
+
+/** The document as JSON (`--json` of read and verify): the enrolment `record` a kiosk stores,
+ * every file base64, the parsed groups (images as type and size), the reports. `faceImagePath`:
+ * where the first face was written, if it was. */
+export function documentJson(doc: PassportDocument, written: string[] = [], faceImagePath: string | null = null): object {
+  const aa = doc.activeAuthenticationExchange;
   return {
+    record: enrolmentRecord(doc, faceImagePath),
     verified: doc.verified,
     dg1: doc.dg1 ? { ...doc.dg1, dateOfBirthIso: mrzDateToIso(doc.dg1.dateOfBirth, 'birth'), dateOfExpiryIso: mrzDateToIso(doc.dg1.dateOfExpiry, 'expiry') } : null,
+    dg7: doc.dg7 ? doc.dg7.map(imageMeta) : null,
+    dg11: doc.dg11 ? { ...doc.dg11, proofOfCitizenship: imageMeta(doc.dg11.proofOfCitizenship) } : null,
+    dg12: doc.dg12 ? { ...doc.dg12, frontImage: imageMeta(doc.dg12.frontImage), rearImage: imageMeta(doc.dg12.rearImage) } : null,
     faces: doc.faces.map((f) => ({ mime: f.mime, width: f.width, height: f.height, bytes: f.bytes.length, source: f.source, viewable: f.viewable ? f.viewable.mime : null })),
     dataGroups: doc.dataGroups,
-    files: [...doc.files.values()].map((f) => ({ fileId: f.fileId, name: f.name, length: f.bytes.length, deviceVerdict: f.deviceVerdict })),
+    files: [...doc.files.values()].map((f) => ({ fileId: f.fileId, name: f.name, length: f.bytes.length, deviceVerdict: f.deviceVerdict, base64: base64(f.bytes) })),
+    activeAuthenticationExchange: aa ? { challenge: base64(aa.challenge), response: aa.response ? base64(aa.response) : null } : null,
     passiveAuthentication: doc.passiveAuthentication,
     activeAuthentication: doc.activeAuthentication,
     chipAuthenticity: doc.chipAuthenticity,
