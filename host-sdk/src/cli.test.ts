@@ -1,13 +1,13 @@
 // The CLI end to end against the fake reader: arguments, exit codes, --json, --out, privacy.
 
 import { spawnSync } from 'node:child_process';
-import { chmod, mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, readdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createCsca, createDocument, createMasterList, tamper, type Csca, type GeneratedDocument } from '@epassport/hardware/sim/document/index';
+import { createCrl, createCsca, createDocument, createMasterList, tamper, type Csca, type GeneratedDocument } from '@epassport/hardware/sim/document/index';
 import { run, type CliIo } from './cli';
 import { parseCommandLine } from './cli/args';
 import type { MrzSourceIo } from './cli/mrz-source';
@@ -81,7 +81,8 @@ describe('argument parsing', () => {
     [['read', ...MRZ, '--bogus'], /Unknown option '--bogus'/],
     [['list', '--mrz', 'x'], /--mrz does not apply to list/],
     [['frobnicate'], /unknown command "frobnicate"/],
-    [['trust', 'export'], /trust has two subcommands/],
+    [['trust', 'export'], /trust has three subcommands/],
+    [['trust', 'remove'], /trust remove takes one certificate/],
     [['trust', 'import'], /takes one file/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseCommandLine(argv)).toThrow(message);
@@ -247,6 +248,37 @@ describe('other commands', () => {
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/: 1 certificate\(s\), 0 CRL\(s\)\n {2}.*CN=Utopia Test CSCA.*until \d{4}-\d\d-\d\d {2}sha256 [0-9a-f]{16}\n$/);
     expect(JSON.parse((await cli(['trust', 'list', '--trust', target, '--json'])).stdout).certificates).toHaveLength(1);
+  });
+
+  it('removes one CSCA from the trust folder by fingerprint or subject, with the CRLs only it issued', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-remove-'));
+    const other = await createCsca({ signature: 'ecdsa', commonName: 'Utopia Test CSCA 2' });
+    await writeFile(join(dir, 'csca.der'), csca.certificate);
+    await writeFile(join(dir, 'other.der'), other.certificate);
+    await writeFile(join(dir, 'other.crl'), createCrl(other, []));
+    await writeFile(join(dir, 'both.ml'), await createMasterList([csca, other]));
+    const listed = JSON.parse((await cli(['trust', 'list', '--trust', dir, '--json'])).stdout);
+    const otherSha = listed.certificates.find((c: { subject: string }) => c.subject.includes('CSCA 2')).sha256;
+    // Ambiguous text, an unknown fingerprint, a certificate that sits in a master list with others: refused, nothing removed.
+    const ambiguous = await cli(['trust', 'remove', 'Utopia Test CSCA', '--trust', dir]);
+    expect([ambiguous.code, ambiguous.stderr]).toEqual([1, expect.stringMatching(/2 certificates match "Utopia Test CSCA": .*nothing removed: give the SHA-256 fingerprint.*\[invalid-argument\]\n$/)]);
+    const unknown = await cli(['trust', 'remove', 'deadbeef00', '--trust', dir]);
+    expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringMatching(/no certificate in .* has a SHA-256 fingerprint starting deadbeef00; "passport-reader trust list" shows/)]);
+    const shared = await cli(['trust', 'remove', otherSha.slice(0, 16), '--trust', dir]);
+    expect([shared.code, shared.stderr]).toEqual([1, expect.stringMatching(/is in both.ml together with 1 other certificate\(s\); nothing removed/)]);
+    expect((await readdir(dir)).sort()).toEqual(['both.ml', 'csca.der', 'other.crl', 'other.der']);
+    await unlink(join(dir, 'both.ml'));
+    const removed = await cli(['trust', 'remove', otherSha.slice(0, 16).replace(/(..)(?!$)/g, '$1:'), '--trust', dir]);
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toMatch(/^Removed C=UT, O=Utopia Test Authority, CN=Utopia Test CSCA 2, .* sha256 [0-9a-f]{16} from .* \(other.der, other.crl\)\n$/);
+    expect(await readdir(dir)).toEqual(['csca.der']);
+    expect((await cli(['read', ...MRZ, '--trust', dir, '-q'])).code).toBe(0);
+    const last = await cli(['trust', 'remove', 'CSCA', '--trust', dir, '--json']);
+    expect(JSON.parse(last.stdout)).toMatchObject({ removed: ['csca.der'], subject: expect.stringMatching(/CN=Utopia Test CSCA,/) });
+    const untrusted = await cli(['read', ...MRZ, '--trust', dir, '-q']);
+    expect([untrusted.code, untrusted.stdout]).toEqual([5, expect.stringMatching(/\[chain-untrusted\]/)]);
+    const gone = await cli(['trust', 'remove', 'CSCA', '--trust', join(dir, 'nope')]);
+    expect([gone.code, gone.stderr]).toEqual([1, expect.stringMatching(/trust folder .*nope does not exist: give the folder with --trust DIR.*\[trust-store\]/)]);
   });
 
   it('runs from the bin launcher (on the sources here; the pack test runs the built one)', () => {

@@ -10,6 +10,7 @@ import { createProgress } from './cli/progress.js';
 import { MRZ_ENV, mrzFromEnvironment, promptNoEcho, readMrzFile, type MrzSourceIo } from './cli/mrz-source.js';
 import { prepareOutputDir, removeIfCreatedAndEmpty } from './cli/output-dir.js';
 import { formatTrustListing, listTrust } from './cli/trust-list.js';
+import { removeFromTrustDir } from './cli/trust-remove.js';
 import { toJson as json } from './cli/json.js';
 import { faceFileNames, saveDocument } from './cli/save-document.js';
 import { ReaderError } from './reader-error.js';
@@ -47,6 +48,8 @@ Usage:
                                                 add a CSCA master list (.ml, its signature is
                                                 checked first), certificate or CRL to the trust folder
   passport-reader trust list [--trust DIR]      the trust folder's certificates and CRLs
+  passport-reader trust remove FINGERPRINT|TEXT [--trust DIR]
+                                                take one CSCA (and CRLs only it issued) out
 
 MRZ: the document number, birth and expiry date (YYMMDD) on one line
 ("L898902C3 740812 120415"), or the full MRZ lines (TD1, TD2 or TD3), from:
@@ -189,6 +192,12 @@ async function execute(cmd: Command, io: CliIo): Promise<number> {
     case 'trust-list': {
       const listing = await listTrust(cmd.trust ?? defaultTrustDir());
       io.stdout.write(cmd.json ? json(listing) : formatTrustListing(listing));
+      return EXIT.VERIFIED;
+    }
+    case 'trust-remove': {
+      const result = await removeFromTrustDir(cmd.what, cmd.trust ?? defaultTrustDir());
+      if (cmd.json) io.stdout.write(json(result));
+      else io.stdout.write('Removed ' + result.subject + '  sha256 ' + result.sha256.slice(0, 16) + ' from ' + result.dir + ' (' + result.removed.join(', ') + ')\n');
       return EXIT.VERIFIED;
     }
     case 'trust-import': {

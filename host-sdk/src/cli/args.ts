@@ -25,7 +25,8 @@ export type Command =
       cardTimeoutMs?: number;
     }
   | { command: 'trust-import'; file: string; trust?: string; json: boolean }
-  | { command: 'trust-list'; trust?: string; json: boolean };
+  | { command: 'trust-list'; trust?: string; json: boolean }
+  | { command: 'trust-remove'; what: string; trust?: string; json: boolean };
 
 export class UsageError extends ReaderError {
   constructor(message: string) {
@@ -58,6 +59,7 @@ const ALLOWED: Record<string, string[]> = {
   read: ['mrz', 'mrz-lines', 'mrz-file', 'force', 'document-number', 'birth', 'expiry', 'port', 'groups', 'trust', 'out', 'json', 'quiet', 'card-timeout'],
   'trust-import': ['trust', 'json'],
   'trust-list': ['trust', 'json'],
+  'trust-remove': ['trust', 'json'],
 };
 
 function parseGroups(text: string): number[] {
@@ -93,17 +95,19 @@ export function parseCommandLine(argv: string[]): Command {
   const { values: v, positionals } = parsed;
   if (v.version) return { command: 'version' };
   let name = positionals[0];
-  if (name === undefined && !v.help) throw new UsageError('no command given (commands: list, info, read, trust import)');
+  if (name === undefined && !v.help) throw new UsageError('no command given (commands: list, info, read, trust import, trust list, trust remove)');
   if (v.help || name === undefined || name === 'help') return { command: 'help', topic: name === 'help' ? positionals[1] : name };
   let rest = positionals.slice(1);
   if (name === 'trust') {
-    if (rest[0] !== 'import' && rest[0] !== 'list') throw new UsageError('trust has two subcommands: trust import <file.ml|certificate|file.crl> [--trust DIR], trust list [--trust DIR]');
+    if (rest[0] !== 'import' && rest[0] !== 'list' && rest[0] !== 'remove') {
+      throw new UsageError('trust has three subcommands: trust import <file.ml|certificate|file.crl>, trust list, trust remove <fingerprint|subject text> (each takes --trust DIR)');
+    }
     name = 'trust-' + rest[0];
     rest = rest.slice(1);
   }
   const allowed = ALLOWED[name];
   // Named back only when it looks like a command word: never an MRZ typed in the wrong place.
-  if (!allowed) throw new UsageError('unknown command' + (/^[a-z][a-z-]{0,19}$/.test(name) ? ' "' + name + '"' : '') + ' (commands: list, info, read, trust import)');
+  if (!allowed) throw new UsageError('unknown command' + (/^[a-z][a-z-]{0,19}$/.test(name) ? ' "' + name + '"' : '') + ' (commands: list, info, read, trust import, trust list, trust remove)');
   for (const key of Object.keys(v)) {
     if (v[key as keyof typeof v] !== undefined && !allowed.includes(key)) throw new UsageError('--' + key + ' does not apply to ' + name.replace('-', ' '));
   }
@@ -131,6 +135,9 @@ export function parseCommandLine(argv: string[]): Command {
     case 'trust-list':
       if (rest.length) throw new UsageError('trust list takes no arguments');
       return { command: 'trust-list', trust: v.trust, json };
+    case 'trust-remove':
+      if (rest.length !== 1 || !rest[0].trim()) throw new UsageError('trust remove takes one certificate: its SHA-256 fingerprint (at least 8 hex digits, as "trust list" shows it) or text of its subject');
+      return { command: 'trust-remove', what: rest[0], trust: v.trust, json };
     default:
       if (rest.length !== 1) throw new UsageError('trust import takes one file: a master list (.ml) or a certificate (DER/PEM)');
       return { command: 'trust-import', file: rest[0], trust: v.trust, json };
