@@ -91,3 +91,28 @@ describe.skipIf(!emulator)('E.nativeCall on the emulated Cortex-M4', () => {
     expect(rt.nativeCalls.counts.sha256_update).toBe(2);
   });
 });
+
+describe.skipIf(!emulator)('E.nativeCall runs the PACE blob (Storage file pace) too', () => {
+  const rt = new EspruinoRuntime({ clock: new VirtualClock(), native: 'emulator' });
+
+  it('AES (FIPS 197 C.1) and ec_mul (k = 1: the brainpoolP256r1 generator) on pace.bin', () => {
+    const r = rt.evaluate(`(function () {
+      var blob = require('Storage').read('pace');
+      var f = function (i) { return E.nativeCall((16 + 4 * i) | 1, ${SIG}, blob); };
+      var ctx = new Uint8Array(772), io = new Uint8Array(64), k = new Uint8Array(32);
+      for (var i = 0; i < 16; i++) { k[i] = i; io[i] = i * 17; }
+      var a = E.getAddressOf(io, true);
+      var r0 = f(0)(E.getAddressOf(ctx, true), E.getAddressOf(k, true), 16, 0);
+      var r1 = f(1)(E.getAddressOf(ctx, true), a, a + 16, 0);
+      var ec = new Uint8Array(1764), s = new Uint8Array(32), out = new Uint8Array(65);
+      ec[0] = 13; s[31] = 1;
+      var r2 = f(10)(E.getAddressOf(ec, true), E.getAddressOf(s, true), 0, E.getAddressOf(out, true));
+      var hex = function (u) { var t = ''; for (var j = 0; j < u.length; j++) t += (u[j] < 16 ? '0' : '') + u[j].toString(16); return t; };
+      return [r0, r1, hex(io.subarray(16, 32)), r2, hex(out.subarray(0, 9))];
+    })()`);
+    expect(r).toEqual([0, 0, '69c4e0d86a7b0430d8cdb78070b4c55a', 0, '048bd2aeb9cb7e57cb']);
+    expect(rt.nativeCalls.counts.aes_ecb).toBe(1);
+    expect(rt.nativeCalls.counts.ec_mul).toBe(1);
+    expect(rt.nativeCalls.instructions.ec_mul).toBeGreaterThan(1e6);
+  });
+});

@@ -30,6 +30,8 @@ interface ArgRule {
   ctx?: number;
   /** A data pointer and the bytes it covers, from the call's arguments. */
   ptr?: (a: number[]) => number;
+  /** The pointer may be 0 (ec_mul: 0 is the generator). */
+  nullable?: boolean;
 }
 
 const LEN2 = (a: number[]): number => a[2];
@@ -57,6 +59,29 @@ export const ENTRIES: { name: string; args: ArgRule[] }[] = [
   { name: 'sha1_final', args: [{ ctx: 104 }, { ptr: () => 20 }] },
 ];
 
+const AES = 772, CMAC = 824, EC = 1764; // pace/ABI.md ctx sizes
+const POINT = { ptr: () => 65 };
+const NONE = { name: 'reserved', args: [] };
+/** Entries of the PACE blob (Storage file `pace`, native/pace/ABI.md "Entries"). */
+export const PACE_ENTRIES: { name: string; args: ArgRule[] }[] = [
+  { name: 'aes_setkey', args: [{ ctx: AES }, { ptr: LEN2 }] },
+  { name: 'aes_ecb', args: [{ ctx: AES }, { ptr: () => 16 }, { ptr: () => 16 }] },
+  { name: 'aes_cbc', args: [{ ctx: AES }, { ptr: LEN2 }] },
+  { name: 'cmac_init', args: [{ ctx: CMAC }, { ptr: LEN2 }] },
+  { name: 'cmac_update', args: [{ ctx: CMAC }, { ptr: LEN2 }] },
+  { name: 'cmac_final', args: [{ ctx: CMAC }, { ptr: () => 16 }] },
+  NONE, NONE, NONE, NONE,
+  { name: 'ec_mul', args: [{ ctx: EC }, { ptr: () => 32 }, { ptr: () => 65, nullable: true }, POINT] },
+  { name: 'ec_add', args: [{ ctx: EC }, POINT, POINT, POINT] },
+  { name: 'ec_check', args: [{ ctx: EC }, POINT] },
+];
+
+/** Storage file name -> its entries. */
+const BLOB_ENTRIES: Record<string, { name: string; args: ArgRule[] }[]> = { native: ENTRIES, pace: PACE_ENTRIES };
+
+/** Handles of the PACE blob's entries start here (the core blob's are their entry index). */
+const PACE_HANDLE = 1000;
+
 /** Emulator RAM where a call's buffers are laid out (below its stack; blob_emulator.py). */
 const EMU_RAM = 0x20000000;
 const EMU_RAM_SIZE = 0x30000;
@@ -64,8 +89,10 @@ const EMU_RAM_SIZE = 0x30000;
 export interface NativeCallOptions {
   /** Files in Storage at power-on (name -> bytes). */
   files?: Record<string, Uint8Array>;
-  /** Runs the calls; null: E.nativeCall refuses to run code (no emulator in this run). */
+  /** Runs the calls of Storage file `native`; null: E.nativeCall refuses to run code. */
   executor?: NativeExecutor | null;
+  /** Runs the calls of Storage file `pace` (the PACE blob), when present. */
+  paceExecutor?: NativeExecutor | null;
 }
 
 function latin1(s: string): Uint8Array {
@@ -92,12 +119,14 @@ export class NativeCalls {
    * block for a big array (the firmware must then copy through its stage or use TypeScript). */
   flatLimit = Infinity;
   private readonly executor: NativeExecutor | null;
+  private readonly executors: Record<string, NativeExecutor | null>;
   private readonly files: Record<string, Uint8Array>;
 
   constructor(options: NativeCallOptions = {}) {
     this.executor = options.executor ?? null;
+    this.executors = { native: this.executor, pace: options.paceExecutor ?? null };
     this.files = { ...(options.files ?? {}) };
-    for (const e of ENTRIES) {
+    for (const e of ENTRIES.concat(PACE_ENTRIES)) {
       this.counts[e.name] = 0;
       this.instructions[e.name] = 0;
     }
@@ -116,6 +145,7 @@ export class NativeCalls {
 
   close(): void {
     this.executor?.close();
+    this.executors.pace?.close();
   }
 
   private bridge(): Record<string, (...args: never[]) => unknown> {
@@ -130,18 +160,23 @@ export class NativeCalls {
     };
   }
 
-  /** The entry index that `offset` of Storage file `name` is; only the blob's entries run. */
+  /** The handle of entry `offset` of Storage file `name` (PACE_HANDLE + entry for `pace`); only
+   * the blobs' entries run, each on the emulator that holds its bytes. */
   private codeHandle(name: string, offset: number, data: string): number {
-    const ex = this.executor;
-    if (!ex) throw new Error('E.nativeCall: this shim run has no emulator (native: "emulator" runs the blob)');
+    const ex = Object.prototype.hasOwnProperty.call(this.executors, name) ? this.executors[name] : null;
+    if (!ex) throw new Error(`E.nativeCall: this shim run has no emulator for Storage file ${name} (native: "emulator" runs the blobs)`);
     if (!equalBytes(latin1(data), ex.blob)) throw new Error(`E.nativeCall: Storage file ${name} is not the blob the emulator runs`);
     const entry = (offset - 16) / 4;
-    if (!(entry >= 0 && entry < ENTRIES.length && entry === Math.floor(entry))) throw new Error(`E.nativeCall: offset ${offset} is not an entry of the blob`);
-    return entry;
+    const table = BLOB_ENTRIES[name];
+    if (!(entry >= 0 && entry < table.length && entry === Math.floor(entry))) throw new Error(`E.nativeCall: offset ${offset} is not an entry of the blob`);
+    return name === 'pace' ? PACE_HANDLE + entry : entry;
   }
 
-  private call(entry: number, argsIn: number[], bufs: (ArrayBuffer | null)[], bases: number[]): number {
-    const rule = ENTRIES[entry];
+  private call(handle: number, argsIn: number[], bufs: (ArrayBuffer | null)[], bases: number[]): number {
+    const pace = handle >= PACE_HANDLE;
+    const entry = pace ? handle - PACE_HANDLE : handle;
+    const rule = (pace ? PACE_ENTRIES : ENTRIES)[entry];
+    const executor = (pace ? this.executors.pace : this.executor)!;
     const args = argsIn.slice(0, 4);
     // Each buffer once, laid out in emulator RAM with its alignment mod 4 kept.
     const memory: { address: number; bytes: Uint8Array }[] = [];
@@ -153,7 +188,7 @@ export class NativeCalls {
       const need = r.ctx ?? (r.ptr ? r.ptr(argsIn) : 0);
       if (!r.ctx && !r.ptr) continue; // a plain int, whatever its value
       if (!buf) {
-        if (r.ptr && need === 0) continue;
+        if (r.ptr && (need === 0 || (r.nullable && argsIn[i] === 0))) continue;
         throw new Error(`native ${rule.name}: argument ${i} (0x${(argsIn[i] >>> 0).toString(16)}) is not in memory whose address was taken`);
       }
       const offset = argsIn[i] - bases[i];
@@ -170,8 +205,8 @@ export class NativeCalls {
       args[i] = memory[k].address + offset;
     }
     this.counts[rule.name]++;
-    const r0 = this.executor!.call(entry, args, memory);
-    this.instructions[rule.name] += this.executor!.lastInstructions;
+    const r0 = executor.call(entry, args, memory);
+    this.instructions[rule.name] += executor.lastInstructions;
     return r0;
   }
 }

@@ -27,19 +27,23 @@ export class EmulatorExecutor implements NativeExecutor {
   calls = 0;
   wallMs = 0;
   lastInstructions = 0;
-  private readonly server: SyncLineProcess;
+  private server: SyncLineProcess | null;
+  private readonly blobPath: string;
 
+  /** The server starts with the first call (a run that never calls the PACE blob starts none). */
   constructor(blobPath = NATIVE_BLOB_PATH) {
     const missing = emulatorMissing();
     if (missing) throw new Error(`native emulator unavailable: ${missing}`);
     this.blob = new Uint8Array(readFileSync(blobPath));
-    this.server = new SyncLineProcess(EMULATOR_PYTHON, [EMULATOR_SERVER, blobPath]);
+    this.blobPath = blobPath;
+    this.server = null;
   }
 
   call(entry: number, args: number[], memory: { address: number; bytes: Uint8Array }[]): number {
     const t0 = performance.now();
     let line = `${entry} ${args.map((a) => a >>> 0).join(' ')}`;
     for (const m of memory) line += ` ${m.address}:${hex(m.bytes)}`;
+    if (!this.server) this.server = new SyncLineProcess(EMULATOR_PYTHON, [EMULATOR_SERVER, this.blobPath]);
     const reply = this.server.request(line);
     if (reply.startsWith('!')) throw new Error(`native emulator: ${reply.slice(1).trim()}`);
     // serve.py: R0 INSTRUCTIONS [HEX ...], the regions read back in request order.
@@ -52,14 +56,20 @@ export class EmulatorExecutor implements NativeExecutor {
   }
 
   close(): void {
-    this.server.close();
+    this.server?.close();
+    this.server = null;
   }
 }
 
-/** Native calls for a runtime: with 'emulator' the blob is Storage file `native` and runs on the
- * emulator; without, Storage starts empty and the firmware takes its TypeScript path. */
+/** The PACE blob (Storage file `pace`, firmware/native/pace/ABI.md). */
+export const PACE_BLOB_PATH = fileURLToPath(new URL('../../firmware/native/blob/pace.bin', import.meta.url));
+
+/** Native calls for a runtime: with 'emulator' the blobs are Storage files `native` and `pace`
+ * and run on the emulator (one server each); without, Storage starts empty and the firmware
+ * takes its TypeScript path. */
 export function nativeCallsFor(mode?: 'emulator'): NativeCalls {
   if (mode !== 'emulator') return new NativeCalls();
   const executor = new EmulatorExecutor();
-  return new NativeCalls({ executor, files: { native: executor.blob } });
+  const paceExecutor = new EmulatorExecutor(PACE_BLOB_PATH);
+  return new NativeCalls({ executor, paceExecutor, files: { native: executor.blob, pace: paceExecutor.blob } });
 }

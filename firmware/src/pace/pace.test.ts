@@ -173,3 +173,15 @@ describe('AES secure messaging, Appendix G.1 keys, SSC 0', () => {
     }
   });
 });
+
+describe('PACE with the device crypto (the seams, TypeScript path here)', () => {
+  it('runs Appendix G.1 byte for byte through native-aes.ts and native-ec.ts', async () => {
+    const { devicePaceCrypto } = await import('./device-crypto');
+    const chip = scripted(G1_SCRIPT);
+    let out: { err: IcaoError | null; sm: AesSecureMessagingChannel | null } | null = null;
+    new Pace(chip, devicePaceCrypto(g1Random()), G1_CHOICE).authenticate(hex(g1.sha1OfMrzInformation), (err, sm) => { out = { err, sm }; });
+    expect(out!.err).toBeNull();
+    expect(chip.sent).toEqual(G1_SCRIPT.map((s) => s.command));
+    expect(toHex(out!.sm!.wrap(hex('00A4040C07A0000002471001')))).toBe('0CA4040C1D871101752F676B09FAC86A87D632749A49C7CC8E08C18BA1FCE707BD9F00');
+  });
+});
