@@ -1,6 +1,7 @@
 // The CLI end to end against the fake reader: arguments, exit codes, --json, --out, privacy.
 
 import { spawnSync } from 'node:child_process';
+import { randomBytes, sign } from 'node:crypto';
 import { chmod, mkdtemp, readFile, readdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -349,5 +350,58 @@ describe('MRZ input and --out', () => {
     expect(r.code).toBe(1);
     expect(r.stderr.split('\n').filter(Boolean).length).toBe(1);
     expect(r.device.received.length).toBe(0);
+  });
+});
+
+describe('passport-reader verify DIR', () => {
+  it('verifies a saved read again offline: passive authentication and the saved Active Authentication exchange', async () => {
+    const aaDoc = await createDocument(person, { signature: 'ecdsa', csca, dataGroups: [1, 2, 14, 15], activeAuthKey: 'ecdsa' });
+    const dir = join(await mkdtemp(join(tmpdir(), 'cli-verify-')), 'scan');
+    const read = await cli(['read', ...MRZ, '--trust', trustDir, '-g', '1,2,14,15', '--out', dir], {}, {}, aaDoc.files);
+    expect(read.code).toBe(0);
+    // The fake reader has no Active Authentication: write the exchange a reader with it saves.
+    const challenge = randomBytes(8);
+    await writeFile(join(dir, 'AA-challenge.bin'), challenge);
+    await writeFile(join(dir, 'AA-response.bin'), sign('sha256', challenge, { key: aaDoc.activeAuthPrivateKey!, dsaEncoding: 'ieee-p1363' }));
+    const ok = await cli(['verify', dir, '--trust', trustDir]);
+    expect([ok.code, ok.stderr]).toEqual([0, '']);
+    expect(ok.stdout).toMatch(/^Chip:\s+active-authentication \(ECDSA plain \(sha256, prime256v1\)\)$/m);
+    expect(ok.stdout).toMatch(/^Hashes:\s+ok \(SHA-256\): DG1 match, DG2 match, DG14 match, DG15 match$/m);
+    // The same lines as the read, but for the chip (the read had no AA).
+    const strip = (t: string) => t.split('\n').filter((l) => !/^(Chip|Saved)/.test(l)).join('\n');
+    expect(strip(ok.stdout)).toBe(strip(read.stdout));
+    expect(ok.stdout.trim().split('\n').pop()).toBe('VERIFIED');
+    const j = JSON.parse((await cli(['verify', dir, '--trust', trustDir, '--json'])).stdout);
+    expect(j.record).toMatchObject({ verified: true, chipAuthenticity: 'active-authentication', faceImagePath: join(dir, 'face.jpg'), documentNumber: 'L898902C3' });
+    expect(j.files.every((f: { deviceVerdict: string }) => f.deviceVerdict === 'none')).toBe(true);
+    expect((await cli(['verify', dir, '-q'])).stdout).toMatch(/^NOT VERIFIED: no trust store was given.*\[no-trust-store\]\n$/);
+
+    // A forged answer, an altered group, a group asked for and gone: NOT VERIFIED with the reason, exit 5.
+    const response = await readFile(join(dir, 'AA-response.bin'));
+    response[5] ^= 1;
+    await writeFile(join(dir, 'AA-response.bin'), response);
+    const forged = await cli(['verify', dir, '--trust', trustDir, '-q']);
+    expect([forged.code, forged.stdout]).toEqual([5, expect.stringMatching(/Active Authentication failed: the ECDSA signature does not verify \[chip-not-authentic\]/)]);
+    await unlink(join(dir, 'AA-challenge.bin'));
+    expect((await cli(['verify', dir, '--trust', trustDir])).stdout).toMatch(/^Chip:\s+not-supported \(the saved read holds no Active Authentication exchange \(AA-challenge.bin\)\)$/m);
+    const dg2 = await readFile(join(dir, 'DG2.bin'));
+    dg2[dg2.length - 3] ^= 1;
+    await writeFile(join(dir, 'DG2.bin'), dg2);
+    expect((await cli(['verify', dir, '--trust', trustDir, '-q'])).stdout).toMatch(/^NOT VERIFIED: hash mismatch in DG2 \[hash-mismatch\]\n$/);
+    await unlink(join(dir, 'DG2.bin'));
+    const gone = await cli(['verify', dir, '--trust', trustDir, '-q']);
+    expect([gone.code, gone.stdout]).toEqual([5, 'NOT VERIFIED: not read: DG2 (EF.COM lists it but the reader did not get it) [group-missing]\n']);
+  });
+
+  it('refuses a folder that is not a saved read, saying what to give (exit 1)', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'cli-verify-'));
+    const none = await cli(['verify', empty]);
+    expect([none.code, none.stderr]).toEqual([1, expect.stringMatching(/^passport-reader: verify .*: it holds none of the chip files \(EF.COM.bin, EF.SOD.bin, DG1.bin, \.\.\.\); give a folder that "passport-reader read --out DIR" wrote \[invalid-argument\]\n$/)]);
+    expect((await cli(['verify', join(empty, 'nope')])).stderr).toMatch(/no such folder; give a folder/);
+    await writeFile(join(empty, 'DG1.bin'), doc.files[1]);
+    await writeFile(join(empty, 'AA-challenge.bin'), new Uint8Array(3));
+    expect((await cli(['verify', empty])).stderr).toMatch(/AA-challenge.bin holds 3 bytes, a challenge has 8/);
+    expect((await cli(['verify'])).stderr).toMatch(/verify takes one folder/);
+    expect((await cli(['verify', empty, '--port', 'x'])).stderr).toMatch(/--port does not apply to verify/);
   });
 });

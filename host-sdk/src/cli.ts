@@ -17,7 +17,8 @@ import { ReaderError } from './reader-error.js';
 import { UnverifiedDocumentError } from './unverified-document-error.js';
 import { toBacKey, type MrzInput } from './mrz/mrz-input.js';
 import { defaultTrustDir, importIntoTrustDir, loadTrustStore, type TrustStore } from './pa/trust-store.js';
-import { PassportReader } from './passport-reader.js';
+import { DEFAULT_DATA_GROUPS, PassportReader } from './passport-reader.js';
+import { loadSavedRead } from './document/saved-files.js';
 import type { PassportDocument } from './passport-document.js';
 import type { BindingInterface } from './transport/binding.js';
 
@@ -44,6 +45,9 @@ Usage:
   passport-reader list [--json]                 serial ports, readers marked
   passport-reader info [--port PATH] [--json]   firmware, board, capabilities, NFC module
   passport-reader read [options] < mrz.txt      read a passport and verify it
+  passport-reader verify DIR [--trust PATH] [--json] [--quiet]
+                                                verify a read saved with --out again, offline:
+                                                passive and Active Authentication on its files
   passport-reader trust import FILE [--trust DIR]
                                                 add a CSCA master list (.ml, its signature is
                                                 checked first), certificate or CRL to the trust folder
@@ -110,6 +114,28 @@ async function loadTrust(path: string): Promise<TrustStore> {
   }
 }
 
+/** --trust, else the default folder when it exists, else none (the verdict says no-trust-store). */
+async function trustFor(path: string | undefined): Promise<TrustStore | null> {
+  const trustPath = path ?? ((await exists(defaultTrustDir())) ? defaultTrustDir() : undefined);
+  return trustPath ? loadTrust(trustPath) : null;
+}
+
+/** The document's lines, verdict, or JSON, as `read` and `verify` print them. */
+function printDocument(cmd: { json: boolean; quiet: boolean }, io: CliIo, doc: PassportDocument, written: string[], facePath: string | null): void {
+  if (cmd.json) io.stdout.write(json(documentJson(doc, written, facePath)));
+  else if (cmd.quiet) io.stdout.write(verdictLine(doc.verdict) + '\n');
+  else io.stdout.write(formatDocument(doc));
+}
+
+/** `verify DIR`: the read saved by --out, verified again offline (document/saved-files.ts). */
+async function verifyCommand(cmd: Extract<Command, { command: 'verify' }>, io: CliIo): Promise<number> {
+  const trust = await trustFor(cmd.trust);
+  const doc = await loadSavedRead(cmd.dir, { trustStore: trust }, DEFAULT_DATA_GROUPS);
+  const face = faceImagePath(doc, cmd.dir);
+  printDocument(cmd, io, doc, [], face && (await exists(face)) ? face : null);
+  return doc.verified ? EXIT.VERIFIED : EXIT.NOT_VERIFIED;
+}
+
 async function readCommand(cmd: Extract<Command, { command: 'read' }>, io: CliIo): Promise<number> {
   let mrz: MrzInput;
   if (cmd.mrz) {
@@ -117,9 +143,7 @@ async function readCommand(cmd: Extract<Command, { command: 'read' }>, io: CliIo
     mrz = cmd.mrz;
   } else mrz = cmd.mrzFile !== undefined ? await readMrzFile(cmd.mrzFile) : await mrzFromEnvironment(io.mrzSource);
   toBacKey(mrz); // invalid-mrz now, before the port is even opened
-  let trust: TrustStore | null = null;
-  const trustPath = cmd.trust ?? ((await exists(defaultTrustDir())) ? defaultTrustDir() : undefined);
-  if (trustPath) trust = await loadTrust(trustPath);
+  const trust = await trustFor(cmd.trust);
   const createdOut = cmd.out ? await prepareOutputDir(cmd.out, cmd.force) : false;
   try {
     return await readAndSave(cmd, io, mrz, trust);
@@ -149,12 +173,8 @@ async function readAndSave(cmd: Extract<Command, { command: 'read' }>, io: CliIo
     await reader.close().catch(() => {});
   }
   const written = cmd.out ? await saveDocument(doc, cmd.out) : [];
-  if (cmd.json) io.stdout.write(json(documentJson(doc, written, cmd.out ? faceImagePath(doc, cmd.out) : null)));
-  else if (cmd.quiet) io.stdout.write(verdictLine(doc.verdict) + '\n');
-  else {
-    io.stdout.write(formatDocument(doc));
-    if (written.length) io.stdout.write('Saved ' + written.length + ' files in ' + cmd.out + '\n');
-  }
+  printDocument(cmd, io, doc, written, cmd.out ? faceImagePath(doc, cmd.out) : null);
+  if (written.length && !cmd.json && !cmd.quiet) io.stdout.write('Saved ' + written.length + ' files in ' + cmd.out + '\n');
   return doc.verified ? EXIT.VERIFIED : EXIT.NOT_VERIFIED;
 }
 
@@ -169,7 +189,7 @@ async function execute(cmd: Command, io: CliIo): Promise<number> {
   switch (cmd.command) {
     case 'help':
       io.stdout.write(HELP);
-      return cmd.topic && !['list', 'info', 'read', 'trust', 'help'].includes(cmd.topic) ? EXIT.USAGE : EXIT.VERIFIED;
+      return cmd.topic && !['list', 'info', 'read', 'verify', 'trust', 'help'].includes(cmd.topic) ? EXIT.USAGE : EXIT.VERIFIED;
     case 'version':
       io.stdout.write(VERSION + '\n');
       return EXIT.VERIFIED;
@@ -189,6 +209,8 @@ async function execute(cmd: Command, io: CliIo): Promise<number> {
     }
     case 'read':
       return readCommand(cmd, io);
+    case 'verify':
+      return verifyCommand(cmd, io);
     case 'trust-list': {
       const listing = await listTrust(cmd.trust ?? defaultTrustDir());
       io.stdout.write(cmd.json ? json(listing) : formatTrustListing(listing));

@@ -17,6 +17,7 @@ export { parseEfCom, type EfCom } from './lds/ef-com.js';
 export { parseDg7, type SignatureImage } from './lds/dg7.js';
 export { parseDg11, type Dg11 } from './lds/dg11.js';
 export { parseDg12, type Dg12 } from './lds/dg12.js';
+export { loadSavedRead, type SavedReadOptions } from './document/saved-files.js';
 export { enrolmentRecord, ENROLMENT_RECORD_SCHEMA, type EnrolmentRecord } from './enrolment-record.js';
 export { toViewable, decodeJpeg2000, type ViewableImage } from './image/viewable-image.js';
 

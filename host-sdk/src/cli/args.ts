@@ -24,6 +24,7 @@ export type Command =
       quiet: boolean;
       cardTimeoutMs?: number;
     }
+  | { command: 'verify'; dir: string; trust?: string; json: boolean; quiet: boolean }
   | { command: 'trust-import'; file: string; trust?: string; json: boolean }
   | { command: 'trust-list'; trust?: string; json: boolean }
   | { command: 'trust-remove'; what: string; trust?: string; json: boolean };
@@ -57,6 +58,7 @@ const ALLOWED: Record<string, string[]> = {
   list: ['json'],
   info: ['port', 'json'],
   read: ['mrz', 'mrz-lines', 'mrz-file', 'force', 'document-number', 'birth', 'expiry', 'port', 'groups', 'trust', 'out', 'json', 'quiet', 'card-timeout'],
+  verify: ['trust', 'json', 'quiet'],
   'trust-import': ['trust', 'json'],
   'trust-list': ['trust', 'json'],
   'trust-remove': ['trust', 'json'],
@@ -95,7 +97,7 @@ export function parseCommandLine(argv: string[]): Command {
   const { values: v, positionals } = parsed;
   if (v.version) return { command: 'version' };
   let name = positionals[0];
-  if (name === undefined && !v.help) throw new UsageError('no command given (commands: list, info, read, trust import, trust list, trust remove)');
+  if (name === undefined && !v.help) throw new UsageError('no command given (commands: list, info, read, verify, trust import, trust list, trust remove)');
   if (v.help || name === undefined || name === 'help') return { command: 'help', topic: name === 'help' ? positionals[1] : name };
   let rest = positionals.slice(1);
   if (name === 'trust') {
@@ -107,7 +109,7 @@ export function parseCommandLine(argv: string[]): Command {
   }
   const allowed = ALLOWED[name];
   // Named back only when it looks like a command word: never an MRZ typed in the wrong place.
-  if (!allowed) throw new UsageError('unknown command' + (/^[a-z][a-z-]{0,19}$/.test(name) ? ' "' + name + '"' : '') + ' (commands: list, info, read, trust import, trust list, trust remove)');
+  if (!allowed) throw new UsageError('unknown command' + (/^[a-z][a-z-]{0,19}$/.test(name) ? ' "' + name + '"' : '') + ' (commands: list, info, read, verify, trust import, trust list, trust remove)');
   for (const key of Object.keys(v)) {
     if (v[key as keyof typeof v] !== undefined && !allowed.includes(key)) throw new UsageError('--' + key + ' does not apply to ' + name.replace('-', ' '));
   }
@@ -132,6 +134,9 @@ export function parseCommandLine(argv: string[]): Command {
         trust: v.trust, out: v.out, json, quiet: Boolean(v.quiet), cardTimeoutMs,
       };
     }
+    case 'verify':
+      if (rest.length !== 1) throw new UsageError('verify takes one folder: the one "read --out DIR" wrote');
+      return { command: 'verify', dir: rest[0], trust: v.trust, json, quiet: Boolean(v.quiet) };
     case 'trust-list':
       if (rest.length) throw new UsageError('trust list takes no arguments');
       return { command: 'trust-list', trust: v.trust, json };

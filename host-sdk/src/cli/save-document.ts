@@ -4,12 +4,8 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileBaseName, type PassportDocument } from '../passport-document.js';
+import { AA_CHALLENGE_FILE, AA_RESPONSE_FILE, REPORT_FILE } from '../document/saved-files.js';
 import { toJson } from './json.js';
-
-/** The Active Authentication challenge the host sent, and the chip's answer (empty: refused). */
-export const AA_CHALLENGE_FILE = 'AA-challenge.bin';
-export const AA_RESPONSE_FILE = 'AA-response.bin';
-export const REPORT_FILE = 'report.json';
 
 /** The file names of each face: the image as stored (face.jpg, face-2.jp2, ...) and the PNG
  * made from a JPEG 2000 (null for a JPEG, which is viewable as it is). */
