@@ -44,4 +44,7 @@ export interface BoardConfig {
   reset?: PinName;
   /** Status LED: 'LED1', 'LED2' or a pin name. */
   led?: string;
+  /** Pipelined READ BINARY: block N+1 is requested before block N is checked (default true;
+   * false: one block after the other, as the bench's --no-pipeline compares). */
+  pipeline?: boolean;
 }

@@ -159,7 +159,7 @@ export function start(config: BoardConfig): void {
     onReset,
   });
   host = link;
-  session = new ReadSession({ chip: pn532, host: link, timers, random: hwRandom, onIdle: flushReadyWaiters });
+  session = new ReadSession({ chip: pn532, host: link, timers, random: hwRandom, onIdle: flushReadyWaiters, pipeline: config.pipeline !== false });
   LoopbackA.setConsole(true);
   USB.on('data', (data) => link.receive(E.toUint8Array(data)));
   // Probe the PN532 once (its firmware word for hello-reply), then let it sleep.

@@ -274,7 +274,7 @@ const MI_PART = 262;
  * facts sheet has no documented figure, so this is the model's assumption). */
 const PN532_EXCHANGE_BUS_BYTES = 26;
 
-/** Device CPU the pipeline hides: after READ BINARY block N's answer, the firmware wraps and sends
+/** Device CPU the pipeline hides: after READ BINARY body block N's answer, the firmware wraps and sends
  * N+1 first (the MAC needs only SSC+2), then unwraps N (MAC check, 3DES, hash, file reader) while
  * the PN532 and the card work; the gain per block is that CPU or the next exchange's time, the
  * smaller. The exchange time is the gap between the two commands at the card (no CPU in it). */
@@ -292,9 +292,12 @@ function pipelineOverlapMs(log: ApduRecord[]): Range {
     const c = log[i].command;
     const next = log[i + 1].command;
     const isRead = (x: Uint8Array): boolean => (x[0] & 0x0c) === 0x0c && (x[1] === 0xb0 || x[1] === 0xb1);
+    // What the firmware sends ahead (file-reader.ts nextCommand): a body block (B0 by offset, not
+    // the first read by short EF identifier, not odd B1) after a body block of the same file.
+    const isBody = (x: Uint8Array): boolean => (x[0] & 0x0c) === 0x0c && x[1] === 0xb0 && (x[2] & 0x80) === 0;
     if (!isRead(c)) continue;
     const n = blocks[bi++] ?? 0;
-    if (!isRead(next)) continue;
+    if (!isBody(c) || !isBody(next)) continue;
     // The exchange of block N+1: from its command to the one after it (or as long as block N's).
     const gap = i + 2 < log.length ? log[i + 2].at - log[i + 1].at : log[i + 1].at - log[i].at;
     for (const side of ['low', 'high'] as const) {

@@ -21,8 +21,9 @@
 // With B1 the plain answer is DO'53' | 81 L | data, 3 bytes more: data <= 236.
 // Without SM the limit is Le itself: 256 data + SW = 258 <= 262.
 
-import type { ApduChannel } from './apdu-channel';
+import type { AheadSource, ApduCallback, ApduChannel } from './apdu-channel';
 import { fileIdFromSfi, readBinaryApdu, readBinaryOddApdu, readBinarySfiApdu, selectFileApdu } from './commands';
+import { equalBytes } from '../crypto/retail-mac';
 import { IcaoError, SW, asIcaoError, errorForStatus, statusWord } from './errors';
 import { newTlv, peekTlvHeader, readTlv } from './tlv';
 
@@ -45,6 +46,9 @@ export interface ReadOptions {
    * is longer than `maxBlock` (default EXTENDED_READ; 0: never). Tried once per channel: a card
    * that refuses it (any error status) is read in `maxBlock` blocks from then on. */
   extendedBlock?: number;
+  /** Send READ BINARY N+1 as soon as answer N arrives, before N is checked (channels with
+   * `setAhead`: SM over the PN532; see README "Pipelining"). Default false. */
+  pipeline?: boolean;
 }
 
 export type ReadCallback = (err: IcaoError | null, length: number) => void;
@@ -70,7 +74,7 @@ const STATE_HEADER = 2;
 const STATE_BODY = 3;
 const STATE_DONE = 4;
 
-class FileReadJob {
+class FileReadJob implements AheadSource {
   private _channel: ApduChannel;
   private _sfi: number;
   private _sink: FileSink;
@@ -92,7 +96,17 @@ class FileReadJob {
   private _lastExtended: boolean;
   private _next: Uint8Array | null;
   private _looping: boolean;
-  private _onResponse: (err: IcaoError | null, response: Uint8Array | null) => void;
+  private _onResponse: ApduCallback;
+  /** Pipelining: the READ BINARY sent ahead that the reader has not asked for yet. */
+  private _aheadCmd: Uint8Array | null;
+  /** The reader asked for the command sent ahead: its answer is the next block. */
+  private _claimed: boolean;
+  /** The answer to a command sent ahead is still to come and will be dropped. */
+  private _stale: boolean;
+  /** What the reader asked for instead: sent once the stale answer is in. */
+  private _deferred: Uint8Array | null;
+  private _result: IcaoError | null;
+  onAhead: ApduCallback;
 
   constructor(channel: ApduChannel, sfi: number, sink: FileSink, options: ReadOptions, callback: ReadCallback) {
     this._channel = channel;
@@ -117,6 +131,42 @@ class FileReadJob {
     this._next = null;
     this._looping = false;
     this._onResponse = (err, response) => this._handle(err, response);
+    this._aheadCmd = null;
+    this._claimed = false;
+    this._stale = false;
+    this._deferred = null;
+    this._result = null;
+    this.onAhead = (err, response) => this._onAheadAnswer(err, response);
+    if (options.pipeline && channel.setAhead) channel.setAhead(this);
+  }
+
+  /** AheadSource: the answer to the newest command has arrived; the block after it, if the read
+   * goes on in plain even-offset blocks (the same bytes _requestBlock will ask for, else the
+   * answer is dropped). */
+  nextCommand(): Uint8Array | null {
+    if (this._state !== STATE_BODY || this._aheadCmd || this._stale || this._lastOdd || this._exactLe) return null;
+    if (this._lastExtended && this._channel.readBlock !== this._le) return null; // not confirmed yet
+    const offset = this._offset + this._le;
+    const remaining = this._total - offset;
+    if (remaining <= 0 || offset > MAX_EVEN_OFFSET) return null;
+    return (this._aheadCmd = readBinaryApdu(offset, this._blockLe(remaining)));
+  }
+
+  /** The answer to a command sent ahead: the next block if claimed; else dropped (its MAC was
+   * checked, so the SSC stays in step), then what the reader asked for, or its end. */
+  private _onAheadAnswer(err: IcaoError | null, response: Uint8Array | null): void {
+    if (this._claimed) {
+      this._claimed = false;
+      this._handle(err, response);
+      return;
+    }
+    this._aheadCmd = null;
+    this._stale = false;
+    const next = this._deferred;
+    this._deferred = null;
+    if (this._state === STATE_DONE) this._report();
+    else if (err) this._finish(err);
+    else if (next) this._send(next);
   }
 
   _start(): void {
@@ -130,6 +180,16 @@ class FileReadJob {
 
   /** Sends through the channel without recursing when it answers synchronously. */
   private _send(apdu: Uint8Array): void {
+    if (this._aheadCmd) {
+      // Already sent ahead: claim its answer; or wait for it (dropped) before this goes out.
+      if (apdu.length === this._aheadCmd.length && equalBytes(apdu, 0, this._aheadCmd, 0, apdu.length)) this._claimed = true;
+      else {
+        this._stale = true;
+        this._deferred = apdu;
+      }
+      this._aheadCmd = null;
+      return;
+    }
     this._next = apdu;
     if (this._looping) return;
     this._looping = true;
@@ -147,7 +207,17 @@ class FileReadJob {
     const at = (this._state === STATE_SELECT ? 'sel' : '@' + this._offset) + ' ';
     this._state = STATE_DONE;
     this._next = null;
-    this._callback(err ? new IcaoError(err.code, at + err.message, err.sw) : null, err ? 0 : this._total);
+    this._result = err ? new IcaoError(err.code, at + err.message, err.sw) : null;
+    if (this._channel.setAhead) this._channel.setAhead(null);
+    // A command sent ahead is drained first: the PN532 is idle when the caller goes on.
+    this._deferred = null;
+    if (this._aheadCmd || this._stale) this._stale = true;
+    else this._report();
+  }
+
+  private _report(): void {
+    const err = this._result;
+    this._callback(err, err ? 0 : this._total);
   }
 
   private _requestSelect(): void {
@@ -188,16 +258,21 @@ class FileReadJob {
       this._le = le;
       this._send(readBinaryOddApdu(this._offset, wrapped));
     } else {
-      let le = this._block > remaining ? remaining : this._block;
-      // Extended length when the card has not refused it and it saves exchanges.
-      const x = this._channel.readBlock === -1 ? 0 : this._extended;
-      if (x > PLAIN_MAX_READ && remaining > le) le = x > remaining ? remaining : x;
+      let le = this._blockLe(remaining);
       if (this._exactLe) le = this._exactLe;
       this._exactLe = 0;
       this._le = le;
       this._lastExtended = le > PLAIN_MAX_READ;
       this._send(readBinaryApdu(this._offset, le));
     }
+  }
+
+  /** Le of an even-offset block: extended when the card has not refused it and it saves exchanges. */
+  private _blockLe(remaining: number): number {
+    const le = this._block > remaining ? remaining : this._block;
+    const x = this._channel.readBlock === -1 ? 0 : this._extended;
+    if (x > PLAIN_MAX_READ && remaining > le) return x > remaining ? remaining : x;
+    return le;
   }
 
   private _complete(): void {

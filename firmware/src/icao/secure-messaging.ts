@@ -22,7 +22,7 @@ import { createRetailMac, type Mac } from '../crypto/mac';
 import { paddedLength, unpaddedLength } from '../crypto/padding';
 import { equalBytes } from '../crypto/retail-mac';
 import { wipeBytes } from '../native/wipe';
-import type { ApduCallback, ApduChannel } from './apdu-channel';
+import type { AheadSource, ApduCallback, ApduChannel } from './apdu-channel';
 import { IcaoError, SW, asIcaoError, hex4, statusWord } from './errors';
 import { newTlv, readTlv } from './tlv';
 
@@ -81,6 +81,7 @@ export class SecureMessagingChannel implements ApduChannel {
   private _open: boolean;
   /** See ApduChannel.readBlock (readFile's note about extended length). */
   readBlock?: number;
+  private _ahead: AheadSource | null;
 
   /** Takes ownership of `ksEnc`, `ksMac` (16 bytes each) and `ssc` (8 bytes): `wipe()` zeroes them. */
   constructor(inner: ApduChannel, ksEnc: Uint8Array, ksMac: Uint8Array, ssc: Uint8Array) {
@@ -92,6 +93,11 @@ export class SecureMessagingChannel implements ApduChannel {
     this._cipher = createDesCipher(ksEnc);
     this._mac = createRetailMac(ksMac);
     this._open = true;
+    this._ahead = null;
+  }
+
+  setAhead(source: AheadSource | null): void {
+    this._ahead = source;
   }
 
   /** False once the session has ended (MAC failure, lost card, or `wipe()`). */
@@ -300,6 +306,7 @@ export class SecureMessagingChannel implements ApduChannel {
       callback(asIcaoError(e), null);
       return;
     }
+    let returned = false;
     this._inner.transceive(wrapped, (err, response) => {
       if (err || !response) {
         // The exchange is lost, so is SSC synchrony: the session cannot go on.
@@ -318,13 +325,24 @@ export class SecureMessagingChannel implements ApduChannel {
           callback(null, response);
           return;
         }
-        plain = this.unwrap(response);
-        // A chip without extended length refuses such an APDU with a bare 6700 before its
-        // secure messaging sees it: its SSC did not move, so ours goes back (command + response).
+        // Only when answer N came later (`returned`): the inner channel is then the PN532, whose
+        // answer to N+1 also comes later, so N is checked before N+1 (the SSC steps assume it).
+        const next = returned && response.length > 2 && this._ahead ? this._ahead.nextCommand() : null;
+        if (next) {
+          // Pipelining: command N+1 takes SSC+3 and goes out now; answer N is then checked with
+          // SSC+2 while the PN532 and the card work (the SSC is a counter: nothing of N is needed).
+          incrementSsc(this.ssc);
+          this.transceive(next, this._ahead!.onAhead);
+          if (!this._open) throw smFailure('secure messaging session has ended');
+          decrementSsc(this.ssc, 2);
+          plain = this.unwrap(response);
+          incrementSsc(this.ssc);
+        } else plain = this.unwrap(response);
       } catch (e) {
         failure = asIcaoError(e);
       }
       callback(failure, plain);
     });
+    returned = true;
   }
 }

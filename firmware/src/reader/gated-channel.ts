@@ -2,7 +2,7 @@
 // and (when `slots` > 0) with room in the host link's window for what the answer will produce.
 // Cancel therefore takes effect after the APDU in flight, and a slow host holds the card back.
 
-import type { ApduCallback, ApduChannel } from '../icao/apdu-channel';
+import type { AheadSource, ApduCallback, ApduChannel } from '../icao/apdu-channel';
 import { IcaoError } from '../icao/errors';
 import type { HostOut } from './host-out';
 
@@ -17,6 +17,9 @@ export class GatedChannel implements ApduChannel {
   private _waitingApdu: Uint8Array | null;
   private _waitingCallback: ApduCallback | null;
   private _proceedBound: () => void;
+  private _source: AheadSource | null;
+  private _gatedSource: AheadSource;
+  private _aheadOwner: AheadSource | null;
 
   constructor(inner: ApduChannel, host: HostOut, slots: number) {
     this.stopped = null;
@@ -26,6 +29,38 @@ export class GatedChannel implements ApduChannel {
     this._waitingApdu = null;
     this._waitingCallback = null;
     this._proceedBound = () => this._proceed();
+    this._source = null;
+    this._aheadOwner = null;
+    // A command sent ahead passes the same gate, checked now: not stopped, and room for two
+    // blocks' frames (the one in flight has not been forwarded yet).
+    this._gatedSource = {
+      nextCommand: () => {
+        const source = this._source;
+        const next = source && !this.stopped && this._roomNow(2 * this._slots) ? source.nextCommand() : null;
+        if (next) this._aheadOwner = source;
+        return next;
+      },
+      // To the reader that asked, even after it cleared its source (it drains the answer).
+      onAhead: (err, response) => {
+        if (this._aheadOwner) this._aheadOwner.onAhead(err, response);
+      },
+    };
+    if (inner.setAhead) this.setAhead = (source) => {
+      this._source = source;
+      inner.setAhead!(source ? this._gatedSource : null);
+    };
+  }
+
+  setAhead?(source: AheadSource | null): void;
+
+  private _roomNow(slots: number): boolean {
+    if (slots <= 0) return true;
+    let room = false;
+    this._host.whenRoom(slots, () => {
+      room = true;
+    });
+    if (!room) this._host.cancelWait();
+    return room;
   }
 
   transceive(apdu: Uint8Array, callback: ApduCallback): void {

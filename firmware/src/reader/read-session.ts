@@ -26,7 +26,7 @@
 
 import { FILE, type DeviceMessage, type ReadMessage } from '@epassport/protocol';
 import { createHash } from '../crypto/hash';
-import type { ApduCallback, ApduChannel } from '../icao/apdu-channel';
+import type { AheadSource, ApduCallback, ApduChannel } from '../icao/apdu-channel';
 import { BacProtocol } from '../icao/bac';
 import { internalAuthenticateApdu, selectApplicationApdu } from '../icao/commands';
 import { MAX_EF_COM, parseEfCom } from '../icao/ef-com';
@@ -64,6 +64,8 @@ export interface ReadSessionOptions {
   typeB?: boolean;
   /** Called each time a read has ended and the session is idle again. */
   onIdle?: () => void;
+  /** Pipelined READ BINARY (readFile's `pipeline`; BoardConfig.pipeline). Default false. */
+  pipeline?: boolean;
 }
 
 export const enum READ_DEFAULTS {
@@ -136,6 +138,9 @@ export class ReadSession {
   /** EF.COM was missing or did not parse: groups are guessed, a missing one is skipped. */
   private _guessed: boolean;
   private _smChannel: ApduChannel;
+  private _pipeline: boolean;
+  /** The reader's source of commands sent ahead, handed to each SM session it uses. */
+  private _ahead: AheadSource | null;
   private _pollBound: () => void;
   private _onTargetBound: (err: IcaoError | null, target: Target | null) => void;
 
@@ -176,7 +181,13 @@ export class ReadSession {
     this._challenge = null;
     this._aaDue = false;
     this._guessed = false;
+    this._pipeline = options.pipeline === true;
+    this._ahead = null;
     this._smChannel = { transceive: (apdu, cb) => this._smSend(apdu, cb) };
+    if (this._pipeline) this._smChannel.setAhead = (source) => {
+      this._ahead = source;
+      if (this._sm) this._sm.setAhead(source);
+    };
     this._onTargetBound = (err, target) => this._onTarget(err, target);
   }
 
@@ -365,6 +376,7 @@ export class ReadSession {
   private _smSend(apdu: Uint8Array, callback: ApduCallback): void {
     const sm = this._sm;
     if (sm && sm.isOpen()) {
+      sm.setAhead(this._ahead);
       sm.transceive(apdu, callback);
       return;
     }
@@ -472,7 +484,7 @@ export class ReadSession {
   /** Reads the current file from its first byte not yet delivered (0, or where the card left). */
   private _readOn(): void {
     const sink = this._file!;
-    readFile(this._secure!, sink.fileId, sink, { maxFileLength: this._max, startOffset: sink.received }, (err, length) => {
+    readFile(this._secure!, sink.fileId, sink, { maxFileLength: this._max, startOffset: sink.received, pipeline: this._pipeline }, (err, length) => {
       if (this._state !== STATE.READING) return;
       if (err) {
         const id = sink.fileId;
