@@ -16,12 +16,6 @@ import { newTlv, readTlv } from '../icao/tlv';
 import type { PaceBlockCipher, PaceCmac, PaceCrypto } from './pace-crypto';
 import { sameBytes } from './pace-crypto';
 
-/** What the read session needs of either secure-messaging channel. */
-export interface SmSession extends ApduChannel {
-  isOpen(): boolean;
-  wipe(): void;
-}
-
 function smFailure(message: string, sw?: number): IcaoError {
   return new IcaoError('sm-failure', message, sw);
 }
@@ -60,7 +54,7 @@ function writeLength(buf: Uint8Array, pos: number, len: number): number {
 const PAD = new Uint8Array(16);
 PAD[0] = 0x80;
 
-export class AesSecureMessagingChannel implements SmSession {
+export class AesSecureMessagingChannel implements ApduChannel {
   private _inner: ApduChannel;
   private _cipher: PaceBlockCipher | null;
   private _mac: PaceCmac | null;
@@ -80,6 +74,10 @@ export class AesSecureMessagingChannel implements SmSession {
     this._iv = new Uint8Array(16);
     this._open = true;
   }
+
+  /** Pipelining (apdu-channel.ts AheadSource) is not done over AES SM: one command at a time,
+   * so readFile simply gets no command sent ahead. */
+  setAhead(): void {}
 
   isOpen(): boolean {
     return this._open;
