@@ -127,7 +127,7 @@ describe('passport-reader read', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(Object.keys(j).sort()).toEqual([
-      'activeAuthentication', 'activeAuthenticationExchange', 'chipAuthenticity', 'dataGroups', 'dg1', 'dg11', 'dg12', 'dg7', 'faces', 'files',
+      'activeAuthentication', 'activeAuthenticationExchange', 'chipAuthentication', 'chipAuthenticity', 'dataGroups', 'dg1', 'dg11', 'dg12', 'dg7', 'faces', 'files',
       'missingGroups', 'parseErrors', 'passiveAuthentication', 'record', 'stats', 'verdict', 'verified', 'written',
     ]);
     // Every file, whole, base64.
@@ -350,6 +350,47 @@ describe('MRZ input and --out', () => {
     expect(r.code).toBe(1);
     expect(r.stderr.split('\n').filter(Boolean).length).toBe(1);
     expect(r.device.received.length).toBe(0);
+  });
+});
+
+describe('Chip Authentication (the device runs it, the host judges it against DG14)', () => {
+  let caDoc: GeneratedDocument;
+  beforeAll(async () => {
+    caDoc = await createDocument(person, { signature: 'ecdsa', csca, dataGroups: [1, 2, 14], chipAuthentication: true });
+  });
+
+  it('the device\'s ok with DG14 hash-verified is chip-authentication; the record says so', async () => {
+    const r = await cli(['read', ...MRZ, '--trust', trustDir], { chipAuth: 'ok' }, {}, caDoc.files);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Hashes:.*DG14 match$/m);
+    expect(r.stdout).toMatch(/^Chip:\s+chip-authentication \(DG14 key, hash-verified\)\nVERIFIED\n$/m);
+    const j = JSON.parse((await cli(['read', ...MRZ, '--trust', trustDir, '--json'], { chipAuth: 'ok' }, {}, caDoc.files)).stdout);
+    expect(j.chipAuthenticity).toBe('chip-authentication');
+    expect(j.chipAuthentication).toEqual({ status: 'verified', problem: null });
+    expect(j.record).toMatchObject({ verified: true, chipAuthenticity: 'chip-authentication', chipAuthenticityDetail: expect.stringMatching(/DG14 hash-verified/) });
+    // No CA reported: the chip's authenticity is whatever Active Authentication says.
+    const none = JSON.parse((await cli(['read', ...MRZ, '--trust', trustDir, '--json'], {}, {}, caDoc.files)).stdout);
+    expect([none.verified, none.chipAuthenticity, none.chipAuthentication.status]).toEqual([true, 'not-supported', 'not-performed']);
+  });
+
+  it.each<[string, 'ok' | 'failed', string[], RegExp]>([
+    ['the device reports CA failed', 'failed', [], /Chip Authentication: the device reports that Chip Authentication failed \[chip-authentication-failed\]/],
+    ['CA ok but DG14 was not read', 'ok', ['-g', '1,2'], /Chip Authentication: DG14 \(the Chip Authentication key\) was not hash-checked \[chip-authentication-failed\]/],
+  ])('%s: NOT VERIFIED, exit 5, chip authenticity failed', async (_name, chipAuth, args, why) => {
+    const r = await cli(['read', ...MRZ, '--trust', trustDir, '--json', ...args], { chipAuth }, {}, caDoc.files);
+    expect(r.code).toBe(5);
+    const j = JSON.parse(r.stdout);
+    expect([j.verified, j.chipAuthenticity, j.record.chipAuthenticity]).toEqual([false, 'failed', 'none']);
+    expect(j.verdict.reasons.map((x: { code: string }) => x.code)).toEqual(['chip-authentication-failed']);
+    expect((await cli(['read', ...MRZ, '--trust', trustDir, '-q', ...args], { chipAuth }, {}, caDoc.files)).stdout).toMatch(why);
+  });
+
+  it('verify on the saved files does not take CA again (it needs the chip): DG14 still checked, CA not-performed', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'cli-ca-')), 'scan');
+    expect((await cli(['read', ...MRZ, '--trust', trustDir, '-q', '-o', dir], { chipAuth: 'ok' }, {}, caDoc.files)).code).toBe(0);
+    expect(JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')).chipAuthentication).toEqual({ status: 'verified', problem: null });
+    const j = JSON.parse((await cli(['verify', dir, '--trust', trustDir, '--json'])).stdout);
+    expect([j.verified, j.chipAuthenticity, j.chipAuthentication.status]).toEqual([true, 'not-supported', 'not-performed']);
   });
 });
 

@@ -47,9 +47,14 @@ export interface EnrolmentRecord {
 export function enrolmentRecord(doc: PassportDocument, faceImagePath: string | null = null): EnrolmentRecord {
   const m = doc.dg1;
   const aa = doc.activeAuthentication;
-  const status = doc.chipAuthenticity as string;
+  const status = doc.chipAuthenticity;
   const chip = status === 'active-authentication' || status === 'chip-authentication' ? status : 'none';
-  const detail = chip !== 'none' ? aa.algorithm : status === 'failed' ? 'failed: ' + aa.problem : aa.problem;
+  const ca = doc.chipAuthentication;
+  let detail: string | null;
+  if (status === 'chip-authentication') detail = 'Chip Authentication with the DG14 key, DG14 hash-verified';
+  else if (status === 'active-authentication') detail = aa.algorithm;
+  else if (ca.status === 'failed') detail = 'failed: Chip Authentication: ' + ca.problem;
+  else detail = status === 'failed' ? 'failed: ' + aa.problem : aa.problem;
   return {
     schema: ENROLMENT_RECORD_SCHEMA,
     documentType: m ? m.documentCode.slice(0, 1) : null,

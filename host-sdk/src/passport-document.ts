@@ -10,6 +10,7 @@ import type { Dg11 } from './lds/dg11.js';
 import type { Dg12 } from './lds/dg12.js';
 import type { ViewableImage } from './image/viewable-image.js';
 import type { ActiveAuthenticationReport, ChipAuthenticity } from './aa/active-authentication.js';
+import type { ChipAuthenticationReport } from './aa/chip-authentication.js';
 import type { PassiveAuthenticationReport } from './pa/passive-authentication.js';
 import type { MissingGroup, Verdict } from './verdict.js';
 
@@ -59,7 +60,11 @@ export interface PassportDocument {
   passiveAuthentication: PassiveAuthenticationReport;
   /** The chip's answer to the relying party's challenge, checked against DG15. */
   activeAuthentication: ActiveAuthenticationReport;
-  /** Shorthand for activeAuthentication.status ('chip-authentication' when CA is added). */
+  /** Chip Authentication as the device reported it, judged against DG14's hash (a device
+   * 'ok' counts only when DG14 matches an EF.SOD whose signature verifies). */
+  chipAuthentication: ChipAuthenticationReport;
+  /** The chip's proof of being genuine: 'failed' when AA or CA failed, else
+   * 'chip-authentication' when CA is verified, else activeAuthentication.status. */
   chipAuthenticity: ChipAuthenticity;
   /** The Active Authentication exchange when a challenge was sent: `response` is what the chip
    * signed (empty: it refused; undefined: no answer came). `read --out` saves both, so `verify`

@@ -16,12 +16,15 @@ export const AA_CHALLENGE_LENGTH = 8;
 /** id-AA: the protocol OID of ActiveAuthenticationInfo in DG14. */
 export const ID_AA = '2.23.136.1.1.5';
 
-export type ChipAuthenticity = 'active-authentication' | 'not-supported' | 'failed';
+export type ActiveAuthenticationStatus = 'active-authentication' | 'not-supported' | 'failed';
+/** How the chip proved it is not a clone: Active Authentication, Chip Authentication (the device
+ * ran it and DG14 is hash-verified: aa/chip-authentication.ts), neither, or one of them failed. */
+export type ChipAuthenticity = ActiveAuthenticationStatus | 'chip-authentication';
 
 export interface ActiveAuthenticationReport {
   /** active-authentication: the chip signed the challenge with DG15's key; not-supported: no DG15
    * was read (or AA was not asked for); failed: DG15 is there and the signature is not. */
-  status: ChipAuthenticity;
+  status: ActiveAuthenticationStatus;
   /** 'ISO/IEC 9796-2 scheme 1 (SHA-256)', 'ECDSA plain (sha256, prime256v1)', ... */
   algorithm: string | null;
   /** The challenge sent, hex (it is the relying party's, not personal data). */
@@ -70,7 +73,7 @@ export interface ActiveAuthenticationInput {
 /** Checks the chip's answer. Never throws on bad chip data: a problem makes it 'failed'. */
 export function checkActiveAuthentication(input: ActiveAuthenticationInput): ActiveAuthenticationReport {
   const challenge = input.challenge ? Buffer.from(input.challenge).toString('hex') : null;
-  const report = (status: ChipAuthenticity, algorithm: string | null, problem: string | null): ActiveAuthenticationReport => ({ status, algorithm, challenge, problem });
+  const report = (status: ActiveAuthenticationStatus, algorithm: string | null, problem: string | null): ActiveAuthenticationReport => ({ status, algorithm, challenge, problem });
   if (!input.dg15) return report('not-supported', null, 'no DG15: the chip has no Active Authentication key');
   if (!input.challenge) return report('not-supported', null, 'Active Authentication was not asked for');
   let key: KeyObject;

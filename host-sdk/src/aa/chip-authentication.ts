@@ -8,6 +8,14 @@ import type { PassiveAuthenticationReport } from '../pa/passive-authentication.j
 /** What the device reports about Chip Authentication. */
 export type ChipAuthenticationOutcome = 'succeeded' | 'failed' | 'not-performed';
 
+/** The device's `chipAuth` on the result message (protocol CHIP_AUTH: 'none', 'ok', 'failed';
+ * absent: 'none') as an outcome. Anything else is not a success. */
+export function chipAuthOutcome(chipAuth: string | undefined): ChipAuthenticationOutcome {
+  if (chipAuth === 'ok') return 'succeeded';
+  if (chipAuth === 'failed') return 'failed';
+  return 'not-performed';
+}
+
 export interface ChipAuthenticationReport {
   /** verified: CA succeeded and DG14 was hash-verified; failed: the device reported a failure,
    * or CA succeeded against a DG14 passive authentication did not verify; not-performed: no CA. */

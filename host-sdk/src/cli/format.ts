@@ -4,6 +4,7 @@ import { mrzDateToIso } from '../mrz/mrz-parser.js';
 import type { PassportDocument } from '../passport-document.js';
 import { enrolmentRecord } from '../enrolment-record.js';
 import type { ActiveAuthenticationReport } from '../aa/active-authentication.js';
+import type { ChipAuthenticationReport } from '../aa/chip-authentication.js';
 import type { PassiveAuthenticationReport } from '../pa/passive-authentication.js';
 import type { Verdict } from '../verdict.js';
 import type { DeviceInfo } from '../session/link-session.js';
@@ -38,9 +39,14 @@ export function verdictLine(verdict: Verdict): string {
   return 'NOT VERIFIED: ' + (verdict.reasons.map((r) => r.message + ' [' + r.code + ']').join('; ') || 'incomplete');
 }
 
-export function formatChip(aa: ActiveAuthenticationReport): string {
+/** The chip's authenticity: Chip Authentication when the device ran it, else Active
+ * Authentication (both when both ran). */
+export function formatChip(aa: ActiveAuthenticationReport, ca: ChipAuthenticationReport): string {
   const detail = aa.status === 'active-authentication' ? aa.algorithm : aa.problem;
-  return pad('Chip') + aa.status + (detail ? ' (' + detail + ')' : '') + '\n';
+  const aaLine = pad('Chip') + aa.status + (detail ? ' (' + detail + ')' : '') + '\n';
+  if (ca.status === 'not-performed') return aaLine;
+  const caLine = pad('Chip') + (ca.status === 'verified' ? 'chip-authentication (DG14 key, hash-verified)' : 'chip-authentication failed (' + ca.problem + ')') + '\n';
+  return caLine + (aa.status === 'not-supported' ? '' : aaLine);
 }
 
 export function formatReport(report: PassiveAuthenticationReport): string {
@@ -81,7 +87,7 @@ export function formatDocument(doc: PassportDocument): string {
   lines.push(pad('Files') + [...doc.files.values()].map((f) => f.name + ' ' + f.bytes.length).join(', '));
   for (const e of doc.parseErrors) lines.push(pad('Parse error') + e.message);
   for (const m of doc.missingGroups) lines.push(pad('Not read') + 'DG' + m.dataGroup + ': ' + m.why);
-  return lines.join('\n') + '\n' + formatReport(doc.passiveAuthentication) + formatChip(doc.activeAuthentication) + verdictLine(doc.verdict) + '\n';
+  return lines.join('\n') + '\n' + formatReport(doc.passiveAuthentication) + formatChip(doc.activeAuthentication, doc.chipAuthentication) + verdictLine(doc.verdict) + '\n';
 }
 
 /** DG7, DG11 and DG12, when the chip has them: one line per field present. */
@@ -144,6 +150,7 @@ export function documentJson(doc: PassportDocument, written: string[] = [], face
     activeAuthenticationExchange: aa ? { challenge: base64(aa.challenge), response: aa.response ? base64(aa.response) : null } : null,
     passiveAuthentication: doc.passiveAuthentication,
     activeAuthentication: doc.activeAuthentication,
+    chipAuthentication: doc.chipAuthentication,
     chipAuthenticity: doc.chipAuthenticity,
     missingGroups: doc.missingGroups,
     verdict: doc.verdict,

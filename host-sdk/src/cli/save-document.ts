@@ -44,7 +44,7 @@ export async function saveDocument(doc: PassportDocument, dir: string): Promise<
   // and what was asked for (verify needs it to judge missing groups the same way).
   const report = {
     ...doc.passiveAuthentication, verified: doc.verified, reasons: doc.verdict.reasons, chipAuthenticity: doc.chipAuthenticity,
-    activeAuthentication: doc.activeAuthentication, missingGroups: doc.missingGroups, request: { dataGroups: doc.requestedGroups },
+    activeAuthentication: doc.activeAuthentication, chipAuthentication: doc.chipAuthentication, missingGroups: doc.missingGroups, request: { dataGroups: doc.requestedGroups },
   };
   await put(REPORT_FILE, toJson(report));
   return written;

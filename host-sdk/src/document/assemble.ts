@@ -4,7 +4,8 @@
 // so the same files give the same verdict and reasons.
 
 import { FILE } from '@epassport/protocol';
-import { checkActiveAuthentication } from '../aa/active-authentication.js';
+import { checkActiveAuthentication, type ActiveAuthenticationReport, type ChipAuthenticity } from '../aa/active-authentication.js';
+import { checkChipAuthentication, chipAuthOutcome, type ChipAuthenticationReport } from '../aa/chip-authentication.js';
 import { parseDg7 } from '../lds/dg7.js';
 import { parseDg11 } from '../lds/dg11.js';
 import { parseDg12 } from '../lds/dg12.js';
@@ -29,6 +30,9 @@ export interface AssembleInput {
   noActiveAuthWhy?: string;
   /** The chip's answer to INTERNAL AUTHENTICATE; empty: refused; undefined: none came. */
   aaResponse: Uint8Array | undefined;
+  /** The device's Chip Authentication outcome (result message `chipAuth`); undefined: none
+   * (no CA, or files loaded from disk, where CA cannot be judged again). */
+  chipAuth?: string;
   trustStore: TrustStore | null;
   now?: Date;
   stats: ReadStats;
@@ -43,6 +47,12 @@ function tryParse<T>(input: AssembleInput, fileId: number, parse: (b: Uint8Array
     input.parseErrors.push({ fileId, message: (e as Error).message });
     return undefined;
   }
+}
+
+/** Failed beats everything; a verified CA beats AA (it also protects the session keys). */
+function chipAuthenticity(aa: ActiveAuthenticationReport, ca: ChipAuthenticationReport): ChipAuthenticity {
+  if (aa.status === 'failed' || ca.status === 'failed') return 'failed';
+  return ca.status === 'verified' ? 'chip-authentication' : aa.status;
 }
 
 export function assembleDocument(input: AssembleInput): PassportDocument {
@@ -63,7 +73,8 @@ export function assembleDocument(input: AssembleInput): PassportDocument {
   const aa = checkActiveAuthentication({ dg15: dataGroups.get(15), dg14: dataGroups.get(14), challenge: input.challenge, signature: input.aaResponse });
   if (aa.status === 'not-supported' && dataGroups.has(15) && input.noActiveAuthWhy) aa.problem = input.noActiveAuthWhy;
   const missing = missingGroups(input.requestedGroups, input.defaultGroups, read, com ? com.dataGroups : null);
-  const verdict = documentVerdict(report, missing, aa);
+  const ca = checkChipAuthentication(chipAuthOutcome(input.chipAuth), report);
+  const verdict = documentVerdict(report, missing, aa, ca);
   return {
     files: input.files,
     com,
@@ -75,7 +86,8 @@ export function assembleDocument(input: AssembleInput): PassportDocument {
     dataGroups: read,
     passiveAuthentication: report,
     activeAuthentication: aa,
-    chipAuthenticity: aa.status,
+    chipAuthentication: ca,
+    chipAuthenticity: chipAuthenticity(aa, ca),
     activeAuthenticationExchange: input.challenge ? { challenge: input.challenge, response: input.aaResponse } : undefined,
     requestedGroups: input.requestedGroups,
     missingGroups: missing,

@@ -71,6 +71,8 @@ export class ReadOperation {
   private damagedAtStart: number;
   /** Statistics from `result`. */
   private lastResult: { bytesRead: number; apdus: number; elapsedMs: number } | null = null;
+  /** The device's Chip Authentication outcome from `result` (absent: none). */
+  private chipAuth: string | undefined;
   private unsubscribeClose: () => void = () => {};
   private onAbort = () => this.cancel();
   onSettled: () => void = () => {};
@@ -160,6 +162,7 @@ export class ReadOperation {
         break;
       case 'result':
         this.lastResult = { bytesRead: m.bytesRead, apdus: m.apdus, elapsedMs: m.elapsedMs };
+        this.chipAuth = m.chipAuth;
         this.emit(() => this.complete(null));
         break;
       case 'error':
@@ -245,7 +248,7 @@ export class ReadOperation {
     return assembleDocument({
       files: this.files, dg1: this.dg1, faces: this.faces, parseErrors: this.parseErrors,
       requestedGroups: o.requestedGroups, defaultGroups: o.defaultGroups,
-      challenge: o.challenge, noActiveAuthWhy: o.noActiveAuthWhy, aaResponse: this.aaSignature,
+      challenge: o.challenge, noActiveAuthWhy: o.noActiveAuthWhy, aaResponse: this.aaSignature, chipAuth: this.chipAuth,
       trustStore: o.trustStore, now: o.now,
       stats: { ...stats, damagedFrames: this.session.damagedFrames - this.damagedAtStart },
     });

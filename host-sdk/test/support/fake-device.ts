@@ -46,6 +46,8 @@ export interface FakeDeviceOptions {
    * same offset; after `windowMs` (default 10 s) without it, error card-lost. `resendBytes`
    * makes it a faulty device that repeats that many bytes on resuming. */
   loseCard?: { afterChunks: number; backAfterMs: number | null; windowMs?: number; resendBytes?: number };
+  /** The Chip Authentication outcome the result reports (protocol CHIP_AUTH; default none). */
+  chipAuth?: 'none' | 'ok' | 'failed';
 }
 
 export class FakeDevice {
@@ -234,7 +236,7 @@ export class FakeDevice {
     }
     if (firstMismatch) return fail('hash-mismatch', 'a data group does not match EF.SOD', firstMismatch);
     await send({ type: 'progress', phase: 'done', fileId: 0, done: bytesRead, total: bytesRead });
-    await send({ type: 'result', ok: true, files: order.filter((f) => f <= 16), bytesRead, apdus: Math.ceil(bytesRead / 223) + 8, elapsedMs: Date.now() - start });
+    await send({ type: 'result', ok: true, files: order.filter((f) => f <= 16), bytesRead, apdus: Math.ceil(bytesRead / 223) + 8, elapsedMs: Date.now() - start, chipAuth: o.chipAuth });
   }
 }
 
