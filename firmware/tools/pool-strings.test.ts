@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { runInNewContext } from 'node:vm';
+import { poolStrings } from './pool-strings';
+import { pretokenise } from './pretokenise';
+
+// exportsAsGlobal-shaped input: the bundle's one top function, its result in a global.
+const wrap = (body: string) => `var Firmware=(function(){${body}\nreturn{run:run}})();`;
+const run = (source: string) => runInNewContext(source + ';Firmware.run()') as unknown;
+
+describe('poolStrings', () => {
+  const body = 'function e(c){return{code:c,"malformed-data":1}}'
+    + 'function run(){var out=[];for(var i=0;i<3;i++){out.push(e("malformed-data").code);switch(out[i]){case"malformed-data":out.push("malformed-data")}}'
+    + 'out.push(typeof out=="object",e("ok").code,e("ok").code,"malformed-data".length);return out.join()}';
+
+  it('stores a repeated literal once, keeps what the code computes, and saves stored bytes', () => {
+    const src = wrap(body);
+    const out = poolStrings(src);
+    expect(out.match(/"malformed-data"/g)).toHaveLength(2); // the declaration and the object key
+    expect(out).toContain('"malformed-data":1'); // object keys stay literals
+    expect(out).toContain('case $a:'); // a name after a keyword gets its space
+    expect(run(out)).toBe(run(src));
+    expect(pretokenise(out).length).toBeLessThan(pretokenise(src).length);
+  });
+
+  it('leaves literals alone where a variable would cost bytes (short or rare)', () => {
+    const src = wrap('function run(){return["ok","ok","x","x","x","long enough"].join()}');
+    expect(poolStrings(src)).toBe(src);
+  });
+
+  it('takes names no identifier of the bundle uses, so no inner binding shadows them', () => {
+    const src = wrap('var $a=1;function run(){var $b="inner";return ["waiting-for-card","waiting-for-card","waiting-for-card",$a,$b].join()}');
+    const out = poolStrings(src);
+    expect(out).toMatch(/var \$c="waiting-for-card"/);
+    expect(run(out)).toBe(run(src));
+  });
+
+  it('refuses text that is not one top function in a var', () => {
+    expect(() => poolStrings('function run(){}')).toThrow(/pool-strings/);
+  });
+});
