@@ -53,8 +53,13 @@ export function expectVerifiedReport(report: PassportDocument['passiveAuthentica
 export function expectVerifiedOutDir(outDir: string, document: string): void {
   const names = readdirSync(outDir);
   const received = new Map<string, Uint8Array>();
-  for (const n of names) if (n.endsWith('.bin')) received.set(n, readFileSync(join(outDir, n)));
+  // The chip's files; the Active Authentication exchange (AA-*.bin) is saved beside them.
+  for (const n of names) if (/^(EF\.COM|EF\.SOD|DG\d+)\.bin$/.test(n)) received.set(n, readFileSync(join(outDir, n)));
   expectFilesOfFixture(received, document);
+  if (received.has('DG15.bin')) {
+    expect(readFileSync(join(outDir, 'AA-challenge.bin')).length).toBe(8);
+    expect(readFileSync(join(outDir, 'AA-response.bin')).length).toBeGreaterThan(0);
+  }
   expect(existsSync(join(outDir, 'report.json'))).toBe(true);
   expectVerifiedReport(JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')));
 }
