@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESPRUINO_SUPPORTED } from './espruino-target';
 import { reservedProps } from './mangle-reserve';
-import { poolStrings } from './pool-strings';
+import { poolConstants } from './pool-constants';
 import { stripErrorProse } from './strip-prose';
 
 const firmwareDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,8 +36,9 @@ export interface BundleOptions {
   mangleAll?: boolean;
   /** Leave error prose out (strip-prose.ts): the host words errors from their codes. */
   stripProse?: boolean;
-  /** Repeated string literals stored once, as variables (pool-strings.ts; needs `globalName`). */
-  poolStrings?: boolean;
+  /** Repeated string literals and built-in names stored once, as variables (pool-constants.ts;
+   * needs `globalName`). */
+  poolConstants?: boolean;
 }
 
 /** Bundles `entry` into `outfile` and returns the text. With `globalName`, the entry's exports
@@ -79,7 +80,7 @@ export async function bundle(entry: string, outfile: string, globalName?: string
   let text = result.outputFiles![0].text;
   if (globalName) text = exportsAsGlobal(text, globalName);
   if (o.stripProse) text = stripErrorProse(text);
-  if (o.poolStrings) text = poolStrings(text);
+  if (o.poolConstants) text = poolConstants(text);
   text = MODULE_BANNER + '\n' + text;
   writeFileSync(outfile, text);
   return text;

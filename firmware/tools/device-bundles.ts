@@ -1,7 +1,7 @@
 // One device bundle per board file (hardware/boards/<name>.json -> dist/firmware-<name>.js):
 // NATIVE_ONLY (the TypeScript crypto is left out; the native blob is required), only that
-// board's PN532 transport, no error prose (strip-prose.ts), repeated string literals stored once
-// (pool-strings.ts). dist/firmware.js stays the portable
+// board's PN532 transport, no error prose (strip-prose.ts), repeated string literals and built-in
+// names stored once (pool-constants.ts). dist/firmware.js stays the portable
 // bundle (both paths, every bus, full messages) for the Linux interpreter, `npm start` and the
 // tests that run without the native emulator.
 
@@ -36,9 +36,9 @@ export function deviceBundlePath(board: string): string {
 }
 
 /** How a device bundle for `bus` is built: native crypto only, one transport, no error prose,
- * repeated strings stored once. */
+ * repeated strings and built-in names stored once. */
 export function deviceOptions(bus: NfcBus): BundleOptions {
-  return { nativeOnly: true, bus, stripProse: true, poolStrings: true };
+  return { nativeOnly: true, bus, stripProse: true, poolConstants: true };
 }
 
 export function buildDeviceBundle(b: DeviceBundle): Promise<string> {

@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { runInNewContext } from 'node:vm';
-import { poolStrings } from './pool-strings';
+import { poolConstants } from './pool-constants';
 import { pretokenise } from './pretokenise';
 
 // exportsAsGlobal-shaped input: the bundle's one top function, its result in a global.
 const wrap = (body: string) => `var Firmware=(function(){${body}\nreturn{run:run}})();`;
 const run = (source: string) => runInNewContext(source + ';Firmware.run()') as unknown;
 
-describe('poolStrings', () => {
+describe('poolConstants', () => {
   const body = 'function e(c){return{code:c,"malformed-data":1}}'
     + 'function run(){var out=[];for(var i=0;i<3;i++){out.push(e("malformed-data").code);switch(out[i]){case"malformed-data":out.push("malformed-data")}}'
     + 'out.push(typeof out=="object",e("ok").code,e("ok").code,"malformed-data".length);return out.join()}';
 
   it('stores a repeated literal once, keeps what the code computes, and saves stored bytes', () => {
     const src = wrap(body);
-    const out = poolStrings(src);
+    const out = poolConstants(src);
     expect(out.match(/"malformed-data"/g)).toHaveLength(2); // the declaration and the object key
     expect(out).toContain('"malformed-data":1'); // object keys stay literals
     expect(out).toContain('case $a:'); // a name after a keyword gets its space
@@ -24,17 +24,27 @@ describe('poolStrings', () => {
 
   it('leaves literals alone where a variable would cost bytes (short or rare)', () => {
     const src = wrap('function run(){return["ok","ok","x","x","x","long enough"].join()}');
-    expect(poolStrings(src)).toBe(src);
+    expect(poolConstants(src)).toBe(src);
   });
 
   it('takes names no identifier of the bundle uses, so no inner binding shadows them', () => {
     const src = wrap('var $a=1;function run(){var $b="inner";return ["waiting-for-card","waiting-for-card","waiting-for-card",$a,$b].join()}');
-    const out = poolStrings(src);
+    const out = poolConstants(src);
     expect(out).toMatch(/var \$c="waiting-for-card"/);
     expect(run(out)).toBe(run(src));
   });
 
+  it('reads a built-in once, unless a binding shadows it or it is a shorthand key', () => {
+    const src = wrap('function run(){var a=new Uint8Array(2),b=new Uint8Array(3),c=Uint8Array.prototype,d={Uint8Array};'
+      + 'function s(Math){return Math}return [a instanceof Uint8Array,b.length,c===Uint8Array.prototype,d.Uint8Array===Uint8Array,s(5),Math.max(1,2),Math.min(1,2),Math.abs(-1)].join()}');
+    const out = poolConstants(src);
+    expect(out).toMatch(/^var Firmware=\(function\(\)\{var \$a=Uint8Array[,;]/);
+    expect(out.match(/Uint8Array/g)).toHaveLength(3); // the declaration, the shorthand key and d.Uint8Array
+    expect(out).toContain('function s(Math){return Math}');
+    expect(run(out)).toBe(run(src));
+  });
+
   it('refuses text that is not one top function in a var', () => {
-    expect(() => poolStrings('function run(){}')).toThrow(/pool-strings/);
+    expect(() => poolConstants('function run(){}')).toThrow(/pool-constants/);
   });
 });

@@ -1,0 +1,112 @@
+// Repeated string literals and built-in constructor names of a device bundle become one variable
+// each (issue #14: flash bytes). esbuild keeps every occurrence of a literal: 'malformed-data'
+// appears ~46 times in the Pico bundle, 16 stored bytes each once pretokenised (a byte for the
+// token, one for the length, the text); `Uint8Array` ~60 times, 10 bytes each. After pooling each
+// occurrence is a 2-character name and the text is stored once:
+//   var Firmware=(function(){...;throw new E("malformed-data",...);new Uint8Array(8)...})();
+//   -> var Firmware=(function(){var $a="malformed-data",$b=Uint8Array;...;new $b(8)...})();
+// Only literals in expression position are pooled (not object keys, not directives), and only
+// references to the standard built-ins of BUILTINS that no binding of the bundle shadows (the
+// Espruino API is not: it may be absent where a test evaluates the bundle). Each is pooled only
+// when that saves stored bytes. The names are fresh: no identifier of the bundle has them, so no
+// inner binding can shadow them; the gate sees `$b` as Uint8Array (declared once, never written).
+// Runs on the IIFE that exportsAsGlobal makes.
+
+import { parse } from 'acorn';
+import { ancestor, full } from 'acorn-walk';
+import { analyseScopes } from './gate-scopes';
+
+type Node = { type: string; start: number; end: number } & Record<string, unknown>;
+
+/** Globals every JavaScript engine and Espruino have, and so may be read once at load. */
+const BUILTINS = new Set([
+  'Uint8Array', 'Uint16Array', 'Uint32Array', 'Int8Array', 'Int16Array', 'Int32Array', 'Float32Array',
+  'Float64Array', 'ArrayBuffer', 'DataView', 'Array', 'Object', 'String', 'Number', 'Boolean', 'Math',
+  'JSON', 'Date', 'Error', 'RangeError', 'TypeError', 'Promise', 'parseInt', 'isNaN',
+]);
+
+/** Stored bytes of a literal once pretokenised (tools/pretokenise.ts: raw string tokens). */
+function literalBytes(value: string): number {
+  if (value.length === 0) return 2; // kept as ""
+  return value.length + (value.length < 256 ? 2 : 3);
+}
+
+/** Names `$a`, `$b`, ..., `$aa`, ... that no identifier of the bundle uses. */
+function* freshNames(used: Set<string>): Generator<string> {
+  const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  for (let width = 1; ; width++) {
+    const total = letters.length ** width;
+    for (let i = 0; i < total; i++) {
+      let name = '$';
+      for (let k = 0, n = i; k < width; k++, n = Math.floor(n / letters.length)) name += letters[n % letters.length];
+      if (!used.has(name)) yield name;
+    }
+  }
+}
+
+/** The body of `var <global>=(function(){...})();`, the bundle's one top-level function. */
+function iifeBody(ast: Node): Node {
+  const decl = (ast.body as Node[]).find((s) => s.type === 'VariableDeclaration');
+  const init = (decl?.declarations as Node[] | undefined)?.[0]?.init as Node | undefined;
+  const callee = init?.type === 'CallExpression' ? (init.callee as Node) : undefined;
+  if (!callee || callee.type !== 'FunctionExpression') throw new Error('pool-constants: expected var X=(function(){...})()');
+  return callee.body as Node;
+}
+
+/** `source` with repeated string literals and built-in names replaced by variables declared at
+ * the IIFE's top. */
+export function poolConstants(source: string): string {
+  const ast = parse(source, { ecmaVersion: 2022 }) as unknown as Node;
+  const body = iifeBody(ast);
+  const used = new Set<string>();
+  full(ast as never, ((n: Node) => {
+    if (n.type === 'Identifier') used.add(n.name as string);
+  }) as never);
+  // Value (a literal's JSON, or a built-in's name) -> its occurrences.
+  const sites = new Map<string, Node[]>();
+  const site = (key: string, n: Node) => {
+    const list = sites.get(key) ?? [];
+    list.push(n);
+    sites.set(key, list);
+  };
+  // `{Uint8Array}` is a key as well as a reference: left alone.
+  const shorthand = new Set<Node>();
+  full(ast as never, ((n: Node) => {
+    if (n.type === 'Property' && n.shorthand) shorthand.add(n.value as Node);
+  }) as never);
+  for (const r of analyseScopes(ast as never).references) {
+    const id = r.id as unknown as Node;
+    if (!r.binding && BUILTINS.has(id.name as string) && id.start > body.start && id.end < body.end && !shorthand.has(id)) site(id.name as string, id);
+  }
+  ancestor(body as never, {
+    Literal(n: Node, _state: unknown, ancestors: Node[]) {
+      if (typeof n.value !== 'string' || n.start < body.start) return;
+      const parent = ancestors[ancestors.length - 2];
+      if ((parent.type === 'Property' || parent.type === 'MethodDefinition') && parent.key === n && !parent.computed) return;
+      if (parent.type === 'ExpressionStatement' && (parent as { directive?: string }).directive !== undefined) return;
+      site(JSON.stringify(n.value), n);
+    },
+  } as never);
+  const names = freshNames(used);
+  const edits: Array<{ start: number; end: number; text: string }> = [];
+  const decls: string[] = [];
+  // Most stored bytes saved first, so the shortest names go where they count.
+  const bytes = (key: string) => (key.startsWith('"') ? literalBytes(JSON.parse(key) as string) : key.length);
+  const ranked = [...sites.entries()].sort((a, b) => bytes(b[0]) * b[1].length - bytes(a[0]) * a[1].length);
+  let name = names.next().value as string;
+  for (const [key, list] of ranked) {
+    const before = list.length * bytes(key);
+    const after = list.length * name.length + name.length + 2 + bytes(key); // uses + `name=<value>,`
+    if (after >= before) continue;
+    decls.push(`${name}=${key}`);
+    for (const n of list) edits.push({ start: n.start, end: n.end, text: name });
+    name = names.next().value as string;
+  }
+  if (!decls.length) return source;
+  edits.sort((a, b) => b.start - a.start);
+  let out = source;
+  // An identifier right after a keyword or name needs a space (`case"x"` -> `case $a`).
+  for (const e of edits) out = out.slice(0, e.start) + (/[\w$]$/.test(out.slice(0, e.start)) ? ' ' : '') + e.text + out.slice(e.end);
+  const at = body.start + 1;
+  return out.slice(0, at) + 'var ' + decls.join(',') + ';' + out.slice(at);
+}
