@@ -113,6 +113,7 @@ describe('Espruino gate: members Espruino has are accepted', () => {
     'require("Storage").read': 'var s = require("Storage").read("f");',
     'Uint8Array subarray/set': 'var u = new Uint8Array(4); u.subarray(1).set([1]);',
     'Serial1.setup, E.toUint8Array, pin.write': 'Serial1.setup(9600); E.toUint8Array("a"); B6.write(1);',
+    'undefined (a keyword to Espruino)': 'var u = undefined; var t = u === undefined;',
   };
   for (const [name, src] of Object.entries(present)) {
     it(`accepts ${name}`, () => {

@@ -111,6 +111,10 @@ export interface GateOptions {
   boards?: readonly string[];
 }
 
+/** Words acorn reads as identifiers that Espruino's lexer takes as keywords (src/jslex.h:
+ * LEX_R_UNDEFINED), so not globals of the member table. */
+const ESPRUINO_KEYWORDS = new Set(['undefined']);
+
 export function checkBundle(source: string, options: GateOptions = {}): GateViolation[] {
   const api = espruinoApi(options.boards ?? FIRMWARE_BOARDS);
   const out: GateViolation[] = [];
@@ -167,7 +171,7 @@ export function checkBundle(source: string, options: GateOptions = {}): GateViol
 
   const scopes = analyseScopes(ast);
   for (const { id, binding } of scopes.references) {
-    if (binding || api.globals.has(id.name) || api.pins.has(id.name)) continue;
+    if (binding || api.globals.has(id.name) || api.pins.has(id.name) || ESPRUINO_KEYWORDS.has(id.name)) continue;
     out.push({ rule: 'global', message: `global ${id.name} is not offered by Espruino (${api.boards.join(' + ')})`, offset: id.start });
   }
   for (const v of checkMembers(ast, scopes, api)) out.push({ rule: 'member', ...v });

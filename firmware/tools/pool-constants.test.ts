@@ -23,7 +23,7 @@ describe('poolConstants', () => {
   });
 
   it('leaves literals alone where a variable would cost bytes (short or rare)', () => {
-    const src = wrap('function run(){return["ok","ok","x","x","x","long enough"].join()}');
+    const src = wrap('function run(){return["ok","ok","x","x","x","long enough",!2].join()}');
     expect(poolConstants(src)).toBe(src);
   });
 
@@ -42,6 +42,14 @@ describe('poolConstants', () => {
     expect(out.match(/Uint8Array/g)).toHaveLength(3); // the declaration, the shorthand key and d.Uint8Array
     expect(out).toContain('function s(Math){return Math}');
     expect(run(out)).toBe(run(src));
+  });
+
+  it('spells !0, !1 and void 0 as true, false and undefined (one stored byte each)', () => {
+    const src = wrap('function run(){var a=!0,b=!1,c=void 0;return[a,b,c===void 0,!1 in{},typeof c].join()}');
+    const out = poolConstants(src);
+    expect(out).toContain('var a=true,b=false,c=undefined;return[a,b,c===undefined,false in{},typeof c]');
+    expect(run(out)).toBe(run(src));
+    expect(pretokenise(out).length).toBeLessThan(pretokenise(src).length);
   });
 
   it('refuses text that is not one top function in a var', () => {

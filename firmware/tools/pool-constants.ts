@@ -11,6 +11,9 @@
 // when that saves stored bytes. The names are fresh: no identifier of the bundle has them, so no
 // inner binding can shadow them; the gate sees `$b` as Uint8Array (declared once, never written).
 // Runs on the IIFE that exportsAsGlobal makes.
+//
+// Also spells esbuild's short forms of true, false and undefined (`!0`, `!1`, `void 0`: 2 bytes
+// each once pretokenised) as the words, which Espruino's tokeniser stores as one byte.
 
 import { parse } from 'acorn';
 import { ancestor, full } from 'acorn-walk';
@@ -102,11 +105,23 @@ export function poolConstants(source: string): string {
     for (const n of list) edits.push({ start: n.start, end: n.end, text: name });
     name = names.next().value as string;
   }
-  if (!decls.length) return source;
+  // `!0` `!1` `void 0` -> true false undefined (each a one-byte token).
+  full(body as never, ((n: Node) => {
+    const arg = n.argument as Node | undefined;
+    if (n.type !== 'UnaryExpression' || arg?.type !== 'Literal') return;
+    if (n.operator === '!' && (arg.value === 0 || arg.value === 1)) edits.push({ start: n.start, end: n.end, text: arg.value === 0 ? 'true' : 'false' });
+    if (n.operator === 'void' && arg.value === 0) edits.push({ start: n.start, end: n.end, text: 'undefined' });
+  }) as never);
+  if (!edits.length) return source;
   edits.sort((a, b) => b.start - a.start);
   let out = source;
-  // An identifier right after a keyword or name needs a space (`case"x"` -> `case $a`).
-  for (const e of edits) out = out.slice(0, e.start) + (/[\w$]$/.test(out.slice(0, e.start)) ? ' ' : '') + e.text + out.slice(e.end);
+  // A word right after a keyword or name needs a space (`case"x"` -> `case $a`), and one right
+  // before a name too.
+  for (const e of edits) {
+    const before = /[\w$]/.test(out.charAt(e.start - 1)) ? ' ' : '';
+    const after = /[\w$]/.test(out.charAt(e.end)) ? ' ' : '';
+    out = out.slice(0, e.start) + before + e.text + after + out.slice(e.end);
+  }
   const at = body.start + 1;
-  return out.slice(0, at) + 'var ' + decls.join(',') + ';' + out.slice(at);
+  return decls.length ? out.slice(0, at) + 'var ' + decls.join(',') + ';' + out.slice(at) : out;
 }
