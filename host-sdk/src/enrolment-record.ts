@@ -34,9 +34,10 @@ export interface EnrolmentRecord {
   verified: boolean;
   /** Why not verified (empty when verified): stable `code` (pa/verdict-reasons.ts) and text. */
   reasons: { code: string; message: string }[];
-  /** How the chip proved it is genuine: Active Authentication, Chip Authentication, or none. */
-  chipAuthenticity: 'active-authentication' | 'chip-authentication' | 'none';
-  /** Why 'none' (no DG15, not asked for, failed: ...), or the algorithm used. */
+  /** How the chip proved it is genuine: Active Authentication, Chip Authentication, none (it
+   * could not: no DG15, no CA, not asked for), or failed (a clone, or a chip that refused). */
+  chipAuthenticity: 'active-authentication' | 'chip-authentication' | 'none' | 'failed';
+  /** The algorithm used, or why none or failed. */
   chipAuthenticityDetail: string | null;
   /** Where the face image was written (`--out`), or null. */
   faceImagePath: string | null;
@@ -48,13 +49,14 @@ export function enrolmentRecord(doc: PassportDocument, faceImagePath: string | n
   const m = doc.dg1;
   const aa = doc.activeAuthentication;
   const status = doc.chipAuthenticity;
-  const chip = status === 'active-authentication' || status === 'chip-authentication' ? status : 'none';
+  const chip = status === 'not-supported' ? 'none' : status;
   const ca = doc.chipAuthentication;
   let detail: string | null;
   if (status === 'chip-authentication') detail = 'Chip Authentication with the DG14 key, DG14 hash-verified';
   else if (status === 'active-authentication') detail = aa.algorithm;
-  else if (ca.status === 'failed') detail = 'failed: Chip Authentication: ' + ca.problem;
-  else detail = status === 'failed' ? 'failed: ' + aa.problem : aa.problem;
+  else if (ca.status === 'failed') detail = 'Chip Authentication: ' + ca.problem;
+  else if (status === 'failed') detail = 'Active Authentication: ' + aa.problem;
+  else detail = aa.problem;
   return {
     schema: ENROLMENT_RECORD_SCHEMA,
     documentType: m ? m.documentCode.slice(0, 1) : null,
