@@ -113,6 +113,18 @@ describe('HashCheckSink', () => {
     expect(s.verdict()).toBe('match');
   });
 
+  it('an empty data group: not-in-sod when EF.SOD does not list it, match only against the hash of nothing', () => {
+    const none = new HashCheckSink(null, 'sha256', null);
+    feed(none, new Uint8Array(0));
+    expect(none.verdict()).toBe('not-in-sod');
+    const empty = new HashCheckSink(null, 'sha256', new Uint8Array(nodeHash('sha256').digest()));
+    feed(empty, new Uint8Array(0));
+    expect(empty.verdict()).toBe('match');
+    const other = new HashCheckSink(null, 'sha256', sha256);
+    feed(other, new Uint8Array(0));
+    expect(other.verdict()).toBe('mismatch');
+  });
+
   it('checks a data group streamed by readFile, with SHA-1 and SHA-512', () => {
     for (const name of ['sha1', 'sha512']) {
       const dg = file(3000);

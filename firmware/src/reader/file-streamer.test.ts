@@ -118,7 +118,7 @@ describe('FileStreamer blocks to the host', () => {
     sink.begin(1000);
     expect(host.sent).toEqual([{ type: 'file-begin', fileId: 2, length: 1000 }]);
     expect(sink.total).toBe(1000);
-    expect(() => sink.begin(999)).toThrow(expect.objectContaining({ code: 'malformed-data' }));
+    expect(() => sink.begin(999)).toThrow(expect.objectContaining({ code: 'malformed-data', message: 'length changed' }));
     // An empty file (length 0) is begun too, and a later begin must agree with it.
     const empty = new FileStreamer(new RecordingHost(), 3);
     empty.begin(0);
@@ -171,7 +171,7 @@ describe('FileStreamer blocks to the host', () => {
     expect(() => exact.begin(60)).not.toThrow();
     const host = new RecordingHost();
     const over = new FileStreamer(host, 0x1e).captureInto(new Uint8Array(60));
-    expect(() => over.begin(61)).toThrow(expect.objectContaining({ code: 'too-large' }));
+    expect(() => over.begin(61)).toThrow(expect.objectContaining({ code: 'too-large', message: 'file of 61 bytes' }));
     expect(host.sent).toEqual([]);
   });
 });
