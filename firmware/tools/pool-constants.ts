@@ -34,6 +34,40 @@ function literalBytes(value: string): number {
   return value.length + (value.length < 256 ? 2 : 3);
 }
 
+const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$';
+const FUNCTIONS = ['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression'];
+const declaredCache = new WeakMap<Node, Set<string>>();
+
+/** Every name a function binds itself: its own name (an expression's), its parameters, and each
+ * declaration, catch binding and class name in its body outside nested functions (a superset of
+ * its scopes' names: enough to know a name is not taken there). */
+function declaredIn(fn: Node): Set<string> {
+  let out = declaredCache.get(fn);
+  if (out) return out;
+  const names = new Set<string>();
+  const bind = (p: unknown) => full(p as never, ((n: Node) => {
+    if (n.type === 'Identifier') names.add(n.name as string);
+  }) as never);
+  if (fn.type === 'FunctionExpression' && fn.id) bind(fn.id);
+  for (const p of fn.params as Node[]) bind(p);
+  const visit = (n: Node): void => {
+    if (FUNCTIONS.includes(n.type)) {
+      if (n.type === 'FunctionDeclaration') bind(n.id);
+      return;
+    }
+    if (n.type === 'VariableDeclarator') bind(n.id);
+    if ((n.type === 'ClassDeclaration' || n.type === 'ClassExpression') && n.id) bind(n.id);
+    if (n.type === 'CatchClause' && n.param) bind(n.param);
+    for (const v of Object.values(n)) {
+      for (const c of Array.isArray(v) ? v : [v]) if (c && typeof c === 'object' && typeof (c as Node).type === 'string') visit(c as Node);
+    }
+  };
+  visit(fn.body as Node);
+  out = names;
+  declaredCache.set(fn, out);
+  return out;
+}
+
 /** Names `$a`, `$b`, ..., `$aa`, ... that no identifier of the bundle uses. */
 function* freshNames(used: Set<string>): Generator<string> {
   const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -47,47 +81,59 @@ function* freshNames(used: Set<string>): Generator<string> {
   }
 }
 
-/** The body of `var <global>=(function(){...})();`, the bundle's one top-level function. */
-function iifeBody(ast: Node): Node {
+/** The function of `var <global>=(function(){...})();`, the bundle's one top-level function. */
+function iife(ast: Node): Node {
   const decl = (ast.body as Node[]).find((s) => s.type === 'VariableDeclaration');
   const init = (decl?.declarations as Node[] | undefined)?.[0]?.init as Node | undefined;
   const callee = init?.type === 'CallExpression' ? (init.callee as Node) : undefined;
   if (!callee || callee.type !== 'FunctionExpression') throw new Error('pool-constants: expected var X=(function(){...})()');
-  return callee.body as Node;
+  return callee;
 }
 
 /** `source` with repeated string literals and built-in names replaced by variables declared at
  * the IIFE's top. */
 export function poolConstants(source: string): string {
   const ast = parse(source, { ecmaVersion: 2022 }) as unknown as Node;
-  const body = iifeBody(ast);
+  const top = iife(ast);
+  const body = top.body as Node;
   const used = new Set<string>();
   full(ast as never, ((n: Node) => {
     if (n.type === 'Identifier') used.add(n.name as string);
   }) as never);
-  // Value (a literal's JSON, or a built-in's name) -> its occurrences.
+  // Value (a literal's JSON, or a built-in's name) -> its occurrences, and the names declared in
+  // the functions around each (a one-letter name must not be one of them).
   const sites = new Map<string, Node[]>();
-  const site = (key: string, n: Node) => {
+  const around = new Map<string, Set<string>>();
+  const site = (key: string, n: Node, ancestors: Node[]) => {
     const list = sites.get(key) ?? [];
     list.push(n);
     sites.set(key, list);
+    const names = around.get(key) ?? new Set<string>();
+    for (const a of ancestors) if (FUNCTIONS.includes(a.type)) for (const d of declaredIn(a)) names.add(d);
+    around.set(key, names);
   };
   // `{Uint8Array}` is a key as well as a reference: left alone.
   const shorthand = new Set<Node>();
   full(ast as never, ((n: Node) => {
     if (n.type === 'Property' && n.shorthand) shorthand.add(n.value as Node);
   }) as never);
+  const free = new Set<Node>();
+  const globals = new Set<string>();
   for (const r of analyseScopes(ast as never).references) {
-    const id = r.id as unknown as Node;
-    if (!r.binding && BUILTINS.has(id.name as string) && id.start > body.start && id.end < body.end && !shorthand.has(id)) site(id.name as string, id);
+    if (r.binding) continue;
+    free.add(r.id as unknown as Node);
+    globals.add(r.id.name as string);
   }
-  ancestor(body as never, {
+  ancestor(top as never, {
+    Identifier(n: Node, _state: unknown, ancestors: Node[]) {
+      if (free.has(n) && BUILTINS.has(n.name as string) && !shorthand.has(n)) site(n.name as string, n, ancestors);
+    },
     Literal(n: Node, _state: unknown, ancestors: Node[]) {
       if (typeof n.value !== 'string' || n.start < body.start) return;
       const parent = ancestors[ancestors.length - 2];
       if ((parent.type === 'Property' || parent.type === 'MethodDefinition') && parent.key === n && !parent.computed) return;
       if (parent.type === 'ExpressionStatement' && (parent as { directive?: string }).directive !== undefined) return;
-      site(JSON.stringify(n.value), n);
+      site(JSON.stringify(n.value), n, ancestors);
     },
   } as never);
   const names = freshNames(used);
@@ -96,14 +142,24 @@ export function poolConstants(source: string): string {
   // Most stored bytes saved first, so the shortest names go where they count.
   const bytes = (key: string) => (key.startsWith('"') ? literalBytes(JSON.parse(key) as string) : key.length);
   const ranked = [...sites.entries()].sort((a, b) => bytes(b[0]) * b[1].length - bytes(a[0]) * a[1].length);
-  let name = names.next().value as string;
+  let fresh = names.next().value as string;
+  const letters = new Set<string>();
   for (const [key, list] of ranked) {
+    // A one-letter name where no function around a use declares it and no global has it.
+    let name = fresh;
+    for (const c of LETTERS) {
+      if (!letters.has(c) && !globals.has(c) && !around.get(key)!.has(c)) {
+        name = c;
+        break;
+      }
+    }
     const before = list.length * bytes(key);
     const after = list.length * name.length + name.length + 2 + bytes(key); // uses + `name=<value>,`
     if (after >= before) continue;
     decls.push(`${name}=${key}`);
     for (const n of list) edits.push({ start: n.start, end: n.end, text: name });
-    name = names.next().value as string;
+    if (name === fresh) fresh = names.next().value as string;
+    else letters.add(name);
   }
   // `!0` `!1` `void 0` -> true false undefined (each a one-byte token).
   full(body as never, ((n: Node) => {
