@@ -14,6 +14,7 @@ import { I2cTransport, type IrqLine } from './pn532/i2c';
 import { Pn532 } from './pn532/pn532';
 import type { Pn532Io } from './pn532/pn532-io';
 import { SpiTransport } from './pn532/spi';
+import type { AccessFactory } from './reader/chip-access';
 import { ReadSession } from './reader/read-session';
 import type { Timers } from './timers';
 
@@ -130,17 +131,20 @@ function onReset(toConsole: boolean): void {
   }
 }
 
-/** Boots the reader on a board wired as `config`. */
-export function start(config: BoardConfig): void {
+/** Boots the reader on a board wired as `config`. `withPace` (main-pace.ts) gives the PACE
+ * opening of the chip from the hardware random source, or null where it cannot run. */
+export function start(config: BoardConfig, withPace?: (random: (n: number) => Uint8Array) => AccessFactory | null): void {
   installNativeFraming(); // CRC-16 and COBS of the host link on the native blob, when present
   if (config.reset) digitalWrite(Pin(config.reset), 1); // RSTPD_N high: the PN532 runs
   const io = createIo(config);
   const pn532 = new Pn532(io, timers, { fastBaud: config.nfc.bus === 'hsu' ? config.nfc.fastBaud : 0 });
+  // PACE and Chip Authentication when the bundle has them (main-pace.ts) and the board can run them.
+  const access = withPace && withPace(hwRandom);
   chip = pn532;
   const link = new HostLink((bytes) => USB.write(bytes), timers, {
     firmwareVersion: FIRMWARE_VERSION,
     board: config.board,
-    capabilities: CAPABILITIES,
+    capabilities: CAPABILITIES | (access ? CAP.PACE : 0),
     nfcFirmware: () => pn532.firmware,
     // hello-reply waits for the start-up probe and for an aborted read to release the card,
     // so that the new host's first read is not answered 'busy'.
@@ -159,7 +163,7 @@ export function start(config: BoardConfig): void {
     onReset,
   });
   host = link;
-  session = new ReadSession({ chip: pn532, host: link, timers, random: hwRandom, onIdle: flushReadyWaiters, pipeline: config.pipeline !== false });
+  session = new ReadSession({ chip: pn532, host: link, timers, random: hwRandom, onIdle: flushReadyWaiters, pipeline: config.pipeline !== false, access });
   LoopbackA.setConsole(true);
   USB.on('data', (data) => link.receive(E.toUint8Array(data)));
   // Probe the PN532 once (its firmware word for hello-reply), then let it sleep.

@@ -44,8 +44,10 @@ export class AesCipher {
     if (this._f) {
       this._ctx = new Uint8Array(AES_CTX);
       keyNative(this._f[P_AES_SETKEY], this._ctx, key);
+    } else if (typeof NATIVE_ONLY === 'undefined' || !NATIVE_ONLY) {
+      this._ref = new AesBlockCipher(key); // left out of NATIVE_ONLY device bundles
     } else {
-      this._ref = new AesBlockCipher(key);
+      throw new Error('PACE blob missing');
     }
   }
 
@@ -103,8 +105,10 @@ export class AesCmac {
     if (this._f) {
       this._ctx = new Uint8Array(CMAC_CTX);
       keyNative(this._f[P_CMAC_INIT], this._ctx, key);
-    } else {
+    } else if (typeof NATIVE_ONLY === 'undefined' || !NATIVE_ONLY) {
       this._ref = new AesCmacReference(key);
+    } else {
+      throw new Error('PACE blob missing');
     }
   }
 

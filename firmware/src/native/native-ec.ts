@@ -18,6 +18,8 @@ export interface EcCurve {
 }
 
 const curves: EcCurve[] = [];
+/** The TypeScript reference is in this bundle (NATIVE_ONLY device bundles leave it out). */
+const TS_OK = typeof NATIVE_ONLY === 'undefined' || !NATIVE_ONLY;
 
 /** ICAO 9303 Part 11 §9.5.1 standardized domain parameter id: 12 = P-256, 13 = brainpoolP256r1;
  * null for any other. One object per curve, kept. */
@@ -71,27 +73,27 @@ function point65(p: Uint8Array): boolean {
 
 /** k·P as 04 || x || y; null when P is invalid or k·P is infinity. */
 export function ecMultiply(curve: EcCurve, scalar32: Uint8Array, point65In: Uint8Array): Uint8Array | null {
-  if (!curve.f) return refMultiply(curve.ref, scalar32, point65In);
+  if (!curve.f) return TS_OK ? refMultiply(curve.ref, scalar32, point65In) : null;
   if (scalar32.length !== 32 || !point65(point65In)) return null;
   return callNative(curve, P_EC_MUL, scalar32, point65In);
 }
 
 /** k·G. */
 export function ecBaseMultiply(curve: EcCurve, scalar32: Uint8Array): Uint8Array | null {
-  if (!curve.f) return refMultiply(curve.ref, scalar32, null);
+  if (!curve.f) return TS_OK ? refMultiply(curve.ref, scalar32, null) : null;
   if (scalar32.length !== 32) return null;
   return callNative(curve, P_EC_MUL, scalar32, null);
 }
 
 /** P + Q (public points; not constant time). */
 export function ecAdd(curve: EcCurve, p65: Uint8Array, q65: Uint8Array): Uint8Array | null {
-  if (!curve.f) return refAdd(curve.ref, p65, q65);
+  if (!curve.f) return TS_OK ? refAdd(curve.ref, p65, q65) : null;
   if (!point65(p65) || !point65(q65)) return null;
   return callNative(curve, P_EC_ADD, p65, q65);
 }
 
 export function ecCheck(curve: EcCurve, p65: Uint8Array): boolean {
-  if (!curve.f) return refCheck(curve.ref, p65);
+  if (!curve.f) return TS_OK ? refCheck(curve.ref, p65) : false;
   if (!point65(p65)) return false;
   const s = stageBuffer();
   s.set(p65, 0);

@@ -2,6 +2,7 @@
 // board stores it, TypeScript otherwise) and the board's hardware random source.
 
 import { AesCipher, AesCmac } from '../native/native-aes';
+import { paceEntries } from '../native/pace-blob';
 import { ecAdd, ecBaseMultiply, ecCurve, ecCurveOrder, ecMultiply, type EcCurve } from '../native/native-ec';
 import type { PaceCrypto, PaceEc } from './pace-crypto';
 
@@ -25,6 +26,13 @@ const DEVICE_EC: PaceEc = {
   multiplyBase: (id, k, out) => copyOut(ecBaseMultiply(curve(id), k), out),
   add: (id, p, q, out) => copyOut(ecAdd(curve(id), p, q), out),
 };
+
+/** PACE's crypto when this board can run it: the PACE blob, or the TypeScript references in a
+ * bundle that has them (not NATIVE_ONLY device bundles); else null (the reader does BAC only). */
+export function paceCryptoIfAvailable(random: (n: number) => Uint8Array): PaceCrypto | null {
+  if (paceEntries() || typeof NATIVE_ONLY === 'undefined' || !NATIVE_ONLY) return devicePaceCrypto(random);
+  return null;
+}
 
 /** `random(n)`: n bytes of the board's hardware source (E.hwRand). */
 export function devicePaceCrypto(random: (n: number) => Uint8Array): PaceCrypto {

@@ -12,7 +12,8 @@ import { readFile, type FileSink } from '../icao/file-reader';
 import { deriveKeySeed, mrzInformation, type MrzKeyInput } from '../icao/mrz-key';
 import type { IcaoError } from '../icao/errors';
 import { chipAuthenticate, findChipAuthKey } from '../pace/chip-auth';
-import { AccessControl, type SmSession } from './access-control';
+import { PaceAccess } from './access-control';
+import type { SmSession } from './chip-access';
 
 const random = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
 const password = (m: MrzKeyInput): Uint8Array => new Uint8Array(createHash('sha1').update(mrzInformation(m)).digest());
@@ -32,7 +33,7 @@ function radio(f: Fixture, options: PassportOptions): ApduChannel & { sent: numb
 
 function open(f: Fixture, options: PassportOptions = {}, mrz: MrzKeyInput = f.bac) {
   const plain = radio(f, options);
-  const access = new AccessControl(plain, { random, seed: deriveKeySeed(mrz), password: password(mrz), crypto: nodePaceCrypto() });
+  const access = new PaceAccess(plain, nodePaceCrypto(), deriveKeySeed(mrz), password(mrz), random);
   let out: { err: IcaoError | null; sm: SmSession | null } | null = null;
   access.open((err, sm) => { out = { err, sm }; });
   return { plain, access, ...out! };
@@ -50,7 +51,7 @@ function read(channel: ApduChannel, sfi: number): Uint8Array {
 const pace = loadFixture('utopia-pace');
 const anna = loadFixture('utopia-anna');
 
-describe('AccessControl', () => {
+describe('PaceAccess', () => {
   it('opens the PACE-only sample with PACE (no GET CHALLENGE sent) and reads DG1 under AES SM', () => {
     const { err, sm, access, plain } = open(pace);
     expect(err).toBeNull();

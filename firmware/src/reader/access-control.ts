@@ -1,35 +1,28 @@
-// Opening the chip (9303-11 §4.2, §4.4): PACE when EF.CardAccess names a PACEInfo we can run, BAC
-// when it does not, or when the chip refuses PACE before any key is agreed (ICAO asks inspection
-// systems to fall back). A refused password is not retried with BAC: it is the same MRZ.
+// PACE first (9303-11 §4.2, §4.4): when EF.CardAccess names a PACEInfo we can run; BAC
+// (chip-access.ts) when it does not, or when the chip refuses PACE before any key is agreed (ICAO
+// asks inspection systems to fall back). A refused password is not retried with BAC: same MRZ.
 //   PACE: READ BINARY EF.CardAccess (MF, SFI 1C, plain) -> PACE-GM -> SELECT eMRTD under AES SM
-//   BAC:  SELECT eMRTD (plain) -> BAC (3DES SM)
-// `reopen` runs the method that worked again (after a plain error ended SM, or a resume).
+// Then Chip Authentication after DG14 (pace/chip-auth.ts).
 
-import type { AheadSource, ApduChannel } from '../icao/apdu-channel';
-import { BacProtocol } from '../icao/bac';
-import { readBinarySfiApdu, selectApplicationApdu } from '../icao/commands';
-import { IcaoError, SW, asIcaoError, errorForStatus, statusWord } from '../icao/errors';
+import type { ApduChannel } from '../icao/apdu-channel';
+import { selectApplicationApdu, readBinarySfiApdu } from '../icao/commands';
+import { IcaoError, SW, errorForStatus, statusWord } from '../icao/errors';
+import { mrzInformation, type MrzKeyInput } from '../icao/mrz-key';
+import { hashWhole } from '../crypto/hash';
 import { choosePace, SFI_CARD_ACCESS, type PaceChoice } from '../pace/card-access';
+import { chipAuthenticate, findChipAuthKey } from '../pace/chip-auth';
 import { Pace } from '../pace/pace';
 import type { PaceCrypto } from '../pace/pace-crypto';
+import { BacAccess, type AccessFactory, type ChipAccess, type ChipAuthDone, type OpenCallback, type SmSession } from './chip-access';
 
-/** What the read session needs of either secure-messaging channel. */
-export interface SmSession extends ApduChannel {
-  isOpen(): boolean;
-  wipe(): void;
-  setAhead(source: AheadSource | null): void;
-}
-
-export type OpenCallback = (err: IcaoError | null, sm: SmSession | null) => void;
-
-export interface AccessOptions {
-  random: (n: number) => Uint8Array;
-  /** K_seed (BAC); read, not kept beyond the read. */
-  seed: Uint8Array;
-  /** SHA-1 of the MRZ information (PACE's password); null: BAC only. */
-  password: Uint8Array | null;
-  /** The crypto of PACE; null: BAC only (a board without the PACE blob). */
-  crypto: PaceCrypto | null;
+/** PACE's password: SHA-1 of the MRZ information (9303-11 §9.7.3), 20 bytes. */
+export function pacePassword(mrz: MrzKeyInput): Uint8Array {
+  const info = mrzInformation(mrz);
+  const bytes = new Uint8Array(info.length);
+  for (let i = 0; i < info.length; i++) bytes[i] = info.charCodeAt(i);
+  const h = hashWhole('sha1', bytes);
+  bytes.fill(0);
+  return h;
 }
 
 /** PACE errors after which BAC is tried: the chip does not do PACE as we asked it. */
@@ -37,29 +30,27 @@ function fallsBack(code: string): boolean {
   return code === 'unsupported' || code === 'card-error' || code === 'malformed-data' || code === 'file-not-found';
 }
 
-export class AccessControl {
-  /** True once PACE opened the chip (then Chip Authentication may follow). */
+export class PaceAccess implements ChipAccess {
+  /** True once PACE opened the chip. */
   pace: boolean;
   private _plain: ApduChannel;
-  private _o: AccessOptions;
+  private _crypto: PaceCrypto;
+  private _password: Uint8Array;
+  private _bac: BacAccess;
   /** The PACEInfo PACE ran with (reopen runs it again without reading EF.CardAccess). */
   private _choice: PaceChoice | null;
 
-  constructor(plain: ApduChannel, options: AccessOptions) {
+  constructor(plain: ApduChannel, crypto: PaceCrypto, seed: Uint8Array, password: Uint8Array, random: (n: number) => Uint8Array) {
     this._plain = plain;
-    this._o = options;
+    this._crypto = crypto;
+    this._password = password;
+    this._bac = new BacAccess(plain, seed, random);
     this.pace = false;
     this._choice = null;
   }
 
-  /** First contact: PACE when possible, else BAC. 'unsupported' when the chip has no eMRTD. */
   open(callback: OpenCallback): void {
-    const o = this._o;
-    if (!o.crypto || !o.password) {
-      this._bac(callback);
-      return;
-    }
-    const crypto = o.crypto;
+    const crypto = this._crypto;
     this._plain.transceive(readBinarySfiApdu(SFI_CARD_ACCESS, 0, 0), (err, response) => {
       if (err || !response) {
         callback(err || new IcaoError('card-error', 'no response'), null);
@@ -72,26 +63,43 @@ export class AccessControl {
       } catch (e) { // eslint-disable-line @typescript-eslint/no-unused-vars -- Espruino needs the binding
         choice = null; // an EF.CardAccess we cannot parse: BAC
       }
-      if (!choice) {
-        this._bac(callback);
-        return;
-      }
       this._choice = choice;
-      this._pace(choice, callback, true);
+      if (choice) this._pace(choice, callback, true);
+      else this._useBac(callback);
     });
   }
 
-  /** The method that opened the chip, again. */
   reopen(callback: OpenCallback): void {
     if (this.pace) this._pace(this._choice!, callback, false);
-    else new BacProtocol(this._plain, this._o.random).authenticate(this._o.seed, callback);
+    else this._bac.reopen(callback);
+  }
+
+  wipe(): void {
+    this._password.fill(0);
+  }
+
+  chipAuth(sm: SmSession, dg14: Uint8Array, done: ChipAuthDone): void {
+    const crypto = this._crypto;
+    let key = null;
+    try {
+      key = findChipAuthKey(dg14, (id) => crypto.ec.fieldBytes(id) > 0);
+    } catch (e) { // eslint-disable-line @typescript-eslint/no-unused-vars -- Espruino needs the binding
+      key = null; // a DG14 we cannot parse: the host's passive authentication says what it is
+    }
+    if (!key || !sm.isOpen()) done('none', null, null);
+    else chipAuthenticate(sm, this._plain, crypto, key, (ok, fresh, lost) => done(ok ? 'ok' : 'failed', fresh, lost));
+  }
+
+  private _useBac(callback: OpenCallback): void {
+    this.pace = false;
+    this._bac.open(callback);
   }
 
   private _pace(choice: PaceChoice, callback: OpenCallback, fallback: boolean): void {
-    new Pace(this._plain, this._o.crypto!, choice).authenticate(this._o.password!, (err, sm) => {
+    new Pace(this._plain, this._crypto, choice).authenticate(this._password, (err, sm) => {
       if (err || !sm) {
         const e = err || new IcaoError('internal', 'PACE');
-        if (fallback && fallsBack(e.code)) this._bac(callback);
+        if (fallback && fallsBack(e.code)) this._useBac(callback);
         else callback(e, null);
         return;
       }
@@ -108,24 +116,9 @@ export class AccessControl {
       });
     });
   }
+}
 
-  private _bac(callback: OpenCallback): void {
-    this.pace = false;
-    this._plain.transceive(selectApplicationApdu(), (err, response) => {
-      if (err || !response) {
-        callback(err || new IcaoError('card-error', ''), null);
-        return;
-      }
-      const sw = statusWord(response);
-      if (sw === SW.FILE_NOT_FOUND) callback(new IcaoError('unsupported', 'no eMRTD', sw), null);
-      else if (sw !== SW.OK) callback(errorForStatus(sw, 'SELECT'), null);
-      else {
-        try {
-          new BacProtocol(this._plain, this._o.random).authenticate(this._o.seed, callback);
-        } catch (e) {
-          callback(asIcaoError(e), null);
-        }
-      }
-    });
-  }
+/** PACE (and CA) when `crypto` is given, else BAC only. */
+export function paceAccess(crypto: PaceCrypto | null): AccessFactory {
+  return (plain, seed, mrz, random) => (crypto ? new PaceAccess(plain, crypto, seed, pacePassword(mrz), random) : new BacAccess(plain, seed, random));
 }

@@ -3,9 +3,10 @@
 //
 //   IDLE --read--> check MRZ (invalid-mrz, no radio) --> WAKING (PN532 begin)
 //     --> POLLING (InListPassiveTarget A, then B; 'waiting-for-card' every 500 ms; no-card)
-//     --> CONNECTING (InPSL, SELECT eMRTD application, plain)
-//     --> AUTHENTICATING (BAC) --> READING (EF.COM, EF.SOD, DG1, requested DGs in EF.COM,
-//         then INTERNAL AUTHENTICATE when the host sent a challenge and DG15 was read)
+//     --> CONNECTING (InPSL) --> AUTHENTICATING (access-control.ts: EF.CardAccess and PACE, or
+//         SELECT eMRTD application and BAC) --> READING (EF.COM, EF.SOD, DG1, requested DGs in
+//         EF.COM; Chip Authentication right after DG14 when it holds a key we can use; then
+//         INTERNAL AUTHENTICATE when the host sent a challenge and DG15 was read)
 //
 // Chips that are not ours (READING): a plain error status under SM ends the SM session (its SSC
 // is unknown); the next command first runs BAC again (_smSend), so readFile's fall-back from a
@@ -27,15 +28,14 @@
 import { FILE, type DeviceMessage, type ReadMessage } from '@epassport/protocol';
 import { createHash } from '../crypto/hash';
 import type { AheadSource, ApduCallback, ApduChannel } from '../icao/apdu-channel';
-import { BacProtocol } from '../icao/bac';
-import { internalAuthenticateApdu, selectApplicationApdu } from '../icao/commands';
+import { internalAuthenticateApdu } from '../icao/commands';
 import { MAX_EF_COM, parseEfCom } from '../icao/ef-com';
 import { SodHashExtractor } from '../icao/ef-sod';
-import { IcaoError, SW, asIcaoError, errorForStatus, statusWord } from '../icao/errors';
+import { IcaoError, SW, asIcaoError, statusWord } from '../icao/errors';
 import { readFile } from '../icao/file-reader';
 import { SFI_COM, SFI_SOD } from '../icao/lds';
 import { deriveKeySeed } from '../icao/mrz-key';
-import type { SecureMessagingChannel } from '../icao/secure-messaging';
+import { bacAccess, type AccessFactory, type ChipAccess, type SmSession } from './chip-access';
 import type { DoneCallback, Target } from '../pn532/pn532';
 import type { Timers } from '../timers';
 import { FileStreamer } from './file-streamer';
@@ -66,6 +66,8 @@ export interface ReadSessionOptions {
   onIdle?: () => void;
   /** Pipelined READ BINARY (readFile's `pipeline`; BoardConfig.pipeline). Default false. */
   pipeline?: boolean;
+  /** How the chip is opened (chip-access.ts); default BAC only. main-pace.ts passes PACE's. */
+  access?: AccessFactory | null;
 }
 
 export const enum READ_DEFAULTS {
@@ -80,6 +82,8 @@ export const enum READ_DEFAULTS {
   /** Largest EF.SOD and data group accepted. */
   MAX_SOD = 32768,
   MAX_DG = 131072,
+  /** DG14 kept for Chip Authentication (real ones: 300-1,500 bytes). */
+  MAX_DG14 = 2048,
   /** How long a passport lost mid-read may take to come back (resume). */
   RESUME_WINDOW_MS = 10000,
 }
@@ -107,7 +111,13 @@ export class ReadSession {
   private _state: STATE;
   private _silent: boolean;
   private _seed: Uint8Array | null;
-  private _sm: SecureMessagingChannel | null;
+  private _sm: SmSession | null;
+  private _accessFactory: AccessFactory;
+  private _access?: ChipAccess;
+  /** The Chip Authentication outcome for the result: 'none', 'ok' or 'failed'. */
+  private _chipAuth?: string;
+  /** DG14 while Chip Authentication is due (it runs again after a resume). */
+  private _caDg14?: Uint8Array | null;
   private _plain: GatedChannel | null;
   private _secure: GatedChannel | null;
   private _wanted: number[];
@@ -155,6 +165,7 @@ export class ReadSession {
     this._silent = false;
     this._seed = null;
     this._sm = null;
+    this._accessFactory = options.access || bacAccess;
     this._plain = null;
     this._secure = null;
     this._wanted = [];
@@ -203,13 +214,17 @@ export class ReadSession {
       return;
     }
     let seed: Uint8Array;
+    let access: ChipAccess;
     try {
-      seed = deriveKeySeed({
+      const mrz = {
         documentNumber: request.documentNumber,
         dateOfBirth: request.dateOfBirth,
         dateOfExpiry: request.dateOfExpiry,
         checkDigits: request.checkDigits || undefined,
-      });
+      };
+      seed = deriveKeySeed(mrz);
+      this._plain = new GatedChannel(this._chip, this._host, 0);
+      access = this._accessFactory(this._plain, seed, mrz, this._random);
     } catch (e) {
       const err = asIcaoError(e);
       this._host.send({ type: 'error', code: err.code === 'internal' ? 'invalid-mrz' : err.code, sw: 0, fileId: 0, message: err.message });
@@ -218,7 +233,9 @@ export class ReadSession {
     this._seed = seed;
     this._silent = false;
     this._sm = null;
-    this._plain = new GatedChannel(this._chip, this._host, 0);
+    this._access = access;
+    this._chipAuth = 'none';
+    this._caDg14 = null;
     this._secure = null;
     this._wanted = request.dataGroups.slice();
     const c = request.challenge;
@@ -329,28 +346,15 @@ export class ReadSession {
     this._host.report({ type: 'progress', phase: 'connecting', fileId: 0, done: 0, total: 0 });
     this._chip.selectBitRate((err) => {
       if (this._state !== STATE.CONNECTING) return;
-      if (err) {
-        this._fail(err);
-        return;
-      }
-      this._plain!.transceive(selectApplicationApdu(), (e2, response) => {
-        if (this._state !== STATE.CONNECTING) return;
-        if (e2 || !response) {
-          this._fail(e2 || new IcaoError('card-error', ''));
-          return;
-        }
-        const sw = statusWord(response);
-        if (sw === SW.FILE_NOT_FOUND) this._fail(new IcaoError('unsupported', 'no eMRTD', sw));
-        else if (sw !== SW.OK) this._fail(errorForStatus(sw, 'SELECT'));
-        else this._authenticate();
-      });
+      if (err) this._fail(err);
+      else this._authenticate();
     });
   }
 
   private _authenticate(): void {
     this._state = STATE.AUTHENTICATING;
     this._host.report({ type: 'progress', phase: 'authenticating', fileId: 0, done: 0, total: 0 });
-    new BacProtocol(this._plain!, this._random).authenticate(this._seed!, (err, sm) => {
+    this._access!.open((err, sm) => {
       if (this._state !== STATE.AUTHENTICATING) {
         if (sm) sm.wipe();
         return;
@@ -367,12 +371,13 @@ export class ReadSession {
         this._host.send(this._at('resumed'));
       }
       if (this._file) this._readOn();
+      else if (this._caDg14) this._runChipAuth();
       else if (this._aaDue) this._activeAuth();
       else this._readCom();
     });
   }
 
-  /** Through the SM session; when a plain error has ended it, BAC first (same K_seed). */
+  /** Through the SM session; when a plain error has ended it, PACE or BAC again first. */
   private _smSend(apdu: Uint8Array, callback: ApduCallback): void {
     const sm = this._sm;
     if (sm && sm.isOpen()) {
@@ -380,7 +385,7 @@ export class ReadSession {
       sm.transceive(apdu, callback);
       return;
     }
-    new BacProtocol(this._plain!, this._random).authenticate(this._seed!, (err, fresh) => {
+    this._access!.reopen((err, fresh) => {
       if (this._state !== STATE.READING || err || !fresh) {
         if (fresh) fresh.wipe();
         callback(err || new IcaoError('cancelled', ''), null);
@@ -470,7 +475,35 @@ export class ReadSession {
     const sink = new FileStreamer(this._host, g);
     const expected = this._sodHashes ? this._sodHashes[g] : undefined;
     if (expected) sink.checkHash(createHash(this._hashName), expected);
-    this._read(sink, READ_DEFAULTS.MAX_DG, () => this._nextGroup());
+    // DG14 is kept for Chip Authentication, which runs before the next group.
+    const ca = g === 14 && this._access!.chipAuth;
+    if (ca) sink.captureInto(new Uint8Array(READ_DEFAULTS.MAX_DG14));
+    this._read(sink, READ_DEFAULTS.MAX_DG, ca ? () => {
+      this._caDg14 = sink.captured();
+      this._next = () => this._nextGroup();
+      this._runChipAuth();
+    } : () => this._nextGroup());
+  }
+
+  /** Chip Authentication with DG14's key, then the next group under the new keys. Refused or a
+   * clone: 'failed', and the read goes on (PACE or BAC again when the chip has left the old
+   * keys); the host decides what the outcome is worth. Runs again after a resume. */
+  private _runChipAuth(): void {
+    this._access!.chipAuth!(this._sm!, this._caDg14!, (outcome, fresh, lost) => {
+      if (this._state !== STATE.READING) {
+        if (fresh) fresh.wipe();
+      } else if (lost) {
+        this._fail(lost);
+      } else {
+        this._caDg14 = null;
+        this._chipAuth = outcome;
+        if (fresh) {
+          this._sm!.wipe();
+          this._sm = fresh;
+        }
+        this._callNext();
+      }
+    });
   }
 
   /** Reads one file through SM into `sink`, sends its file-end, then `next` (which may throw). */
@@ -562,6 +595,7 @@ export class ReadSession {
     if (this._pollTimer !== null) this._timers.clearTimeout(this._pollTimer);
     this._pollTimer = null;
     this._wipeSeed();
+    if (this._access) this._access.wipe();
     if (this._sm) this._sm.wipe();
     this._sm = null;
     const fileId = this._file ? this._file.fileId : 0;
@@ -592,7 +626,7 @@ export class ReadSession {
     } else {
       host.send({
         type: 'result', ok: this._allMatch, files: this._files, bytesRead: this._bytesRead, apdus: this._chip.apdus,
-        elapsedMs: Math.round(this._timers.now() - this._startedAt),
+        elapsedMs: Math.round(this._timers.now() - this._startedAt), chipAuth: this._chipAuth,
       });
     }
   }

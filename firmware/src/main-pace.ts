@@ -1,0 +1,19 @@
+// The firmware with PACE and Chip Authentication (issue #18): main.ts, with the reader opening
+// chips through PaceAccess when the board can run PACE (the PACE blob in Storage, or a bundle
+// with the TypeScript crypto). A separate entry so that main.ts's bundles (the Pico's) store no
+// PACE code. Same exports as main.ts.
+
+import type { BoardConfig } from './board-config';
+import { start as startReader } from './main';
+import { paceCryptoIfAvailable } from './pace/device-crypto';
+import { paceAccess } from './reader/access-control';
+
+export { CAPABILITIES, FIRMWARE_VERSION, nfcChip } from './main';
+
+/** Boots the reader on a board wired as `config`, with PACE where it can run. */
+export function start(config: BoardConfig): void {
+  startReader(config, (random) => {
+    const crypto = paceCryptoIfAvailable(random);
+    return crypto ? paceAccess(crypto) : null;
+  });
+}
