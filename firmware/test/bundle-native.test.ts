@@ -73,7 +73,7 @@ describe.skipIf(!emulator)('bundled firmware on the native blob (emulated Cortex
     expect(ends.map((m) => m.type === 'file-end' && m.verdict)).toEqual(['not-checked', 'not-checked', 'match', 'match', 'match']);
 
     const counts = native.device.runtime.nativeCalls.counts;
-    for (const entry of ['des_setkey', 'des_cbc', 'mac_update', 'mac_final', 'sha256_update', 'sha256_final', 'sha1_update', 'crc16', 'cobs_encode', 'cobs_decode', 'pn532_dcs', 'wipe']) {
+    for (const entry of ['des_setkey', 'des_cbc', 'mac_update', 'mac_final', 'sha256_update', 'sha256_final', 'sha1_update', 'crc16', 'cobs_encode', 'cobs_decode', 'pn532_dcs', 'wipe', 'sm_unwrap']) {
       expect(counts[entry], entry).toBeGreaterThan(0);
     }
     // SM keys wiped natively at the end of the session (both key schedules and the MAC's).
@@ -109,6 +109,8 @@ describe.skipIf(!emulator)('bundled firmware on the native blob (emulated Cortex
     // More decryptions than MAC'd messages: the long answers went through the stage in 256-byte
     // pieces (flat, one des_cbc call per answer: 16 calls for 30 messages).
     expect(counts.des_cbc).toBeGreaterThan(counts.mac_final);
+    // The 808-byte SM ctx is not flat either: two 400-byte contexts and the TypeScript unwrap.
+    expect(counts.sm_unwrap).toBe(0);
     // Link frames (516+ bytes) are not flat: CRC-16 and COBS fall back to the protocol's TypeScript.
     expect(counts.crc16 + counts.cobs_encode + counts.cobs_decode).toBe(0);
     expect(Buffer.from(fragmented.usb).equals(Buffer.from(plain.usb))).toBe(true);

@@ -57,7 +57,7 @@ describe.skipIf(!emulator)('E.nativeCall on the emulated Cortex-M4', () => {
     expect(() => rt.evaluate(`E.nativeCall(16, ${SIG}, ${BLOB})`)).toThrow(/Thumb/);
     expect(() => rt.evaluate(`E.nativeCall(17, 'int(int,int,int,int,int)', ${BLOB})`)).toThrow(/argument number 6/);
     expect(() => rt.evaluate(`E.nativeCall(17, 'void(int)', ${BLOB})`)).toThrow(/int\(int,int,int,int\)/);
-    expect(() => rt.evaluate(`E.nativeCall(${16 + 4 * 18} | 1, ${SIG}, ${BLOB})`)).toThrow(/not an entry/);
+    expect(() => rt.evaluate(`E.nativeCall(${16 + 4 * 19} | 1, ${SIG}, ${BLOB})`)).toThrow(/not an entry/);
     expect(() => call(7, 'return f(0xffff, 0, 0, 0, 0);')).toThrow(/more than 4/);
   });
 

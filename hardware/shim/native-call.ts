@@ -57,6 +57,7 @@ export const ENTRIES: { name: string; args: ArgRule[] }[] = [
   { name: 'sha1_init', args: [{ ctx: 104 }] },
   { name: 'sha1_update', args: [{ ctx: 104 }, { ptr: LEN2 }] },
   { name: 'sha1_final', args: [{ ctx: 104 }, { ptr: () => 20 }] },
+  { name: 'sm_unwrap', args: [{ ctx: 808 }, { ptr: LEN2 }] },
 ];
 
 const AES = 772, CMAC = 824, EC = 1764; // pace/ABI.md ctx sizes

@@ -21,6 +21,9 @@ import { createDesCipher, type CbcCipher } from '../crypto/des-cbc';
 import { createRetailMac, type Mac } from '../crypto/mac';
 import { paddedLength, unpaddedLength } from '../crypto/padding';
 import { equalBytes } from '../crypto/retail-mac';
+import { addressOf, nativeEntries, type NativeFn } from '../native/blob';
+import { DES_CTX, NativeDesCipher, NativeRetailMac } from '../native/native-des';
+import { nativeUnwrap, SM_CTX } from '../native/native-sm';
 import { wipeBytes } from '../native/wipe';
 import type { AheadSource, ApduCallback, ApduChannel } from './apdu-channel';
 import { IcaoError, SW, asIcaoError, hex4, statusWord } from './errors';
@@ -70,6 +73,14 @@ function writeLength(buf: Uint8Array, pos: number, len: number): number {
 
 const PAD_TAIL = new Uint8Array([0x80, 0, 0, 0]);
 
+/** Unwrap failures by code: sm_unwrap's -code (ABI.md "sm_unwrap"), which the TypeScript path
+ * uses too, so that both say the same. */
+const FAILURES = [
+  '', 'bad argument', 'TLV truncated', 'DO misplaced', 'DO99 length', 'DO8E length', 'unexpected DO', 'no DO8E',
+  'no DO99', 'MAC does not verify', 'no padding indicator 01', 'cryptogram not a multiple of 8',
+  'bad padding',
+];
+
 export class SecureMessagingChannel implements ApduChannel {
   private _inner: ApduChannel;
   private _ksEnc: Uint8Array;
@@ -82,6 +93,10 @@ export class SecureMessagingChannel implements ApduChannel {
   /** See ApduChannel.readBlock (readFile's note about extended length). */
   readBlock?: number;
   private _ahead: AheadSource | null;
+  /** With the native blob: its entries, and the SM ctx holding both key schedules and the SSC
+   * (native-sm.ts), which unwrap opens responses with in one call. */
+  private _f: NativeFn[] | null;
+  private _ctx: Uint8Array | null;
 
   /** Takes ownership of `ksEnc`, `ksMac` (16 bytes each) and `ssc` (8 bytes): `wipe()` zeroes them. */
   constructor(inner: ApduChannel, ksEnc: Uint8Array, ksMac: Uint8Array, ssc: Uint8Array) {
@@ -89,9 +104,24 @@ export class SecureMessagingChannel implements ApduChannel {
     this._inner = inner;
     this._ksEnc = ksEnc;
     this._ksMac = ksMac;
-    this.ssc = ssc;
-    this._cipher = createDesCipher(ksEnc);
-    this._mac = createRetailMac(ksMac);
+    const f = nativeEntries();
+    const ctx = f ? new Uint8Array(SM_CTX) : null;
+    const at = ctx ? addressOf(ctx) : 0;
+    // 808 bytes flat and aligned (a fragmented heap may refuse): else the seams' own contexts.
+    this._f = at && !(at & 3) ? f : null;
+    this._ctx = this._f ? ctx : null;
+    if (this._f && ctx) {
+      this._cipher = new NativeDesCipher(this._f, ksEnc, ctx.subarray(0, DES_CTX));
+      this._mac = new NativeRetailMac(this._f, ksMac, ctx.subarray(DES_CTX, 2 * DES_CTX));
+      // The SSC lives in the ctx from now on; the caller's copy is zeroed at once.
+      this.ssc = ctx.subarray(2 * DES_CTX);
+      this.ssc.set(ssc, 0);
+      wipeBytes(ssc);
+    } else {
+      this.ssc = ssc;
+      this._cipher = createDesCipher(ksEnc);
+      this._mac = createRetailMac(ksMac);
+    }
     this._open = true;
     this._ahead = null;
   }
@@ -112,6 +142,7 @@ export class SecureMessagingChannel implements ApduChannel {
     if (this._mac) this._mac.wipe();
     this._cipher = null;
     this._mac = null;
+    this._ctx = null;
     wipeBytes(this._ksEnc);
     wipeBytes(this._ksMac);
     wipeBytes(this.ssc);
@@ -119,6 +150,10 @@ export class SecureMessagingChannel implements ApduChannel {
 
   private _smFailure(message: string, sw?: number): IcaoError {
     return smFailure(message, sw);
+  }
+
+  private _fail(code: number): IcaoError {
+    return smFailure(FAILURES[code]);
   }
 
   /**
@@ -130,7 +165,7 @@ export class SecureMessagingChannel implements ApduChannel {
   wrap(apdu: Uint8Array): Uint8Array {
     if (!this._open) throw smFailure('secure messaging session has ended');
     const n = apdu.length;
-    if (n < 4) throw new IcaoError('internal', 'command APDU shorter than 4 bytes');
+    if (n < 4) throw new IcaoError('internal', 'APDU under 4 bytes');
     let lc = 0;
     let le = -1;
     let at = 5; // where the command data starts
@@ -138,7 +173,7 @@ export class SecureMessagingChannel implements ApduChannel {
     if (ext && n > 7) {
       lc = (apdu[5] << 8) | apdu[6];
       at = 7;
-      if (lc === 0 || n !== 9 + lc) throw new IcaoError('internal', 'not an extended case 4 APDU');
+      if (lc === 0 || n !== 9 + lc) throw new IcaoError('internal', 'bad extended case 4 APDU');
       le = (apdu[7 + lc] << 8) | apdu[8 + lc];
     } else if (ext) {
       le = (apdu[5] << 8) | apdu[6]; // 0000 = 65536, sent as 0000 again
@@ -146,16 +181,16 @@ export class SecureMessagingChannel implements ApduChannel {
       le = apdu[4];
     } else if (n > 5) {
       lc = apdu[4];
-      if (lc === 0 || (n !== 5 + lc && n !== 6 + lc)) throw new IcaoError('internal', 'not a short command APDU');
+      if (lc === 0 || (n !== 5 + lc && n !== 6 + lc)) throw new IcaoError('internal', 'bad short APDU');
       if (n === 6 + lc) le = apdu[5 + lc];
     }
     const cla = apdu[0];
-    if ((cla & 0x0c) === 0x0c) throw new IcaoError('internal', 'command is already protected');
+    if ((cla & 0x0c) === 0x0c) throw new IcaoError('internal', 'already protected');
     const ins = apdu[1];
     const odd = (ins & 1) === 1;
     const do8xLen = lc ? cryptogramObjectLength(lc, odd) : 0;
     const bodyLen = do8xLen + (le >= 0 ? (ext ? 4 : 3) : 0) + 10;
-    if (bodyLen > 255) throw new IcaoError('unsupported', 'protected command exceeds a short APDU');
+    if (bodyLen > 255) throw new IcaoError('unsupported', 'protected APDU too long');
     // Header, Lc (00 Lc Lc when extended), body, Le (00 00 extended: up to 65536 bytes; 00 short).
     const head = ext ? 7 : 5;
     const out = new Uint8Array(head + bodyLen + (ext ? 2 : 1));
@@ -219,6 +254,9 @@ export class SecureMessagingChannel implements ApduChannel {
   private _unwrapOpen(response: Uint8Array): Uint8Array {
     const n = response.length;
     if (n < 2) throw this._smFailure('response shorter than a status word');
+    const opened = n > 2 && this._ctx ? nativeUnwrap(this._f!, this._ctx, response) : null;
+    if (typeof opened === 'number') throw this._fail(-opened);
+    if (opened) return opened;
     incrementSsc(this.ssc);
     const outerSw = statusWord(response);
     if (n === 2) {
@@ -241,50 +279,51 @@ export class SecureMessagingChannel implements ApduChannel {
     let macStart = -1;
     while (pos < end) {
       readTlv(response, pos, end, t, 'sm-failure');
-      if (macStart >= 0) throw this._smFailure('data object after DO8E');
+      if (macStart >= 0) throw this._fail(3);
       if (t.tag === 0x87 || t.tag === 0x85) {
-        if (cryptoStart >= 0 || swStart >= 0) throw this._smFailure('misplaced DO' + t.tag.toString(16));
+        if (cryptoStart >= 0 || swStart >= 0) throw this._fail(3);
         cryptoStart = t.valueOffset;
         cryptoEnd = t.end;
         cryptoTag = t.tag;
       } else if (t.tag === 0x99) {
-        if (swStart >= 0 || t.length !== 2) throw this._smFailure('malformed DO99');
+        if (swStart >= 0) throw this._fail(3);
+        if (t.length !== 2) throw this._fail(4);
         swStart = t.valueOffset;
       } else if (t.tag === 0x8e) {
-        if (t.length !== 8) throw this._smFailure('malformed DO8E');
+        if (t.length !== 8) throw this._fail(5);
         macStart = pos;
       } else {
-        throw this._smFailure('unexpected data object in protected response');
+        throw this._fail(6);
       }
       pos = t.end;
     }
-    if (macStart < 0) throw this._smFailure('response has no MAC (DO8E)');
+    if (macStart < 0) throw this._fail(7);
     // No DO'99': allowed for a success only; the MAC then covers the data alone and the status
     // is the outer 9000 (as JMRTD reads it).
-    if (swStart < 0 && outerSw !== SW.OK) throw this._smFailure('response has no status (DO99)');
+    if (swStart < 0 && outerSw !== SW.OK) throw this._fail(8);
     const mac = this._mac!;
     mac.update(this.ssc);
     mac.update(response, 0, macStart);
     const expected = mac.finish();
     const ok = equalBytes(expected, 0, response, macStart + 2, 8);
     expected.fill(0);
-    if (!ok) throw this._smFailure('response MAC does not verify');
+    if (!ok) throw this._fail(9);
     // Authentic from here on; structure of the cryptogram is still checked.
     let dataLen = 0;
     let plain: Uint8Array | null = null;
     if (cryptoStart >= 0) {
       let c = cryptoStart;
       if (cryptoTag === 0x87) {
-        if (c >= cryptoEnd || response[c] !== 0x01) throw this._smFailure('DO87 without padding indicator 01');
+        if (c >= cryptoEnd || response[c] !== 0x01) throw this._fail(10);
         c++;
       }
       const clen = cryptoEnd - c;
-      if (clen < 8 || (clen & 7)) throw this._smFailure('cryptogram length is not a positive multiple of 8');
+      if (clen < 8 || (clen & 7)) throw this._fail(11);
       plain = this._cipher!.cbcDecrypt(null, response.subarray(c, cryptoEnd));
       dataLen = unpaddedLength(plain);
       if (dataLen < 0) {
         plain.fill(0);
-        throw this._smFailure('cryptogram padding is wrong');
+        throw this._fail(12);
       }
     }
     const out = new Uint8Array(dataLen + 2);

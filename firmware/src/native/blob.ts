@@ -1,7 +1,8 @@
 // The native blob (firmware/native/ABI.md): Thumb-2 code in the Storage file `native`, run in
 // place through E.nativeCall. This module finds and checks the file once, builds one function per
 // entry, and moves bytes to where native code can reach them. Each seam (crypto/des-cbc.ts,
-// crypto/mac.ts, crypto/hash.ts, pn532/checksum.ts, native/framing.ts, native/wipe.ts) asks
+// crypto/mac.ts, crypto/hash.ts, pn532/checksum.ts, native/framing.ts, native/wipe.ts,
+// native/native-sm.ts through icao/secure-messaging.ts) asks
 // `nativeEntries()` and uses the TypeScript implementation when it gives null: no E.nativeCall
 // (the real interpreter on Linux, Node), or no valid blob in Storage (the shim's fast TS twin).
 
@@ -24,10 +25,11 @@ export const E_SHA256_FINAL = 14;
 export const E_SHA1_INIT = 15;
 export const E_SHA1_UPDATE = 16;
 export const E_SHA1_FINAL = 17;
+export const E_SM_UNWRAP = 18;
 
 export type NativeFn = (a: number, b: number, c: number, d: number) => number;
 
-const ENTRY_COUNT = 18;
+const ENTRY_COUNT = 19;
 const ABI_VERSION = 1;
 /** Every entry has this signature; unused arguments are 0 (ABI.md). */
 const SIGNATURE = 'int(int,int,int,int)';

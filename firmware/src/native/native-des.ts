@@ -5,7 +5,7 @@
 
 import { addressOf, callOver, contextAddress, COPY_BACK, E_DES_CBC, E_DES_SETKEY, E_MAC_FINAL, E_MAC_UPDATE, E_WIPE, SECRET, stageBuffer, type NativeFn } from './blob';
 
-const DES_CTX = 400;
+export const DES_CTX = 400;
 /** Chaining value / IV inside the context (ABI.md "Context sizes"). */
 const IV_AT = 384;
 
@@ -26,9 +26,10 @@ export class NativeDesCipher {
   private _f: NativeFn[];
   private _ctx: Uint8Array;
 
-  constructor(f: NativeFn[], key: Uint8Array) {
+  /** `ctx`: a 400-byte view to key (the SM ctx's first half, native-sm.ts), else one of its own. */
+  constructor(f: NativeFn[], key: Uint8Array, ctx?: Uint8Array) {
     this._f = f;
-    this._ctx = new Uint8Array(DES_CTX);
+    this._ctx = ctx || new Uint8Array(DES_CTX);
     setKey(f, this._ctx, key);
   }
 
@@ -65,11 +66,11 @@ export class NativeRetailMac {
   private _block: Uint8Array;
   private _used: number;
 
-  /** `key`: 16 bytes, K1 || K2. */
-  constructor(f: NativeFn[], key: Uint8Array) {
+  /** `key`: 16 bytes, K1 || K2. `ctx`: as for NativeDesCipher (the SM ctx's second half). */
+  constructor(f: NativeFn[], key: Uint8Array, ctx?: Uint8Array) {
     if (key.length !== 16) throw new Error('retail MAC key must be 16 bytes');
     this._f = f;
-    this._ctx = new Uint8Array(DES_CTX);
+    this._ctx = ctx || new Uint8Array(DES_CTX);
     this._block = new Uint8Array(8);
     this._used = 0;
     setKey(f, this._ctx, key);
