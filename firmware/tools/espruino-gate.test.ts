@@ -140,7 +140,9 @@ describe('Espruino gate: accepts what Espruino runs', () => {
   it('passes classes, arrows, typed arrays, templates and Espruino globals', () => {
     const src = `
       var T = new Uint8Array(16);
-      class A extends Object { constructor(){ super(); this.x = 1 } get y(){ return this.x } static z(){ return 2 } }
+      class B { constructor(){ this.w = 0 } }
+      class A extends B { constructor(){ super(); this.x = 1 } get y(){ return this.x } static z(){ return 2 } }
+      class F extends Error {}
       function f(a, b){ return a + b }
       var g = (x) => x * 2;
       var s = \`v\${f(1, 2)}\`;
@@ -151,6 +153,14 @@ describe('Espruino gate: accepts what Espruino runs', () => {
       var c = require("crypto");
     `;
     expect(rules(src)).toEqual([]);
+  });
+
+  it('rejects super() into a built-in (Espruino 2v29 throws), also through an alias', () => {
+    const kinds = (src: string) => checkBundle(src).map((v) => v.rule);
+    expect(rules('var T = class extends Error { constructor(m){ super(m); this.message = m } };')[0]).toMatch(/super\(\) in a subclass of the built-in Error/);
+    expect(kinds('var $l = Error; var T = class extends $l { constructor(m){ super(m) } };')).toEqual(['syntax']);
+    expect(kinds('class A extends Uint8Array { constructor(n){ super(n) } }')).toEqual(['syntax']);
+    expect(rules('class B {} class A extends B { constructor(){ super() } }')).toEqual([]);
   });
 
   it('does not take property and method names for calls of a later function', () => {

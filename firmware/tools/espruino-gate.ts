@@ -175,10 +175,34 @@ export function checkBundle(source: string, options: GateOptions = {}): GateViol
     out.push({ rule: 'global', message: `global ${id.name} is not offered by Espruino (${api.boards.join(' + ')})`, offset: id.start });
   }
   for (const v of checkMembers(ast, scopes, api)) out.push({ rule: 'member', ...v });
+  superIntoBuiltins(ast, scopes, out);
 
   hoistingViolations(ast, out);
   out.sort((a, b) => a.offset - b.offset);
   return out;
+}
+
+/** The class a `super(...)` call reaches when the superclass is a built-in (a global, or a
+ * variable declared once from one, as pooling makes): Espruino 2v29 throws "Calling 'super'
+ * outside of class" for `class extends Error/Object/Uint8Array { constructor(){ super() } }`
+ * (measured on ../shared/espruino); a class of the bundle as superclass works. */
+function superIntoBuiltins(ast: Node, scopes: ReturnType<typeof analyseScopes>, out: GateViolation[]): void {
+  const builtin = (id: AnyNode): string | null => {
+    const b = scopes.bindingOf(id);
+    if (!b) return id.name;
+    const init = b.node.type === 'VariableDeclarator' && b.writes === 0 ? b.node.init : null;
+    return init && init.type === 'Identifier' && !scopes.bindingOf(init) ? init.name : null;
+  };
+  full(ast, (n) => {
+    const node = n as AnyNode;
+    if ((node.type !== 'ClassDeclaration' && node.type !== 'ClassExpression') || node.superClass?.type !== 'Identifier') return;
+    const name = builtin(node.superClass);
+    if (!name) return;
+    const ctor = node.body.body.find((m: AnyNode) => m.kind === 'constructor');
+    let calls = false;
+    if (ctor) full(ctor, (c) => { if ((c as AnyNode).type === 'CallExpression' && (c as AnyNode).callee.type === 'Super') calls = true; });
+    if (calls) out.push({ rule: 'syntax', message: `super() in a subclass of the built-in ${name} (Espruino throws "Calling 'super' outside of class")`, offset: node.start });
+  });
 }
 
 /** A one-line-per-violation report with a little context from the bundle. */

@@ -2,12 +2,16 @@
 // (host-sdk read-operation: 'the reader reported <code>' when the message is empty), and the
 // sentences cost flash (issue #14). Codes, status words and file ids stay; only text goes:
 //   new IcaoError(code, <text>, sw)            -> new IcaoError(code, "", sw)
+//   new IcaoError(code, <text>)                -> new IcaoError(code)       (and Pn532Error)
 //   new Error(<text>) / RangeError / TypeError -> new Error("")
 //   helper(..., <text>, ...)                   -> helper(..., "", ...)
+//   helper(..., <text>)                        -> helper(...)
 // where <text> is an argument containing a string literal, and a helper is a function of the
 // bundle's top scope, or a method, whose parameter is used only to build such a message
-// (errorForStatus(sw, what), SecureMessagingChannel._smFailure(message), ...). Runs on esbuild's
-// output, parsed with acorn; names are resolved through the enclosing scopes.
+// (errorForStatus(sw, what), SecureMessagingChannel._smFailure(message), ...). A last argument
+// goes altogether (3 stored bytes each, ~90 in the Pico bundle) where that changes nothing: the
+// coded error classes set `message || ''`, and a helper's parameter left with no use. Runs on
+// esbuild's output, parsed with acorn; names are resolved through the enclosing scopes.
 
 import { parse } from 'acorn';
 import { ancestor, full as acornFull } from 'acorn-walk';
@@ -28,9 +32,24 @@ interface FunctionDef {
 interface Scan {
   /** Callee name -> argument positions that are message text. */
   sinks: Map<string, Set<number>>;
+  /** The coded error classes (IcaoError, Pn532Error) by their bundle names. */
   icao: Set<string>;
+  /** Those whose constructor takes a missing message as '' (`message || ''`). */
+  tolerant: Set<string>;
+  /** Helpers by callee name (`.name` for methods). */
+  helpers: Map<string, FunctionDef[]>;
   top: Node;
 }
+
+/** A message argument, its call and the callee's name as in Scan.sinks. */
+interface MessageArg {
+  arg: Node;
+  call: Node;
+  name: string;
+}
+
+/** The coded error classes of the bundle, told by their `name` field. */
+const CODED_ERRORS = /"(IcaoError|Pn532Error)"/;
 
 /** acorn-walk's full walk over our loose node type. */
 function full(n: Node | unknown, callback: (n: Node) => void): void {
@@ -96,8 +115,8 @@ function countRefs(n: Node, name: string): number {
 
 /** The arguments in a message position of a known sink (`root`: the whole program, so that
  * names resolve through every enclosing scope). */
-function messageArgs(root: Node, s: Scan): Node[] {
-  const out: Node[] = [];
+function messageArgs(root: Node, s: Scan): MessageArg[] {
+  const out: MessageArg[] = [];
   const visit = (n: Node, _state: unknown, ancestors: Node[]) => {
     const callee = n.callee as Node;
     let name: string;
@@ -113,7 +132,7 @@ function messageArgs(root: Node, s: Scan): Node[] {
     } else return;
     const at = s.sinks.get(name);
     const args = n.arguments as Node[];
-    if (at) for (const k of at) if (args[k]) out.push(args[k]);
+    if (at) for (const k of at) if (args[k]) out.push({ arg: args[k], call: n, name });
   };
   ancestor(root as never, { NewExpression: visit, CallExpression: visit } as never);
   return out;
@@ -140,6 +159,11 @@ function scan(ast: Node, source: string): Scan {
   if (!top) throw new Error('strip-prose: no top function in the bundle');
   const topFn: Node = top;
   const icao = new Set<string>();
+  const tolerant = new Set<string>();
+  const codedClass = (name: string, cls: Node) => {
+    icao.add(name);
+    if (/\.message=[\w$]+\|\|""/.test(source.slice(cls.start, cls.end))) tolerant.add(name);
+  };
   const defs: FunctionDef[] = [];
   const plainProps = new Set<string>();
   const params = (fn: Node) => (fn.params as Node[]).map((p) => (p.type === 'Identifier' ? (p.name as string) : ''));
@@ -155,10 +179,10 @@ function scan(ast: Node, source: string): Scan {
       if (init.type === 'FunctionExpression' || init.type === 'ArrowFunctionExpression') {
         defs.push({ name: id.name as string, params: params(init), body: init.body as Node, bare: true });
       }
-      if (init.type === 'ClassExpression' && source.slice(init.start, init.end).includes('"IcaoError"')) icao.add(id.name as string);
+      if (init.type === 'ClassExpression' && CODED_ERRORS.test(source.slice(init.start, init.end))) codedClass(id.name as string, init);
     },
     ClassDeclaration(n: Node, _s: unknown, anc: Node[]) {
-      if (inTop(anc) && source.slice(n.start, n.end).includes('"IcaoError"')) icao.add((n.id as Node).name as string);
+      if (inTop(anc) && CODED_ERRORS.test(source.slice(n.start, n.end))) codedClass((n.id as Node).name as string, n);
     },
     MethodDefinition(n: Node) {
       const key = n.key as Node;
@@ -179,15 +203,15 @@ function scan(ast: Node, source: string): Scan {
     },
   } as never);
   if (icao.size === 0) throw new Error('strip-prose: no IcaoError class in the bundle');
-  const s: Scan = { sinks: new Map(), icao, top: topFn };
+  const s: Scan = { sinks: new Map(), icao, tolerant, helpers: new Map(), top: topFn };
   for (const name of icao) s.sinks.set(name, new Set([1]));
   for (const name of PLAIN_ERRORS) s.sinks.set(name, new Set([0]));
-  const byName = new Map<string, FunctionDef[]>();
+  const byName = s.helpers;
   for (const d of defs) byName.set(d.name, [...(byName.get(d.name) ?? []), d]);
   // Grow the sinks until no helper is added: a helper of a helper is a helper.
   for (let changed = true; changed;) {
     changed = false;
-    const all = messageArgs(ast, s);
+    const all = messageArgs(ast, s).map((m) => m.arg);
     for (const [name, group] of byName) {
       // A name defined twice in the top scope, or a method name also used for data, is left alone.
       if ((group[0].bare && group.length !== 1) || plainProps.has(name)) continue;
@@ -213,7 +237,8 @@ function scan(ast: Node, source: string): Scan {
 export function stripErrorProse(source: string): string {
   const ast = parse(source, { ecmaVersion: 2022, sourceType: 'script' }) as unknown as Node;
   const found = scan(ast, source);
-  const args = messageArgs(ast, found);
+  const messages = messageArgs(ast, found);
+  const args = messages.map((m) => m.arg);
   // And locals that only feed a message (errorForStatus: `let text = what + ': status ' + ...`).
   // Per function with a message inside (the bundle's top scope holds no such local).
   const locals: Node[] = [];
@@ -233,7 +258,33 @@ export function stripErrorProse(source: string): string {
   cuts.sort((a, b) => a.start - b.start || b.end - a.end);
   const kept: Node[] = [];
   for (const c of cuts) if (!kept.length || c.start >= kept[kept.length - 1].end) kept.push(c);
+  const edits = kept.map((c) => ({ start: c.start, end: c.end, text: '""' }));
+  const cut = new Set(kept);
+  for (const m of messages) {
+    const list = m.call.arguments as Node[];
+    const k = list.length - 1;
+    if (!cut.has(m.arg) || list[k] !== m.arg || !droppable(m, k, found, kept)) continue;
+    const e = edits.find((x) => x.start === m.arg.start)!;
+    e.start = k > 0 ? list[k - 1].end : m.arg.start; // with its comma
+    e.text = '';
+  }
+  edits.sort((a, b) => b.start - a.start);
   let out = source;
-  for (let i = kept.length - 1; i >= 0; i--) out = out.slice(0, kept[i].start) + '""' + out.slice(kept[i].end);
+  for (const e of edits) out = out.slice(0, e.start) + e.text + out.slice(e.end);
   return out;
+}
+
+/** Whether the cut last argument `k` of a message call can go: a coded error class that takes a
+ * missing message as '', or a helper whose parameter has no use left outside the cuts. */
+function droppable(m: MessageArg, k: number, s: Scan, cuts: Node[]): boolean {
+  if (s.icao.has(m.name)) return s.tolerant.has(m.name);
+  if (PLAIN_ERRORS.includes(m.name)) return false; // Espruino's new Error() has message undefined
+  const group = s.helpers.get(m.name);
+  if (!group) return false;
+  return group.every((d) => {
+    const p = d.params[k];
+    if (!p) return false;
+    const inCuts = cuts.filter((c) => c.start >= d.body.start && c.end <= d.body.end).reduce((n, c) => n + countRefs(c, p), 0);
+    return countRefs(d.body, p) === inCuts;
+  });
 }

@@ -12,7 +12,7 @@ export class IcaoError {
   name: string;
 
   constructor(code: string, message: string, sw?: number) {
-    this.message = message;
+    this.message = message || ''; // device bundles leave an empty last message out (tools/strip-prose.ts)
     this.name = 'IcaoError';
     this.code = code;
     this.sw = sw || 0;
@@ -74,6 +74,7 @@ export function errorForStatus(sw: number, what: string, authenticating?: boolea
  * layer below (Pn532Error: the same code and sw fields) keeps its code. */
 export function asIcaoError(e: unknown): IcaoError {
   if (e instanceof IcaoError) return e;
-  if (e instanceof Error && typeof (e as IcaoError).code === 'string' && typeof (e as IcaoError).sw === 'number') return e as IcaoError;
+  const coded = e as IcaoError | null;
+  if (coded && typeof coded.code === 'string' && typeof coded.sw === 'number') return coded;
   return new IcaoError('internal', e instanceof Error ? e.message : String(e));
 }
