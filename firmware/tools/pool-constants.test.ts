@@ -55,6 +55,15 @@ describe('poolConstants', () => {
     expect(run(out)).toBe(run(src));
   });
 
+  it('pools numbers the tokeniser keeps as text (>= 32768), not short ones', () => {
+    const src = wrap('function run(){var a=[36864,36864,36864,36864,255,255,255,255,255,255],o={36864:1};switch(a[0]){case 36864:return a.join()+o[36864]}}');
+    const out = poolConstants(src);
+    expect(out).toMatch(/^var Firmware=\(function\(\)\{var [a-zA-Z_$]+=36864;/);
+    expect(out.match(/36864/g)).toHaveLength(2); // the declaration and the object key
+    expect(out.match(/255/g)).toHaveLength(6);
+    expect(run(out)).toBe(run(src));
+  });
+
   it('spells !0, !1 and void 0 as true, false and undefined (one stored byte each)', () => {
     const src = wrap('function run(){var a=!0,b=!1,c=void 0;return[a,b,c===void 0,!1 in{},typeof c].join()}');
     const out = poolConstants(src);

@@ -1,5 +1,5 @@
-// Repeated string literals and built-in constructor names of a device bundle become one variable
-// each (issue #14: flash bytes). esbuild keeps every occurrence of a literal: 'malformed-data'
+// Repeated string literals, long numbers (36864: status 9000) and built-in constructor names of a
+// device bundle become one variable each (issue #14: flash bytes). esbuild keeps every occurrence of a literal: 'malformed-data'
 // appears ~46 times in the Pico bundle, 16 stored bytes each once pretokenised (a byte for the
 // token, one for the length, the text); `Uint8Array` ~60 times, 10 bytes each. After pooling each
 // occurrence is a 2-character name and the text is stored once:
@@ -27,6 +27,10 @@ const BUILTINS = new Set([
   'Float64Array', 'ArrayBuffer', 'DataView', 'Array', 'Object', 'String', 'Number', 'Boolean', 'Math',
   'JSON', 'Date', 'Error', 'RangeError', 'TypeError', 'Promise', 'parseInt', 'isNaN',
 ]);
+
+/** Integers the tokeniser stores in 1-3 bytes (raw int tokens): not worth a variable. Others
+ * (36864 = 9000, 65535, 32768, ...) stay text: 5 bytes and more. */
+const SHORT_NUMBER = (v: number) => Number.isInteger(v) && v >= -32768 && v < 32768;
 
 /** Stored bytes of a literal once pretokenised (tools/pretokenise.ts: raw string tokens). */
 function literalBytes(value: string): number {
@@ -129,11 +133,12 @@ export function poolConstants(source: string): string {
       if (free.has(n) && BUILTINS.has(n.name as string) && !shorthand.has(n)) site(n.name as string, n, ancestors);
     },
     Literal(n: Node, _state: unknown, ancestors: Node[]) {
-      if (typeof n.value !== 'string' || n.start < body.start) return;
+      const number = typeof n.value === 'number' && !SHORT_NUMBER(n.value);
+      if ((typeof n.value !== 'string' && !number) || n.start < body.start) return;
       const parent = ancestors[ancestors.length - 2];
       if ((parent.type === 'Property' || parent.type === 'MethodDefinition') && parent.key === n && !parent.computed) return;
       if (parent.type === 'ExpressionStatement' && (parent as { directive?: string }).directive !== undefined) return;
-      site(JSON.stringify(n.value), n, ancestors);
+      site(number ? source.slice(n.start, n.end) : JSON.stringify(n.value), n, ancestors);
     },
   } as never);
   const names = freshNames(used);
