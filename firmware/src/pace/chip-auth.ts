@@ -143,6 +143,7 @@ export function chipAuthenticate(sm: ApduChannel & { wipe(): void }, plain: Apdu
           done(false, null, transportLost(e3));
           return;
         }
+        sm.wipe(); // the old keys are dead: the chip has moved to the new ones
         done(true, fresh, null);
       });
     });

@@ -1,7 +1,7 @@
 // Opening the chip against the virtual passport (an independent chip-side PACE, CA and SM):
 // PACE on the PACE-only sample, BAC on a BAC chip, BAC after a refused PACE, a wrong MRZ; then
 // Chip Authentication on DG14: ok, refused (old session goes on), a clone (new keys fail).
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadFixture, type Fixture } from '@epassport/hardware/fixtures/index';
 import { VirtualPassport } from '@epassport/hardware/sim/passport/virtual-passport';
@@ -9,14 +9,13 @@ import type { PassportOptions } from '@epassport/hardware/sim/passport/passport-
 import { nodePaceCrypto } from '../../test/support/node-pace-crypto';
 import type { ApduCallback, ApduChannel } from '../icao/apdu-channel';
 import { readFile, type FileSink } from '../icao/file-reader';
-import { deriveKeySeed, mrzInformation, type MrzKeyInput } from '../icao/mrz-key';
+import { deriveKeySeed, type MrzKeyInput } from '../icao/mrz-key';
 import type { IcaoError } from '../icao/errors';
 import { chipAuthenticate, findChipAuthKey } from '../pace/chip-auth';
 import { PaceAccess } from './access-control';
 import type { SmSession } from './chip-access';
 
 const random = (n: number): Uint8Array => new Uint8Array(randomBytes(n));
-const password = (m: MrzKeyInput): Uint8Array => new Uint8Array(createHash('sha1').update(mrzInformation(m)).digest());
 
 function radio(f: Fixture, options: PassportOptions): ApduChannel & { sent: number[] } {
   const passport = new VirtualPassport(f.files, f.bac, { chipAuthKey: f.chipAuthPrivateKey, bacRefusedSw: f.paceOnly ? 0x6d00 : undefined, ...options });
@@ -33,7 +32,7 @@ function radio(f: Fixture, options: PassportOptions): ApduChannel & { sent: numb
 
 function open(f: Fixture, options: PassportOptions = {}, mrz: MrzKeyInput = f.bac) {
   const plain = radio(f, options);
-  const access = new PaceAccess(plain, nodePaceCrypto(), deriveKeySeed(mrz), password(mrz), random);
+  const access = new PaceAccess(plain, nodePaceCrypto(), deriveKeySeed(mrz), random, mrz);
   let out: { err: IcaoError | null; sm: SmSession | null } | null = null;
   access.open((err, sm) => { out = { err, sm }; });
   return { plain, access, ...out! };

@@ -13,7 +13,7 @@ import { choosePace, SFI_CARD_ACCESS, type PaceChoice } from '../pace/card-acces
 import { chipAuthenticate, findChipAuthKey } from '../pace/chip-auth';
 import { Pace } from '../pace/pace';
 import type { PaceCrypto } from '../pace/pace-crypto';
-import { BacAccess, type AccessFactory, type ChipAccess, type ChipAuthDone, type OpenCallback, type SmSession } from './chip-access';
+import { bacAccess, type AccessFactory, type ChipAccess, type ChipAuthDone, type OpenCallback, type SmSession } from './chip-access';
 
 /** PACE's password: SHA-1 of the MRZ information (9303-11 §9.7.3), 20 bytes. */
 export function pacePassword(mrz: MrzKeyInput): Uint8Array {
@@ -35,16 +35,18 @@ export class PaceAccess implements ChipAccess {
   pace: boolean;
   private _plain: ApduChannel;
   private _crypto: PaceCrypto;
-  private _password: Uint8Array;
-  private _bac: BacAccess;
+  /** The MRZ fields (strings, as the request holds them): the password is derived per run and
+   * wiped after it, so no copy of it outlives a PACE run. */
+  private _mrz: MrzKeyInput;
+  private _bac: ChipAccess;
   /** The PACEInfo PACE ran with (reopen runs it again without reading EF.CardAccess). */
   private _choice: PaceChoice | null;
 
-  constructor(plain: ApduChannel, crypto: PaceCrypto, seed: Uint8Array, password: Uint8Array, random: (n: number) => Uint8Array) {
+  constructor(plain: ApduChannel, crypto: PaceCrypto, seed: Uint8Array, random: (n: number) => Uint8Array, mrz: MrzKeyInput) {
     this._plain = plain;
     this._crypto = crypto;
-    this._password = password;
-    this._bac = new BacAccess(plain, seed, random);
+    this._mrz = mrz;
+    this._bac = bacAccess(plain, seed, mrz, random);
     this.pace = false;
     this._choice = null;
   }
@@ -74,10 +76,6 @@ export class PaceAccess implements ChipAccess {
     else this._bac.reopen(callback);
   }
 
-  wipe(): void {
-    this._password.fill(0);
-  }
-
   chipAuth(sm: SmSession, dg14: Uint8Array, done: ChipAuthDone): void {
     const crypto = this._crypto;
     let key = null;
@@ -96,7 +94,9 @@ export class PaceAccess implements ChipAccess {
   }
 
   private _pace(choice: PaceChoice, callback: OpenCallback, fallback: boolean): void {
-    new Pace(this._plain, this._crypto, choice).authenticate(this._password, (err, sm) => {
+    const password = pacePassword(this._mrz);
+    new Pace(this._plain, this._crypto, choice).authenticate(password, (err, sm) => {
+      password.fill(0);
       if (err || !sm) {
         const e = err || new IcaoError('internal', 'PACE');
         if (fallback && fallsBack(e.code)) this._useBac(callback);
@@ -120,5 +120,5 @@ export class PaceAccess implements ChipAccess {
 
 /** PACE (and CA) when `crypto` is given, else BAC only. */
 export function paceAccess(crypto: PaceCrypto | null): AccessFactory {
-  return (plain, seed, mrz, random) => (crypto ? new PaceAccess(plain, crypto, seed, pacePassword(mrz), random) : new BacAccess(plain, seed, random));
+  return (plain, seed, mrz, random) => (crypto ? new PaceAccess(plain, crypto, seed, random, mrz) : bacAccess(plain, seed, mrz, random));
 }

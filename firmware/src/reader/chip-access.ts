@@ -26,8 +26,6 @@ export interface ChipAccess {
   open(callback: OpenCallback): void;
   /** The method that opened the chip, again (a plain error ended SM, or a resume). */
   reopen(callback: OpenCallback): void;
-  /** Zeroes the secrets it holds beyond K_seed (which the session wipes). */
-  wipe(): void;
   /** Chip Authentication with DG14's key over `sm`, then `done`. Absent: no CA in this bundle. */
   chipAuth?(sm: SmSession, dg14: Uint8Array, done: ChipAuthDone): void;
 }
@@ -35,36 +33,17 @@ export interface ChipAccess {
 /** Makes the ChipAccess of one read over the plain channel, from K_seed and the MRZ fields. */
 export type AccessFactory = (plain: ApduChannel, seed: Uint8Array, mrz: MrzKeyInput, random: (n: number) => Uint8Array) => ChipAccess;
 
-export class BacAccess implements ChipAccess {
-  private _plain: ApduChannel;
-  private _seed: Uint8Array;
-  private _random: (n: number) => Uint8Array;
-
-  constructor(plain: ApduChannel, seed: Uint8Array, random: (n: number) => Uint8Array) {
-    this._plain = plain;
-    this._seed = seed;
-    this._random = random;
-  }
-
-  open(callback: OpenCallback): void {
-    this._plain.transceive(selectApplicationApdu(), (err, response) => {
-      if (err || !response) {
-        callback(err || new IcaoError('card-error', ''), null);
-        return;
-      }
-      const sw = statusWord(response);
-      if (sw === SW.FILE_NOT_FOUND) callback(new IcaoError('unsupported', 'no eMRTD', sw), null);
+/** BAC only: SELECT the eMRTD application, then BAC; reopen is BAC again (the default). */
+export const bacAccess: AccessFactory = (plain, seed, _mrz, random) => {
+  const reopen = (callback: OpenCallback): void => new BacProtocol(plain, random).authenticate(seed, callback);
+  return {
+    open: (callback) => plain.transceive(selectApplicationApdu(), (err, response) => {
+      const sw = response ? statusWord(response) : 0;
+      if (err || !response) callback(err || new IcaoError('card-error', ''), null);
+      else if (sw === SW.FILE_NOT_FOUND) callback(new IcaoError('unsupported', 'no eMRTD', sw), null);
       else if (sw !== SW.OK) callback(errorForStatus(sw, 'SELECT'), null);
-      else this.reopen(callback);
-    });
-  }
-
-  reopen(callback: OpenCallback): void {
-    new BacProtocol(this._plain, this._random).authenticate(this._seed, callback);
-  }
-
-  wipe(): void {}
-}
-
-/** The default: BAC only. */
-export const bacAccess: AccessFactory = (plain, seed, _mrz, random) => new BacAccess(plain, seed, random);
+      else reopen(callback);
+    }),
+    reopen,
+  };
+};

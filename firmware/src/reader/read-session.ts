@@ -234,7 +234,7 @@ export class ReadSession {
     this._silent = false;
     this._sm = null;
     this._access = access;
-    this._chipAuth = 'none';
+    this._chipAuth = ''; // absent on the result: 'none'
     this._caDg14 = null;
     this._secure = null;
     this._wanted = request.dataGroups.slice();
@@ -497,10 +497,7 @@ export class ReadSession {
       } else {
         this._caDg14 = null;
         this._chipAuth = outcome;
-        if (fresh) {
-          this._sm!.wipe();
-          this._sm = fresh;
-        }
+        if (fresh) this._sm = fresh; // the old session was wiped by chip-auth.ts
         this._callNext();
       }
     });
@@ -595,7 +592,6 @@ export class ReadSession {
     if (this._pollTimer !== null) this._timers.clearTimeout(this._pollTimer);
     this._pollTimer = null;
     this._wipeSeed();
-    if (this._access) this._access.wipe();
     if (this._sm) this._sm.wipe();
     this._sm = null;
     const fileId = this._file ? this._file.fileId : 0;
