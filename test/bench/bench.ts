@@ -11,7 +11,7 @@ import { standardConfigs } from './link-config';
 import { PHASES, bundleFirmware, runReading, type BenchResult } from './run-reading';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatJsOps, formatPrimitives, formatSummary, formatTable } from './format';
+import { formatJsOps, formatPace, formatPrimitives, formatSummary, formatTable } from './format';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf('--' + name);
@@ -40,6 +40,7 @@ async function main(): Promise<void> {
   console.log(`\nphases: ${PHASES.join(', ')} (ms of link and card; 'PA host' is real CPU time). total = link+card + device CPU (high) ${pipeline ? '- what the pipeline overlaps (modelled)' : '(no pipeline)'} + PA host.`);
   console.log('\n' + formatPrimitives());
   console.log('\n' + formatJsOps());
+  console.log('\n' + formatPace());
   if (process.argv.includes('--write-readme')) {
     const root = join(import.meta.dirname, '../..');
     replaceBetween(join(root, 'test/bench/README.md'), 'bench:table', formatTable(results));

@@ -33,6 +33,22 @@ export function formatPrimitives(): string {
   return table(['primitive (per KB)', 'native Thumb instructions', 'native µs', 'TypeScript interpreted', 'speed-up'], rows);
 }
 
+/** PACE and Chip Authentication on pace.bin (issue #18): the curve work the device does, from the
+ * instruction counts (native-counts.json perCall, npm run native:count), against the targets. */
+export function formatPace(): string {
+  const c = NATIVE_COUNTS.perCall;
+  const n = (v: number): string => (v < 1 ? v.toFixed(3) : f0(v));
+  const ms = (k: string): string => (c[k] ? `${n(c[k].us.low / 1000)}–${n(c[k].us.high / 1000)}` : 'not counted');
+  const rows: string[][] = [];
+  for (const curve of ['brainpoolP256r1', 'P256']) {
+    rows.push([`PACE-GM, ${curve}: 5 scalar multiplications + 1 addition`, ms(`pace_gm_curves_${curve}`), curve === 'brainpoolP256r1' ? '≤ 300' : '']);
+    rows.push([`Chip Authentication, ${curve}: 2 scalar multiplications`, ms(`chip_auth_curves_${curve}`), '≤ 150']);
+    rows.push([`one scalar multiplication k·P, ${curve} (${c[`ec_mul_${curve}`]?.instructions ?? '?'} instructions)`, ms(`ec_mul_${curve}`), '']);
+  }
+  rows.push(['AES-128 block (nonce, SM IV)', ms('aes128_block'), '']);
+  return table(['device work (pace.bin, 84 MHz)', 'device CPU ms (low–high)', 'target ms'], rows);
+}
+
 /** The interpreted JS per operation (device-cost.json). */
 export function formatJsOps(): string {
   const rows = Object.entries(DEVICE_COST.ops).map(([op, c]) => [op, String(c.x86Instructions), `${f1(c.us.low / 1000)}–${f1(c.us.high / 1000)}`, (c as { what?: string }).what ?? '']);

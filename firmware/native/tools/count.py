@@ -65,8 +65,36 @@ def figure(stats):
 
 
 def pace_figures(p, call, data, perKB, perCall):
-    """Figures of the PACE blob's primitives (emulator `p`); none built yet."""
-    del p, call, data, perKB, perCall
+    """Figures of the PACE blob's primitives (emulator `p`, pace/ABI.md): AES-128, CMAC, the
+    curves; then PACE-GM and Chip Authentication as the device runs them (pace.ts, chip-auth.ts:
+    PACE k*G, H = k*P, s*G, G' = s*G + H, k*G', K = k*P; CA k*G, K = k*P)."""
+    rnd = random.Random(18)
+    p.reset_heap()
+    ctx, cmac = p.alloc(772), p.alloc(824)
+    key = p.put(bytes(rnd.randrange(256) for _ in range(16)))
+    buf = p.put(data)
+    out = p.alloc(16)
+    perCall['aes128_setkey'] = figure(call('aes_setkey', 0, ctx, key, 16, on=p))
+    perCall['aes128_block'] = figure(call('aes_ecb', 1, ctx, buf, out, 0, on=p))
+    for flags, way in ((0, 'encrypt'), (1, 'decrypt')):
+        perKB[f'aes128_cbc_{way}'] = figure(call('aes_cbc', 2, ctx, buf, KB, flags, on=p))
+    perCall['cmac_init'] = figure(call('cmac_init', 3, cmac, key, 16, on=p))
+    perKB['cmac_update'] = figure(call('cmac_update', 4, cmac, buf, KB, on=p))
+    perCall['cmac_final'] = figure(call('cmac_final', 5, cmac, out, on=p))
+    for curve, name in ((13, 'brainpoolP256r1'), (12, 'P256')):
+        ec = p.alloc(1764)
+        p.write(ec, curve.to_bytes(4, 'little'))
+        k = p.put(bytes(rnd.randrange(256) for _ in range(32)))
+        pt, q, r = p.alloc(65), p.alloc(65), p.alloc(65)
+        base = call('ec_mul', 10, ec, k, 0, pt, on=p)
+        mul = call('ec_mul', 10, ec, k, pt, q, on=p)
+        add = call('ec_add', 11, ec, pt, q, r, on=p)
+        perCall[f'ec_mul_base_{name}'] = figure(base)
+        perCall[f'ec_mul_{name}'] = figure(mul)
+        perCall[f'ec_add_{name}'] = figure(add)
+        total = lambda parts: figure({x: sum(st[x] for st in parts) for x in KEYS})  # noqa: E731
+        perCall[f'pace_gm_curves_{name}'] = total([base, mul, base, add, mul, mul])
+        perCall[f'chip_auth_curves_{name}'] = total([base, mul])
 
 
 def sm_figure(e, call, fresh, rnd, blob, plain_len, ram, perCall):
