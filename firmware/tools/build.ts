@@ -1,5 +1,5 @@
 // Bundles the firmware (and, alone, the protocol package) for Espruino, then runs the gate.
-// Usage: tsx tools/build.ts   ->  dist/firmware.js, dist/protocol.js, dist/self-test.js
+// Usage: tsx tools/build.ts   ->  dist/firmware.js, dist/firmware-pace.js, dist/protocol.js, dist/self-test.js
 
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,6 +16,8 @@ async function main(): Promise<void> {
   mkdirSync(dist, { recursive: true });
   const targets: Array<{ entry: string; out: string; globalName: string; limit?: number; device?: BundleOptions }> = [
     { entry: join(firmwareDir, 'src/main.ts'), out: join(dist, 'firmware.js'), limit: FIRMWARE_SIZE_LIMIT, globalName: 'Firmware' },
+    // The portable bundle with PACE and Chip Authentication (src/main-pace.ts, issue #18).
+    { entry: join(firmwareDir, 'src/main-pace.ts'), out: join(dist, 'firmware-pace.js'), globalName: 'Firmware' },
     { entry: join(firmwareDir, '../protocol/src/index.ts'), out: join(dist, 'protocol.js'), globalName: 'Protocol' },
     // Checks run on the real interpreter and under Node (test/real-interpreter/self-test.test.ts).
     { entry: join(firmwareDir, 'src/self-test.ts'), out: join(dist, 'self-test.js'), globalName: 'SelfTest' },
