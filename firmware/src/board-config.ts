@@ -1,4 +1,4 @@
-// How a board is wired, as data (hardware/boards/*.json). The flash tool and the runtime shim
+// How a board is wired, as data (firmware/boards/*.json). The flash tool and the runtime shim
 // pass one of these to Firmware.start(); nothing in the firmware asks which board it is on.
 
 /** Pin names as Espruino prints them, e.g. "B6", "A10". Resolved with Pin(name) on the board. */

@@ -1,6 +1,6 @@
 // Firmware entry, and the only module that holds global state. The bundle (esbuild globalName
 // 'Firmware') exposes start(); the flash tool appends `E.on('init', () => Firmware.start(board))`
-// with the board's wiring (hardware/boards/*.json). See firmware/README.md.
+// with the board's wiring (firmware/boards/*.json). See firmware/README.md.
 //
 //   USB (raw binary, console moved to LoopbackA) <-> HostLink (ReliableLink) <-> ReadSession
 //   ReadSession -> ICAO core (BAC, SM, readFile) -> Pn532 (ApduChannel) -> Pn532Io (HSU/I2C/SPI)

@@ -1,4 +1,4 @@
-// One device bundle per board file (hardware/boards/<name>.json -> dist/firmware-<name>.js):
+// One device bundle per board file (boards/<name>.json -> dist/firmware-<name>.js):
 // NATIVE_ONLY (the TypeScript crypto is left out; the native blob is required), only that
 // board's PN532 transport, no error prose (strip-prose.ts), repeated string literals and built-in
 // names stored once (pool-constants.ts). dist/firmware.js stays the portable
@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BOARD_NAMES, boardPath } from '@epassport/hardware/boards/index';
+import { BOARD_NAMES, boardPath } from '../boards/index';
 import type { BoardConfig } from '../src/board-config';
 import { bundle, FIRMWARE_ENTRY, type BundleOptions, type NfcBus } from './bundler';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadBoard } from '@epassport/hardware/boards/index';
+import { loadBoard } from '../boards/index';
 import { EspruinoRuntime } from '@epassport/hardware/shim/espruino-runtime';
 import { VirtualClock } from '@epassport/hardware/sim/clock';
 import { espruinoArgs, flash, parseFlashArgs, uploadText } from './flash';

@@ -1,6 +1,6 @@
 // Puts the firmware on a board so that it runs at every power-on:
 //   npm run flash -w firmware -- --port /dev/ttyACM0 --board PICO [--baud 115200] [--dry-run] [--out upload.js]
-// --board: an Espruino board id (PICO, ESPRUINO_WIFI), a file name in hardware/boards (pico,
+// --board: an Espruino board id (PICO, ESPRUINO_WIFI), a file name in firmware/boards (pico,
 // pico-i2c, pico-spi, espruino-wifi) or a path to a board .json.
 // Builds the board's device bundle (dist/firmware-<board>.js: native crypto, only its PN532 bus;
 // tools/device-bundles.ts) when it is missing or older than the sources, gates the upload text,
@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BoardConfig } from '../src/board-config';
-import { bootCode, boardPath, loadBoard } from '@epassport/hardware/boards/index';
+import { bootCode, boardPath, loadBoard } from '../boards/index';
 import { BOARD_BUDGETS, storedBytes, type StoredFile } from './board-budgets';
 import { bundle, FIRMWARE_ENTRY, type BundleOptions } from './bundler';
 import { deviceBundlePath, deviceOptions } from './device-bundles';

@@ -17,7 +17,7 @@ export function sourceFiles(dir: string): string[] {
   return out;
 }
 
-function resolveRelative(from: string, specifier: string): string | null {
+export function resolveRelative(from: string, specifier: string): string | null {
   const base = resolve(dirname(from), specifier.replace(/\.js$/, ''));
   for (const candidate of [base + '.ts', join(base, 'index.ts'), base]) {
     if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
@@ -25,13 +25,16 @@ function resolveRelative(from: string, specifier: string): string | null {
   return null;
 }
 
+/** Every module specifier a file imports or re-exports, type-only and dynamic imports included. */
+export function importSpecifiers(file: string): string[] {
+  return ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles.map((f) => f.fileName);
+}
+
 /** file -> the files of the same tree it imports (relative specifiers only). */
 export function importGraph(files: string[]): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of files) {
-    const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
-    const targets = info.importedFiles
-      .map((f) => f.fileName)
+    const targets = importSpecifiers(file)
       .filter((s) => s.startsWith('.'))
       .map((s) => resolveRelative(file, s))
       .filter((t): t is string => t !== null);
