@@ -47,6 +47,9 @@ export const BAD_ARGS: string[][] = [
   ['read', '--mrz', 'UA1234567 880315 330921', '--bogus'], ['read', '--document-number', MRZ_DOC, '--birth', '880315'],
   ['read', '--mrz-lines', 'P<UTO'], ['trust'], ['trust', 'import'], ['trust', 'frob', 'x'], ['info', '--port'], ['--port'], ['-x'],
   ['read', '--mrz', 'UA1234567 880315 330921', '--trust', '/nonexistent/trust/dir'],
+  ['verify'], ['verify', 'a', 'b'], ['verify', 'x', '--mrz', 'UA1234567 880315 330921'], ['verify', 'x', '--port', 'p'], ['verify', 'x', '--groups', '1'],
+  ['trust', 'list', 'x'], ['trust', 'list', '--quiet'], ['trust', 'remove'], ['trust', 'remove', ' '], ['trust', 'remove', 'a', 'b'],
+  ['trust', 'remove', 'x', '--mrz', 'UA1234567 880315 330921'], ['trust', 'remove', 'x', '--out', 'y'],
 ];
 
 class Capture extends Writable {
@@ -117,7 +120,11 @@ async function cliCheck(runs: number): Promise<HostInputCheck> {
   try {
     for (const argv of BAD_ARGS) await one(argv, true);
     const random = seededRandom(0xc11);
-    const words = ['read', 'info', 'list', 'trust', 'import', '--mrz', 'UA1234567 881315 330921', '--groups', '1,2,99', '--card-timeout', '-1', '--json', '-q', '--out', '--mrz-lines', 'x', '--', '-g', '--document-number', '--birth', '--expiry'];
+    // No --trust word: a random folder after it could be made in the working directory.
+    const words = [
+      'read', 'info', 'list', 'verify', 'trust', 'import', 'remove', '--mrz', 'UA1234567 881315 330921', '--groups', '1,2,99', '--card-timeout', '-1',
+      '--json', '-q', '--out', '--mrz-lines', 'x', '/nonexistent/saved-read', 'deadbeef', '--', '-g', '--document-number', '--birth', '--expiry',
+    ];
     for (let i = 0; i < runs; i++) {
       const argv: string[] = [];
       const n = 1 + Math.floor(random() * 6);
