@@ -13,7 +13,7 @@ import { createHash } from '../src/crypto/hash';
 import { pad } from '../src/crypto/padding';
 import { RetailMac } from '../src/crypto/retail-mac';
 import { buildFrame } from '../src/pn532/frames';
-import { LOAD_ADDRESSES, emulatorMissing, runOps, toolGate, type Op } from './emu/emulator';
+import { LOAD_ADDRESSES, emulatorMissing, runOpsAsync, toolGate, type Op } from './emu/emulator';
 
 const run = toolGate(emulatorMissing());
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -110,9 +110,9 @@ for (let i = 0; i < 200; i++) {
 }
 
 describe.skipIf(!run)('native blob on an emulated Cortex-M4: random inputs against node:crypto and the TypeScript references', () => {
-  it(`agrees on all ${cases.length} cases at both load addresses`, () => {
+  it(`agrees on all ${cases.length} cases at both load addresses`, async () => {
     for (const address of LOAD_ADDRESSES) {
-      const results = runOps(cases.map((c) => c.op), address);
+      const results = await runOpsAsync(cases.map((c) => c.op), address);
       const wrong: string[] = [];
       results.forEach((r, i) => {
         for (const [k, v] of Object.entries(cases[i].expect)) {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { crc16 } from '../../protocol/src/crc16';
 import { pad } from '../src/crypto/padding';
-import { LOAD_ADDRESSES, emulatorMissing, runOps, toolGate, type Op } from './emu/emulator';
+import { LOAD_ADDRESSES, emulatorMissing, runOpsAsync, toolGate, type Op } from './emu/emulator';
 
 const icao = JSON.parse(readFileSync(new URL('../test-data/icao9303-part11-appendix-d.json', import.meta.url), 'utf8'));
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
@@ -153,10 +153,10 @@ describe.skipIf(!run)('native blob on an emulated Cortex-M4: published vectors',
   for (const address of LOAD_ADDRESSES) {
     describe(`loaded at 0x${address.toString(16)}`, () => {
       let results: Record<string, unknown>[] = [];
-      it('runs the batch', () => {
+      it('runs the batch', async () => {
         // The long streams run at the first address only (they take seconds in the emulator).
         const ops = cases.map((c) => (c.op.long && address !== LOAD_ADDRESSES[0] ? { op: 'dcs', data: '' } : c.op));
-        results = runOps(ops, address);
+        results = await runOpsAsync(ops, address);
         expect(results).toHaveLength(cases.length);
       }, 120_000);
       it.each(cases.map((c, i) => [c.name, i] as const))('%s', (_name, i) => {

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { pad } from '../src/crypto/padding';
 import { retailMac } from '../src/crypto/retail-mac';
 import { SecureMessagingChannel } from '../src/icao/secure-messaging';
-import { LOAD_ADDRESSES, emulatorMissing, runOps, toolGate, type Op } from './emu/emulator';
+import { LOAD_ADDRESSES, emulatorMissing, runOps, runOpsAsync, toolGate, type Op } from './emu/emulator';
 
 const run = toolGate(emulatorMissing());
 const icao = JSON.parse(readFileSync(new URL('../test-data/icao9303-part11-appendix-d.json', import.meta.url), 'utf8'));
@@ -211,9 +211,9 @@ describe.runIf(run)('sm_unwrap: random responses against the TypeScript referenc
   const ops: Op[] = cases.map((c, i) => ({ op: 'sm_unwrap', kEnc: toHex(KS_ENC), kMac: toHex(KS_MAC), ssc: toHex(c.ssc), resp: toHex(c.resp), shift: i & 3, ramTables: (i & 4) === 4 }));
   const half = cases.length >> 1;
 
-  it.each(LOAD_ADDRESSES.map((at, k) => [at.toString(16), at, k]))('2 x 1,200 cases, blob at 0x%s: same acceptance, same plain data and SSC; no access outside the buffers', (_name, at, k) => {
+  it.each(LOAD_ADDRESSES.map((at, k) => [at.toString(16), at, k]))('2 x 1,200 cases, blob at 0x%s: same acceptance, same plain data and SSC; no access outside the buffers', async (_name, at, k) => {
     const slice = ops.slice(k * half, (k + 1) * half);
-    const results = runOps(slice, at as number, undefined, true);
+    const results = await runOpsAsync(slice, at as number, undefined, true);
     const tally: Record<string, [number, number]> = {};
     results.forEach((r, j) => {
       const c = cases[k * half + j];

@@ -1,6 +1,6 @@
 // Node side of the blob tests: runs batches of operations on the committed blob under the
 // emulated Cortex-M4 (run_ops.py, Debian's python3-unicorn) in one python process per batch.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { requireTool } from '../../../test/support/requires-tool';
@@ -39,4 +39,30 @@ export function runOps(ops: Op[], loadAddress: number, blob: string = BLOB_PATH,
   });
   if (r.status !== 0) throw new Error(`run_ops.py failed (${r.status}): ${r.stderr}`);
   return (JSON.parse(r.stdout) as { results: Record<string, unknown>[] }).results;
+}
+
+/** runOps for big batches: the same, without blocking the test worker while python runs. A
+ * worker blocked past vitest's 60 s RPC timeout (a loaded 2-core machine took 30 s for 1,200
+ * sm_unwrap cases) fails the whole run with "Timeout calling onTaskUpdate". */
+export function runOpsAsync(ops: Op[], loadAddress: number, blob: string = BLOB_PATH, guard = false): Promise<Record<string, unknown>[]> {
+  return runPython(RUN_OPS, JSON.stringify({ blob, loadAddress, ops, guard })).then(
+    (out) => (JSON.parse(out) as { results: Record<string, unknown>[] }).results,
+  );
+}
+
+/** Runs a python script of this directory with `input` on stdin; resolves to its stdout. */
+export function runPython(script: string, input: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(PYTHON, [script], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', reject);
+    child.on('close', (status) => {
+      if (status === 0) resolve(Buffer.concat(out).toString('utf8'));
+      else reject(new Error(`${script} failed (${status}): ${Buffer.concat(err).toString('utf8')}`));
+    });
+    child.stdin.end(input);
+  });
 }
