@@ -18,8 +18,10 @@ const firmwareDir = join(dirname(fileURLToPath(import.meta.url)), '..');
  * hand-written test firmware) are libraries: only their `_private` names are. */
 export const FIRMWARE_ENTRY = join(firmwareDir, 'src/main.ts');
 
-/** The portable bundle's ceiling (the device budgets are in board-budgets.ts). */
-export const FIRMWARE_SIZE_LIMIT = 64 * 1024;
+/** The portable bundle's ceiling (the device budgets are in board-budgets.ts). 66 KB since the
+ * read session's PACE/CA hooks (+418 B) and native sm_unwrap (+407 B) landed together at 65,928 B;
+ * no board stores this bundle. */
+export const FIRMWARE_SIZE_LIMIT = 66 * 1024;
 
 /** `require` of a board module, outside esbuild's reach (it would wrap a bare `require` in a
  * Proxy-based shim that Espruino lacks). Literal module names keep the gate's require check. */
