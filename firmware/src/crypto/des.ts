@@ -24,22 +24,25 @@ const SBOX_HEX =
   'd2846fb1a93e50c71fd8a374c56b0e927b419ce206adf35821e74a8dfc90356b';
 
 /** P: output bit i (1-based, MSB first) takes input bit P[i]. */
-const P_TABLE = [16, 7, 20, 21, 29, 12, 28, 17, 1, 15, 23, 26, 5, 18, 31, 10, 2, 8, 24, 14, 32, 27, 3, 9, 19, 13, 30, 6, 22, 11, 4, 25];
+const P_TABLE = new Uint8Array([16, 7, 20, 21, 29, 12, 28, 17, 1, 15, 23, 26, 5, 18, 31, 10, 2, 8, 24, 14, 32, 27, 3, 9, 19, 13, 30, 6, 22, 11, 4, 25]);
+
+// The tables are Uint8Arrays, not arrays: on Espruino an array of numbers holds a variable per
+// element for the whole session (152 here), a Uint8Array packs them into a few.
 
 /** PC-1: 56 key bits (1-based, MSB of byte 0 is bit 1) into C (first 28) and D. */
-const PC1_TABLE = [
+const PC1_TABLE = new Uint8Array([
   57, 49, 41, 33, 25, 17, 9, 1, 58, 50, 42, 34, 26, 18, 10, 2, 59, 51, 43, 35, 27, 19, 11, 3, 60, 52, 44, 36,
   63, 55, 47, 39, 31, 23, 15, 7, 62, 54, 46, 38, 30, 22, 14, 6, 61, 53, 45, 37, 29, 21, 13, 5, 28, 20, 12, 4,
-];
+]);
 
 /** PC-2: 48 round-key bits taken from C||D (1-based). */
-const PC2_TABLE = [
+const PC2_TABLE = new Uint8Array([
   14, 17, 11, 24, 1, 5, 3, 28, 15, 6, 21, 10, 23, 19, 12, 4, 26, 8, 16, 7, 27, 20, 13, 2,
   41, 52, 31, 37, 47, 55, 30, 40, 51, 45, 33, 48, 44, 49, 39, 56, 34, 53, 46, 42, 50, 36, 29, 32,
-];
+]);
 
 /** Left rotations of C and D before each round. */
-const KEY_SHIFTS = [1, 1, 2, 2, 2, 2, 2, 2, 1, 2, 2, 2, 2, 2, 2, 1];
+const KEY_SHIFTS = new Uint8Array([1, 1, 2, 2, 2, 2, 2, 2, 1, 2, 2, 2, 2, 2, 2, 1]);
 
 let SP1: Int32Array, SP2: Int32Array, SP3: Int32Array, SP4: Int32Array;
 let SP5: Int32Array, SP6: Int32Array, SP7: Int32Array, SP8: Int32Array;
