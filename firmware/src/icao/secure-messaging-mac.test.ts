@@ -1,8 +1,8 @@
 // The response MAC check of secure messaging (SecureMessagingChannel.unwrap, TypeScript path),
 // written against the mutants Stryker left in it (test/README.md, mutation testing): DO'8E' must
-// be exactly 8 bytes, the MAC value the card did not send is wiped, a session that failed opens
-// nothing more (not even a genuine response), and a response with no DO'99' is accepted only for
-// an outer 9000. secure-messaging.test.ts has the rest (each MAC byte, DO'99' changed, replay).
+// be exactly 8 bytes and DO'99' 2, the MAC value the card did not send is wiped, a session that
+// failed opens nothing more (not even a genuine response), and a response with no DO'99' is
+// accepted only for an outer 9000 (DO'8E' alone included). secure-messaging.test.ts has the rest (each MAC byte, DO'99' changed, replay).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -91,6 +91,21 @@ describe('secure messaging: the response MAC check', () => {
       expect([e.code, e.message]).toEqual(['sm-failure', 'no DO99']);
     }
     expect(toHex(atExample().unwrap(new Uint8Array([...dos, 0x8e, 8, ...mac, 0x90, 0x00])))).toBe('019000');
+  });
+
+  it('a DO99 of 1 or 3 bytes is refused even under an authentic MAC (the status word is 2 bytes)', () => {
+    for (const do99 of [[0x99, 1, 0x90], [0x99, 3, 0x90, 0x00, 0x00]]) {
+      const dos = new Uint8Array([0x87, 9, 0x01, ...encrypted('01'), ...do99]);
+      const e = failure(atExample(), new Uint8Array([...dos, 0x8e, 8, ...macOf(RESPONSE_SSC, dos), 0x90, 0x00]));
+      expect([e.code, e.message]).toEqual(['sm-failure', 'DO99 length']);
+    }
+  });
+
+  it('DO8E alone (a MAC over the SSC only) with an outer 9000 opens to 9000; changed, it is refused', () => {
+    const mac = macOf(RESPONSE_SSC, new Uint8Array(0));
+    expect(toHex(atExample().unwrap(new Uint8Array([0x8e, 8, ...mac, 0x90, 0x00])))).toBe('9000');
+    mac[7] ^= 1;
+    expect(failure(atExample(), new Uint8Array([0x8e, 8, ...mac, 0x90, 0x00])).message).toBe('MAC does not verify');
   });
 
   it('the MAC it computed is wiped after the comparison, whether it matched or not', () => {
