@@ -309,7 +309,7 @@ export class SecureMessagingChannel implements ApduChannel {
     if (!ok) throw this._fail(9);
     // Authentic from here on; structure of the cryptogram is still checked.
     let dataLen = 0;
-    let plain: Uint8Array | null = null;
+    let out: Uint8Array | null = null;
     if (cryptoStart >= 0) {
       let c = cryptoStart;
       if (cryptoTag === 0x87) {
@@ -318,22 +318,22 @@ export class SecureMessagingChannel implements ApduChannel {
       }
       const clen = cryptoEnd - c;
       if (clen < 8 || (clen & 7)) throw this._fail(11);
-      plain = this._cipher!.cbcDecrypt(null, response.subarray(c, cryptoEnd));
-      dataLen = unpaddedLength(plain);
+      // Decrypted straight into the buffer returned (padding >= 1 byte, so data + SW fit in
+      // clen + 2): one 2 KB buffer at the peak of an extended read, not two (~170 variables).
+      out = new Uint8Array(clen + 2);
+      this._cipher!.cbcDecrypt(null, response.subarray(c, cryptoEnd), out.subarray(0, clen));
+      dataLen = unpaddedLength(out, 0, clen);
       if (dataLen < 0) {
-        plain.fill(0);
+        out.fill(0);
         throw this._fail(12);
       }
     }
-    const out = new Uint8Array(dataLen + 2);
-    if (plain) {
-      out.set(plain.subarray(0, dataLen), 0);
-      plain.fill(0);
-    }
     const swAt = swStart < 0 ? end : swStart;
+    if (!out) out = new Uint8Array(2);
+    else out.fill(0, dataLen); // the padding goes; the status word takes its place
     out[dataLen] = response[swAt];
     out[dataLen + 1] = response[swAt + 1];
-    return out;
+    return out.length === dataLen + 2 ? out : out.subarray(0, dataLen + 2);
   }
 
   transceive(apdu: Uint8Array, callback: ApduCallback): void {
@@ -379,6 +379,8 @@ export class SecureMessagingChannel implements ApduChannel {
       } catch (e) {
         failure = asIcaoError(e);
       }
+      // The protected answer is not needed past here: not held while the file reader works.
+      response = null;
       callback(failure, plain);
     });
     returned = true;

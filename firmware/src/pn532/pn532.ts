@@ -498,9 +498,9 @@ export class Pn532 implements ApduChannel {
       cb(statusError(status), null);
       return;
     }
-    const prev = this._apduParts;
+    let prev = this._apduParts;
     const part = r.subarray(2);
-    let whole: Uint8Array;
+    let whole: Uint8Array | null;
     if (prev) {
       whole = new Uint8Array(prev.length + part.length);
       whole.set(prev, 0);
@@ -522,8 +522,18 @@ export class Pn532 implements ApduChannel {
       this._exec(2, TIMING.DATA_EXCHANGE, this._onExchangeBound);
       return;
     }
+    // Only the callee holds the answer: the parts joined before it (up to 2 KB) are freed, and
+    // this frame keeps no name for it while secure messaging and the file reader work.
+    prev = null;
     this._apduCallback = null;
+    this._apduParts = whole;
+    whole = null;
+    cb(null, this._takeParts());
+  }
+
+  private _takeParts(): Uint8Array {
+    const whole = this._apduParts!;
     this._apduParts = null;
-    cb(null, whole);
+    return whole;
   }
 }
