@@ -34,7 +34,11 @@ export interface ChipAccess {
 export type AccessFactory = (plain: ApduChannel, seed: Uint8Array, mrz: MrzKeyInput, random: (n: number) => Uint8Array) => ChipAccess;
 
 /** BAC only: SELECT the eMRTD application, then BAC; reopen is BAC again (the default). */
-export const bacAccess: AccessFactory = (plain, seed, _mrz, random) => {
+export const bacAccess: AccessFactory = (plain, seed, _mrz, random) => bacOver(plain, seed, random);
+
+/** BacAccess's closures are made here, so that their scope holds no MRZ fields (Espruino keeps
+ * every parameter of the enclosing function alive with a closure). */
+function bacOver(plain: ApduChannel, seed: Uint8Array, random: (n: number) => Uint8Array): ChipAccess {
   const reopen = (callback: OpenCallback): void => new BacProtocol(plain, random).authenticate(seed, callback);
   return {
     open: (callback) => plain.transceive(selectApplicationApdu(), (err, response) => {
@@ -46,4 +50,4 @@ export const bacAccess: AccessFactory = (plain, seed, _mrz, random) => {
     }),
     reopen,
   };
-};
+}
