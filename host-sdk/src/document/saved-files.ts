@@ -11,7 +11,7 @@ import { ReaderError } from '../reader-error.js';
 import { AA_CHALLENGE_LENGTH } from '../aa/active-authentication.js';
 import { parseDg1 } from '../lds/dg1.js';
 import { parseDg2 } from '../lds/dg2.js';
-import { toViewable } from '../image/viewable-image.js';
+import { faceOf } from '../image/face.js';
 import type { TrustStore } from '../pa/trust-store.js';
 import { fileBaseName, type Face, type FileRecord, type PassportDocument } from '../passport-document.js';
 import { assembleDocument } from './assemble.js';
@@ -78,17 +78,7 @@ async function facesOf(bytes: Uint8Array, parseErrors: { fileId: number; message
     return faces;
   }
   for (const image of images) {
-    const face: Face = { ...image };
-    try {
-      face.viewable = await toViewable(image.bytes);
-      if (!face.width || !face.height) {
-        face.width = face.viewable.width;
-        face.height = face.viewable.height;
-      }
-    } catch (e) {
-      face.viewableError = (e as Error).message;
-    }
-    faces.push(face);
+    faces.push(await faceOf(image));
   }
   return faces;
 }

@@ -10,7 +10,7 @@ import { readerErrorMessage } from './error-step.js';
 import { UnverifiedDocumentError } from '../unverified-document-error.js';
 import { parseDg1 } from '../lds/dg1.js';
 import { parseDg2 } from '../lds/dg2.js';
-import { toViewable } from '../image/viewable-image.js';
+import { faceOf } from '../image/face.js';
 import type { BacKey } from '../mrz/mrz-input.js';
 import { assembleDocument } from '../document/assemble.js';
 import type { HashVerdict } from '../pa/passive-authentication.js';
@@ -227,16 +227,7 @@ export class ReadOperation {
       return;
     }
     for (const image of images) {
-      const face: Face = { ...image };
-      try {
-        face.viewable = await toViewable(image.bytes);
-        if (!face.width || !face.height) {
-          face.width = face.viewable.width;
-          face.height = face.viewable.height;
-        }
-      } catch (e) {
-        face.viewableError = (e as Error).message;
-      }
+      const face = await faceOf(image);
       if (this.done) return;
       this.faces.push(face);
       this.out.push({ type: 'face', face, index: this.faces.length - 1 });
