@@ -3,7 +3,7 @@
 // under the emulator) when the Storage file `pace` runs here, else the TypeScript reference
 // (crypto/ec/). Callers see one API.
 
-import { EC_PARAMS, refAdd, refCheck, refMultiply, type EcParams } from '../crypto/ec/ec-reference';
+import { EC_PARAMS, limbs, ORDER_BP256, ORDER_P256, refAdd, refCheck, refMultiply, type EcParams } from '../crypto/ec/ec-reference';
 import { addressOf, contextAddress, stageBuffer, type NativeFn } from './blob';
 import { P_EC_ADD, P_EC_CHECK, P_EC_MUL, paceEntries } from './pace-blob';
 
@@ -18,22 +18,29 @@ export interface EcCurve {
 }
 
 const curves: EcCurve[] = [];
-/** The TypeScript reference is in this bundle (NATIVE_ONLY device bundles leave it out). */
-const TS_OK = typeof NATIVE_ONLY === 'undefined' || !NATIVE_ONLY;
+/** The curves' parameters. A NATIVE_ONLY device bundle keeps only each curve's id and group
+ * order (the blob holds the rest), not the reference's tables: ~1 KB less on the Espruino WiFi.
+ * (Only the TypeScript path, absent there, reads the other fields.) The test of NATIVE_ONLY is
+ * written out at each use, not kept in a const: esbuild then drops the dead branch and with it
+ * the whole reference (~2.9 KB). */
+const CURVES: EcParams[] = typeof NATIVE_ONLY === 'undefined' || !NATIVE_ONLY ? EC_PARAMS : [
+  { id: 12, n: limbs(ORDER_P256) } as EcParams,
+  { id: 13, n: limbs(ORDER_BP256) } as EcParams,
+];
 
 /** ICAO 9303 Part 11 §9.5.1 standardized domain parameter id: 12 = P-256, 13 = brainpoolP256r1;
  * null for any other. One object per curve, kept. */
 export function ecCurve(id: number): EcCurve | null {
   for (let i = 0; i < curves.length; i++) if (curves[i].ref.id === id) return curves[i];
-  for (let i = 0; i < EC_PARAMS.length; i++) {
-    if (EC_PARAMS[i].id !== id) continue;
+  for (let i = 0; i < CURVES.length; i++) {
+    if (CURVES[i].id !== id) continue;
     const f = paceEntries();
     let ctx: Uint8Array | null = null;
     if (f) {
       ctx = new Uint8Array(EC_CTX);
       ctx[0] = id;
     }
-    const c: EcCurve = { ref: EC_PARAMS[i], ctx, f };
+    const c: EcCurve = { ref: CURVES[i], ctx, f };
     curves.push(c);
     return c;
   }
@@ -73,27 +80,27 @@ function point65(p: Uint8Array): boolean {
 
 /** k·P as 04 || x || y; null when P is invalid or k·P is infinity. */
 export function ecMultiply(curve: EcCurve, scalar32: Uint8Array, point65In: Uint8Array): Uint8Array | null {
-  if (!curve.f) return TS_OK ? refMultiply(curve.ref, scalar32, point65In) : null;
+  if (!curve.f) return typeof NATIVE_ONLY === 'undefined' || !NATIVE_ONLY ? refMultiply(curve.ref, scalar32, point65In) : null;
   if (scalar32.length !== 32 || !point65(point65In)) return null;
   return callNative(curve, P_EC_MUL, scalar32, point65In);
 }
 
 /** k·G. */
 export function ecBaseMultiply(curve: EcCurve, scalar32: Uint8Array): Uint8Array | null {
-  if (!curve.f) return TS_OK ? refMultiply(curve.ref, scalar32, null) : null;
+  if (!curve.f) return typeof NATIVE_ONLY === 'undefined' || !NATIVE_ONLY ? refMultiply(curve.ref, scalar32, null) : null;
   if (scalar32.length !== 32) return null;
   return callNative(curve, P_EC_MUL, scalar32, null);
 }
 
 /** P + Q (public points; not constant time). */
 export function ecAdd(curve: EcCurve, p65: Uint8Array, q65: Uint8Array): Uint8Array | null {
-  if (!curve.f) return TS_OK ? refAdd(curve.ref, p65, q65) : null;
+  if (!curve.f) return typeof NATIVE_ONLY === 'undefined' || !NATIVE_ONLY ? refAdd(curve.ref, p65, q65) : null;
   if (!point65(p65) || !point65(q65)) return null;
   return callNative(curve, P_EC_ADD, p65, q65);
 }
 
 export function ecCheck(curve: EcCurve, p65: Uint8Array): boolean {
-  if (!curve.f) return TS_OK ? refCheck(curve.ref, p65) : false;
+  if (!curve.f) return typeof NATIVE_ONLY === 'undefined' || !NATIVE_ONLY ? refCheck(curve.ref, p65) : false;
   if (!point65(p65)) return false;
   const s = stageBuffer();
   s.set(p65, 0);

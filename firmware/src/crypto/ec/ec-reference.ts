@@ -8,7 +8,7 @@ const L = 16; // limbs of 16 bits: 256-bit field
 export type EcParams = { id: number; p: number[]; pinv: number; rr: number[]; one: number[]; a: number[]; b: number[]; gx: number[]; gy: number[]; n: number[] };
 
 /** Little-endian 16-bit limbs of a 64-digit hex string. */
-function limbs(hex: string): number[] {
+export function limbs(hex: string): number[] {
   const r: number[] = [];
   for (let i = 0; i < L; i++) r.push(parseInt(hex.substr(64 - 4 * (i + 1), 4), 16));
   return r;
@@ -245,9 +245,16 @@ function params(id: number, hex: string[], pinv: number): EcParams {
   return { id, p: limbs(hex[0]), pinv, rr: limbs(hex[1]), one: limbs(hex[2]), a: limbs(hex[3]), b: limbs(hex[4]), gx: limbs(hex[5]), gy: limbs(hex[6]), n: limbs(hex[7]) };
 }
 
-/** ICAO 9303 Part 11 §9.5.1 ids 12 (NIST P-256) and 13 (brainpoolP256r1); hex: p, R^2, R, aR, bR, GxR, GyR, n (mod p). */
+/** The group orders n (hex) of P-256 and brainpoolP256r1: all that a NATIVE_ONLY device bundle
+ * keeps of a curve (native-ec.ts; the blob holds the rest). Plain constants: a property read
+ * would keep the pure tables below in every bundle. */
+export const ORDER_P256 = 'ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551';
+export const ORDER_BP256 = 'a9fb57dba1eea9bc3e660a909d838d718c397aa3b561a6f7901e0e82974856a7';
+
+/** ICAO 9303 Part 11 §9.5.1 ids 12 (NIST P-256) and 13 (brainpoolP256r1); hex: p, R^2, R, aR, bR, GxR, GyR, n (mod p).
+ * Pure: a bundle that does not read them (NATIVE_ONLY) leaves the tables out. */
 export const EC_PARAMS: EcParams[] = [
-  params(12, [
+  /* @__PURE__ */ params(12, [
     'ffffffff00000001000000000000000000000000ffffffffffffffffffffffff',
     '00000004fffffffdfffffffffffffffefffffffbffffffff0000000000000003',
     '00000000fffffffeffffffffffffffffffffffff000000000000000000000001',
@@ -255,9 +262,9 @@ export const EC_PARAMS: EcParams[] = [
     'dc30061d04874834e5a220abf7212ed6acf005cd78843090d89cdf6229c4bddf',
     '18905f76a53755c679fb732b7762251075ba95fc5fedb60179e730d418a9143c',
     '8571ff1825885d85d2e88688dd21f3258b4ab8e4ba19e45cddf25357ce95560a',
-    'ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551',
+    ORDER_P256,
   ], 0x0001),
-  params(13, [
+  /* @__PURE__ */ params(13, [
     'a9fb57dba1eea9bc3e660a909d838d726e3bf623d52620282013481d1f6e5377',
     '4717aa21e5957fa8a1ecdacd6b1ac8075cce4c26614d4f4d8cfedf7ba6465b6c',
     '5604a8245e115643c199f56f627c728d91c409dc2ad9dfd7dfecb7e2e091ac89',
@@ -265,6 +272,6 @@ export const EC_PARAMS: EcParams[] = [
     '1634f57646a3c93e64ca989357f2e9d90ac34a49cc51bf5905d24d72c0c0f36f',
     '8e1f767a9e119bdf704c311d6b892ad380de4d9ab97cf30a27c0d92d351fd10c',
     '14eb78c6026eb0a216fdf6e8dfbd8b03a618f259cd9501629a4fe948a0917a17',
-    'a9fb57dba1eea9bc3e660a909d838d718c397aa3b561a6f7901e0e82974856a7',
+    ORDER_BP256,
   ], 0x89b9),
 ];
