@@ -9,12 +9,13 @@
 // anything is decrypted; a MAC or structure failure is 'sm-failure' and ends the session; a bare
 // error status word is passed up and ends the session (the chip's SSC is unknown).
 
+import { equalBytes } from '../crypto/retail-mac';
 import { wipeBytes } from '../native/wipe';
 import type { ApduCallback, ApduChannel } from '../icao/apdu-channel';
 import { IcaoError, SW, asIcaoError, hex4, statusWord } from '../icao/errors';
 import { newTlv, readTlv } from '../icao/tlv';
 import type { PaceBlockCipher, PaceCmac, PaceCrypto } from './pace-crypto';
-import { sameBytes } from './pace-crypto';
+import { putLength } from './general-authenticate';
 
 function smFailure(message: string, sw?: number): IcaoError {
   return new IcaoError('sm-failure', message, sw);
@@ -37,17 +38,6 @@ function decrement(ssc: Uint8Array): void {
     ssc[i] = (ssc[i] - 1) & 0xff;
     if (ssc[i] !== 0xff) break;
   }
-}
-
-function writeLength(buf: Uint8Array, pos: number, len: number): number {
-  if (len >= 256) {
-    buf[pos++] = 0x82;
-    buf[pos++] = len >> 8;
-  } else if (len >= 128) {
-    buf[pos++] = 0x81;
-  }
-  buf[pos++] = len & 0xff;
-  return pos;
 }
 
 /** 80 00 ... : the padding of a 4-byte header, or the tail of the last block. */
@@ -147,7 +137,7 @@ export class AesSecureMessagingChannel implements ApduChannel {
     increment(this.ssc);
     if (lc) {
       out[pos++] = odd ? 0x85 : 0x87;
-      pos = writeLength(out, pos, value);
+      pos = putLength(out, pos, value);
       if (!odd) out[pos++] = 0x01;
       const c = out.subarray(pos, pos + cLen);
       c.set(apdu.subarray(at, at + lc), 0);
@@ -227,7 +217,7 @@ export class AesSecureMessagingChannel implements ApduChannel {
     if (swStart < 0 && outerSw !== SW.OK) throw smFailure('response has no status (DO99)');
     const tag = new Uint8Array(8);
     this._macOver(response, 0, macStart, false, tag, 0);
-    if (!sameBytes(tag, 0, response, macStart + 2, 8)) throw smFailure('response MAC does not verify');
+    if (!equalBytes(tag, 0, response, macStart + 2, 8)) throw smFailure('response MAC does not verify');
     let dataLen = 0;
     let plain: Uint8Array | null = null;
     if (cStart >= 0) {

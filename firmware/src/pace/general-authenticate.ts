@@ -9,7 +9,8 @@ function lengthBytes(n: number): number {
   return n < 128 ? 1 : n < 256 ? 2 : 3;
 }
 
-function putLength(buf: Uint8Array, pos: number, n: number): number {
+/** Writes a BER length at buf[pos] (1 to 3 bytes); returns the position after it. */
+export function putLength(buf: Uint8Array, pos: number, n: number): number {
   if (n >= 256) {
     buf[pos++] = 0x82;
     buf[pos++] = n >> 8;

@@ -75,10 +75,3 @@ export function randomScalar(crypto: PaceCrypto, curveId: number): Uint8Array {
   }
   throw new IcaoError('internal', 'random source');
 }
-
-/** Constant-time comparison of a[ao..ao+n) and b[bo..bo+n). */
-export function sameBytes(a: Uint8Array, ao: number, b: Uint8Array, bo: number, n: number): boolean {
-  let d = 0;
-  for (let i = 0; i < n; i++) d |= a[ao + i] ^ b[bo + i];
-  return d === 0;
-}

@@ -8,13 +8,14 @@
 //         before its keys are trusted; then AES secure messaging with SSC 0.
 // Private scalars come from the injected random source; all secrets are wiped on every path.
 
+import { equalBytes } from '../crypto/retail-mac';
 import type { ApduChannel } from '../icao/apdu-channel';
 import { IcaoError, SW, asIcaoError, statusWord } from '../icao/errors';
 import { newTlv } from '../icao/tlv';
 import { AesSecureMessagingChannel } from './aes-secure-messaging';
 import type { PaceChoice } from './card-access';
 import { authenticationData, generalAuthenticateApdu, mseSetAtApdu, publicKeyObject } from './general-authenticate';
-import { deriveAesKey, randomScalar, sameBytes, type PaceCrypto } from './pace-crypto';
+import { deriveAesKey, randomScalar, type PaceCrypto } from './pace-crypto';
 
 export type PaceCallback = (err: IcaoError | null, sm: AesSecureMessagingChannel | null) => void;
 
@@ -88,7 +89,7 @@ export class Pace {
     const n = this._pointLength;
     const t = authenticationData(response, 0x82, n, 'GA mapping', newTlv());
     const pkMapIc = response.subarray(t.valueOffset, t.end);
-    if (pkMapIc[0] !== 4 || sameBytes(pkMapIc, 0, pkMapIfd, 0, n)) throw new IcaoError('sm-failure', 'mapping key');
+    if (pkMapIc[0] !== 4 || equalBytes(pkMapIc, 0, pkMapIfd, 0, n)) throw new IcaoError('sm-failure', 'mapping key');
     const ec = this._crypto.ec;
     const h = new Uint8Array(n);
     const g = new Uint8Array(n);
@@ -109,7 +110,7 @@ export class Pace {
     const n = this._pointLength;
     const t = authenticationData(response, 0x84, n, 'GA key agreement', newTlv());
     const pkDhIc = new Uint8Array(response.subarray(t.valueOffset, t.end));
-    if (pkDhIc[0] !== 4 || sameBytes(pkDhIc, 0, pkDhIfd, 0, n)) throw new IcaoError('sm-failure', 'chip key equals ours');
+    if (pkDhIc[0] !== 4 || equalBytes(pkDhIc, 0, pkDhIfd, 0, n)) throw new IcaoError('sm-failure', 'chip key equals ours');
     const shared = new Uint8Array(n);
     this._secrets.push(shared);
     if (!this._crypto.ec.multiply(this._curve, skDh, pkDhIc, shared)) throw new IcaoError('sm-failure', 'chip key not on the curve');
@@ -129,7 +130,7 @@ export class Pace {
     mac.wipe();
     this._send(generalAuthenticateApdu(true, 0x85, tokenIfd), (r) => {
       const tk = authenticationData(r, 0x86, 8, 'GA token', newTlv());
-      if (!sameBytes(expected, 0, r, tk.valueOffset, 8)) throw new IcaoError('sm-failure', 'chip token does not verify');
+      if (!equalBytes(expected, 0, r, tk.valueOffset, 8)) throw new IcaoError('sm-failure', 'chip token does not verify');
       this._done(null, new AesSecureMessagingChannel(this._channel, this._crypto, ksEnc, ksMac));
     });
   }
