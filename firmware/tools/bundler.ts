@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESPRUINO_SUPPORTED } from './espruino-target';
 import { reservedProps } from './mangle-reserve';
+import { dropUnused } from './drop-unused';
 import { poolConstants } from './pool-constants';
 import { stripErrorProse } from './strip-prose';
 
@@ -82,6 +83,8 @@ export async function bundle(entry: string, outfile: string, globalName?: string
   let text = result.outputFiles![0].text;
   if (globalName) text = exportsAsGlobal(text, globalName);
   if (o.stripProse) text = stripErrorProse(text);
+  // What only the stripped messages or the left-out TypeScript crypto used (drop-unused.ts).
+  if (o.stripProse && globalName) text = dropUnused(text);
   if (o.poolConstants) text = poolConstants(text);
   text = MODULE_BANNER + '\n' + text;
   writeFileSync(outfile, text);
