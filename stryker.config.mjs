@@ -9,8 +9,7 @@
 //   MUTATE=icao/secure-messaging:230-300,firmware/src/crypto/retail-mac.ts:87-93 npm run mutation
 //                                         line ranges and root paths, comma-separated
 // Each package: its folder, and files outside it that belong to it for this purpose: the device
-// compares each data group's hash with EF.SOD in firmware/src/reader/file-streamer.ts (icao's
-// hash-check.ts is the same check as a FileSink), and the SDK's document verdict,
+// compares each data group's hash with EF.SOD in firmware/src/reader/file-streamer.ts, and the SDK's document verdict,
 // host-sdk/src/verdict.ts, sits beside pa/ but is pa's verdict logic.
 const PACKAGES = {
   protocol: { dir: 'protocol/src', extra: [] },

@@ -18,8 +18,6 @@ export { parseEfCom, MAX_EF_COM } from './ef-com';
 export type { EfCom } from './ef-com';
 export { SodHashExtractor, parseLdsSecurityObject, DEFAULT_MAX_SECURITY_OBJECT } from './ef-sod';
 export type { SodHashes } from './ef-sod';
-export { HashCheckSink } from './hash-check';
-export type { HashVerdict } from './hash-check';
 export { SFI_COM, SFI_SOD, TAG_COM, TAG_SOD, DATA_GROUP_TAGS, dataGroupFromTag } from './lds';
 export { readTlv, newTlv, peekTlvHeader, decodeOid } from './tlv';
 export type { Tlv } from './tlv';
