@@ -1,5 +1,6 @@
 // Bundles the firmware (and, alone, the protocol package) for Espruino, then runs the gate.
-// Usage: tsx tools/build.ts   ->  dist/firmware.js, dist/firmware-pace.js, dist/protocol.js, dist/self-test.js
+// Usage: tsx tools/build.ts   ->  dist/firmware.js, dist/firmware-pace.js, dist/protocol.js, dist/self-test.js,
+// dist/firmware-<board>.js, dist/firmware-pico-ts.js
 
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -22,7 +23,10 @@ async function main(): Promise<void> {
     // Checks run on the real interpreter and under Node (test/real-interpreter/self-test.test.ts).
     { entry: join(firmwareDir, 'src/self-test.ts'), out: join(dist, 'self-test.js'), globalName: 'SelfTest' },
     // What a board stores: one bundle per board file (device-bundles.ts; budget: board-budgets.ts).
-    ...deviceBundles().map((b) => ({ entry: FIRMWARE_ENTRY, out: b.path, globalName: 'Firmware', device: deviceOptions(b.bus) })),
+    ...deviceBundles().map((b) => ({ entry: b.entry, out: b.path, globalName: 'Firmware', device: deviceOptions(b.bus) })),
+    // No board stores this one: the Pico HSU device bundle with the TypeScript crypto instead of the
+    // blob, for the Linux interpreter, where no native call can run (test/real-interpreter).
+    { entry: FIRMWARE_ENTRY, out: join(dist, 'firmware-pico-ts.js'), globalName: 'Firmware', device: { ...deviceOptions('hsu'), nativeOnly: false } },
   ];
   let failed = false;
   for (const t of targets) {
