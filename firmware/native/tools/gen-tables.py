@@ -2,7 +2,7 @@
 """Writes the constant tables of the native blob as C headers into the directory given.
 
 Every table is computed here from its definition, not typed in: the DES SP tables from the
-FIPS 46-3 S-boxes and P permutation, the CRC-16/CCITT-FALSE table from its polynomial, the
+FIPS 46-3 S-boxes and P permutation, the
 SHA-2 constants from the roots of the first primes (FIPS 180-4 4.2.2, 4.2.3, 5.3), the AES S-box
 from the inverse in GF(2^8) and the affine map (FIPS 197 5.1.1). The blob's
 vector tests prove the results."""
@@ -35,16 +35,6 @@ def des_sp(box):
         row = ((j >> 4) & 2) | (j & 1)
         s = int(SBOX_HEX[box * 64 + row * 16 + ((j >> 1) & 15)], 16)
         out.append(sum(masks[b] for b in range(4) if s & (8 >> b)))
-    return out
-
-
-def crc16_table():
-    out = []
-    for i in range(256):
-        c = i << 8
-        for _ in range(8):
-            c = ((c << 1) ^ 0x1021) & 0xFFFF if c & 0x8000 else (c << 1) & 0xFFFF
-        out.append(c)
     return out
 
 
@@ -109,9 +99,6 @@ def main(outdir):
         f.write(head + '/* DES S-boxes merged with P, 8 x 64 words (FIPS 46-3). Not static: the blob\n'
                 ' * header (entries.S) holds its offset, for callers that copy it to RAM. */\n')
         f.write(words('DES_SP', 'uint32_t', sp, 8, 'const'))
-    with open(f'{outdir}/crc16-table.h', 'w') as f:
-        f.write(head + '/* CRC-16/CCITT-FALSE, polynomial 0x1021, MSB first. */\n')
-        f.write(words('CRC16_TABLE', 'uint16_t', crc16_table(), 4))
     sbox = aes_sbox()
     inv = [0] * 256
     for i, v in enumerate(sbox):
