@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BOARD_NAMES, boardPath, checkBoard, loadBoard } from './index';
+import { BOARD_NAMES, bootCode, boardPath, checkBoard, loadBoard } from './index';
 import { BOARD_PINS } from './pins';
 
 describe('board definitions', () => {
@@ -27,6 +27,19 @@ describe('board definitions', () => {
     expect(checkBoard({ ...loadBoard('espruino-wifi'), nfc: { bus: 'hsu', serial: 'Serial2', tx: 'A2', rx: 'A3', baud: 115200, fastBaud: 0 } }).join()).toMatch(/ESP8266/);
     const spi = loadBoard('pico-spi');
     expect(checkBoard({ ...spi, nfc: { ...spi.nfc, miso: 'A7', mosi: 'A6' } }).join('\n')).toMatch(/nfc.miso: A7 cannot/);
+  });
+
+  it('pace: only true or false; the Espruino WiFi has it, the Picos not; the boot line leaves it out', () => {
+    expect(loadBoard('espruino-wifi').pace).toBe(true);
+    for (const name of ['pico', 'pico-i2c', 'pico-spi']) expect(loadBoard(name).pace).toBeUndefined();
+    const wifi = loadBoard('espruino-wifi');
+    expect(checkBoard({ ...wifi, pace: 'yes' }).join()).toMatch(/pace must be true or false/);
+    expect(checkBoard({ ...wifi, pipeline: 1 }).join()).toMatch(/pipeline must be true or false/);
+    expect(checkBoard({ ...wifi, pace: false })).toEqual([]);
+    const line = bootCode(wifi);
+    expect(line).not.toContain('pace');
+    const { pace: _pace, ...wiring } = wifi;
+    expect(line).toBe(`E.on('init',function(){Firmware.start(${JSON.stringify(wiring)});});`);
   });
 
   it('every capable pin is a pin of its board', () => {

@@ -99,6 +99,8 @@ export function checkBoard(data: unknown): string[] {
   }
   if (b.irq !== undefined) pinOk(b.irq, 'irq');
   if (b.reset !== undefined) pinOk(b.reset, 'reset');
+  if (b.pipeline !== undefined && typeof b.pipeline !== 'boolean') out.push('pipeline must be true or false');
+  if (b.pace !== undefined && typeof b.pace !== 'boolean') out.push('pace must be true or false');
   if (b.led !== undefined && !(typeof b.led === 'string' && (profile.aliases[b.led] || profile.pins.includes(b.led)))) out.push(`led: ${String(b.led)} is not an LED or pin`);
   const used = [nfc.tx, nfc.rx, nfc.scl, nfc.sda, nfc.sck, nfc.miso, nfc.mosi, nfc.nss, b.irq, b.reset].filter((p) => typeof p === 'string');
   const twice = used.filter((p, i) => used.indexOf(p) !== i);
@@ -106,7 +108,8 @@ export function checkBoard(data: unknown): string[] {
   return out;
 }
 
-/** The line appended to the firmware bundle on a board: runs the firmware at every power-on. */
+/** The line appended to the firmware bundle on a board: runs the firmware at every power-on.
+ * Without `pace`: the tools read it, the firmware does not (12 stored bytes). */
 export function bootCode(config: BoardConfig): string {
-  return `E.on('init',function(){Firmware.start(${JSON.stringify(config)});});`;
+  return `E.on('init',function(){Firmware.start(${JSON.stringify(config, (key, value) => (key === 'pace' ? undefined : value))});});`;
 }

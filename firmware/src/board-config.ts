@@ -47,4 +47,9 @@ export interface BoardConfig {
   /** Pipelined READ BINARY: block N+1 is requested before block N is checked (default true;
    * false: one block after the other, as the bench's --no-pipeline compares). */
   pipeline?: boolean;
+  /** PACE first, BAC as fallback, and Chip Authentication (issue #18): the board's device bundle
+   * is built from main-pace.ts and the board also stores the PACE blob (Storage file `pace`).
+   * Only where the flash holds both (the Espruino WiFi, tools/board-budgets.ts). Read by the
+   * build and flash tools; the firmware itself finds out from the blob. */
+  pace?: boolean;
 }

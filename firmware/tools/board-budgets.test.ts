@@ -1,11 +1,12 @@
 // Everything a board stores (the device bundle with its boot line, pretokenised, as Storage file
-// .bootcde; the native blob as Storage file native) must fit that board's budget (board-budgets.ts, taken from
+// .bootcde; the native blob as Storage file native; the PACE blob as Storage file pace where the
+// board file says "pace": true) must fit that board's budget (board-budgets.ts, taken from
 // Espruino's board definitions). Reads the bundles `npm run build` wrote; builds any missing.
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { BOARD_BUDGETS, STORAGE_FILE_HEADER, storedBytes } from './board-budgets';
 import { buildDeviceBundle, deviceBundles } from './device-bundles';
-import { checkBudget, NATIVE_BLOB, storedCode, storedFiles } from './flash';
+import { boardBlobs, checkBudget, NATIVE_BLOB, storedCode, storedFiles } from './flash';
 
 const blob = new Uint8Array(readFileSync(NATIVE_BLOB));
 
@@ -18,7 +19,8 @@ const KNOWN_OVER_LIMIT = ['pico', 'pico-i2c', 'pico-spi'];
 
 async function stored(b: ReturnType<typeof deviceBundles>[number]): Promise<number> {
   const source = existsSync(b.path) ? readFileSync(b.path, 'utf8') : await buildDeviceBundle(b);
-  const files = storedFiles(storedCode(source, b.config), blob);
+  const blobs = boardBlobs(b.config); // native, and pace on a board with PACE
+  const files = storedFiles(storedCode(source, b.config), blobs[0].blob, blobs[1]?.blob);
   const bytes = storedBytes(files);
   console.log(`${b.board}: stores ${bytes} bytes (${files.map((f) => `${f.name} ${f.bytes}`).join(', ')}) of ${BOARD_BUDGETS[b.config.board].limit}`);
   return bytes;

@@ -1,6 +1,8 @@
-// One device bundle per board file (boards/<name>.json -> dist/firmware-<name>.js):
-// NATIVE_ONLY (the TypeScript crypto is left out; the native blob is required), only that
-// board's PN532 transport, no error prose (strip-prose.ts), repeated string literals and built-in
+// One device bundle per board file (boards/<name>.json -> dist/firmware-<name>.js), built from
+// src/main.ts (BAC), or from src/main-pace.ts (PACE first, BAC as fallback, Chip Authentication)
+// for a board file with "pace": true (the Espruino WiFi; it stores pace.bin too): NATIVE_ONLY
+// (the TypeScript crypto is left out; the native blob is required), only that board's PN532
+// transport, no error prose (strip-prose.ts), repeated string literals and built-in
 // names stored once (pool-constants.ts). dist/firmware.js stays the portable
 // bundle (both paths, every bus, full messages) for the Linux interpreter, `npm start` and the
 // tests that run without the native emulator.
@@ -21,12 +23,22 @@ export interface DeviceBundle {
   config: BoardConfig;
   bus: NfcBus;
   path: string;
+  /** The entry it is built from (deviceEntry). */
+  entry: string;
+}
+
+/** The entry of a board with PACE (the board file's "pace": true). */
+export const PACE_ENTRY = join(firmwareDir, 'src/main-pace.ts');
+
+/** The entry a board's device bundle is built from. */
+export function deviceEntry(config: BoardConfig): string {
+  return config.pace ? PACE_ENTRY : FIRMWARE_ENTRY;
 }
 
 export function deviceBundles(): DeviceBundle[] {
   return BOARD_NAMES.map((board) => {
     const config = JSON.parse(readFileSync(boardPath(board), 'utf8')) as BoardConfig;
-    return { board, config, bus: config.nfc.bus, path: join(DIST, `firmware-${board}.js`) };
+    return { board, config, bus: config.nfc.bus, path: join(DIST, `firmware-${board}.js`), entry: deviceEntry(config) };
   });
 }
 
@@ -36,11 +48,12 @@ export function deviceBundlePath(board: string): string {
 }
 
 /** How a device bundle for `bus` is built: native crypto only, one transport, no error prose,
- * repeated strings and built-in names stored once. */
+ * repeated strings and built-in names stored once, every internal name shortened (main-pace.ts is
+ * as closed a program as main.ts). */
 export function deviceOptions(bus: NfcBus): BundleOptions {
-  return { nativeOnly: true, bus, stripProse: true, poolConstants: true };
+  return { nativeOnly: true, bus, stripProse: true, poolConstants: true, mangleAll: true };
 }
 
 export function buildDeviceBundle(b: DeviceBundle): Promise<string> {
-  return bundle(FIRMWARE_ENTRY, b.path, 'Firmware', deviceOptions(b.bus));
+  return bundle(b.entry, b.path, 'Firmware', deviceOptions(b.bus));
 }

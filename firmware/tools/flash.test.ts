@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadBoard } from '../boards/index';
 import { EspruinoRuntime } from '@epassport/hardware/shim/espruino-runtime';
 import { VirtualClock } from '@epassport/hardware/sim/clock';
-import { espruinoArgs, flash, parseFlashArgs, uploadText } from './flash';
+import { boardBlobs, checkBudget, espruinoArgs, flash, NATIVE_BLOB, nativeBlobUploadText, PACE_BLOB, parseFlashArgs, storedFiles, uploadText } from './flash';
 import { pretokenise } from './pretokenise';
 
 const STUB = 'var Firmware=(()=>{function start(c){Firmware.board=c}return{start:start}})();';
@@ -52,6 +52,27 @@ describe('flash tool', () => {
     expect(r.code).toBe(pretokenise(r.text));
     expect(r.text).toContain('"board":"ESPRUINO_WIFI"');
     expect(lines[1]).toMatch(/^espruino --port "" -b 115200 .*SAVE_ON_SEND=1.*upload\.js$/);
+  });
+
+  it('a board with "pace": true also stores the PACE blob: its upload file, its log line, its bytes in the budget', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'flash-test-')), 'upload.js');
+    const lines: string[] = [];
+    const res = await flash({ port: '', board: 'espruino-wifi', baud: 115200, dryRun: true, out }, (l) => lines.push(l), STUB);
+    const pace = readFileSync(PACE_BLOB);
+    expect(readFileSync(out.replace(/\.js$/, '.pace.js'), 'utf8')).toBe(nativeBlobUploadText(new Uint8Array(pace), 'pace'));
+    expect(readFileSync(out.replace(/\.js$/, '.native.js'), 'utf8')).toBe(nativeBlobUploadText(new Uint8Array(readFileSync(NATIVE_BLOB))));
+    expect(lines[0]).toMatch(/\(hsu, PACE\).*stored with the native and pace blobs$/);
+    expect(lines).toContain(`pace blob first (Storage file pace, ${pace.length} bytes): espruino ... ${out.replace(/\.js$/, '.pace.js')}`);
+    // The board file's flag is for the tools: the boot line passes the wiring without it.
+    expect(res.text).toContain('"board":"ESPRUINO_WIFI"');
+    expect(res.text).not.toContain('"pace"');
+    const wifi = loadBoard('espruino-wifi');
+    expect(wifi.pace).toBe(true);
+    expect(boardBlobs(wifi).map((b) => b.name)).toEqual(['native', 'pace']);
+    expect(boardBlobs(loadBoard('pico')).map((b) => b.name)).toEqual(['native']);
+    const files = storedFiles('x'.repeat(100), new Uint8Array(8), new Uint8Array(pace));
+    expect(files).toEqual([{ name: '.bootcde', bytes: 100 }, { name: 'native', bytes: 8 }, { name: 'pace', bytes: pace.length }]);
+    expect(checkBudget(wifi, files)).toBe(132 + 40 + Math.ceil((32 + pace.length) / 4) * 4);
   });
 
   it('refuses an upload that fails the Espruino gate', async () => {

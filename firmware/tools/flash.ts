@@ -3,7 +3,8 @@
 // --board: an Espruino board id (PICO, ESPRUINO_WIFI), a file name in firmware/boards (pico,
 // pico-i2c, pico-spi, espruino-wifi) or a path to a board .json.
 // Builds the board's device bundle (dist/firmware-<board>.js: native crypto, only its PN532 bus;
-// tools/device-bundles.ts) when it is missing or older than the sources, gates the upload text,
+// from main-pace.ts for a board file with "pace": true; tools/device-bundles.ts) when it is
+// missing or older than the sources, gates the upload text,
 // checks that everything stored fits the board's budget (tools/board-budgets.ts), then sends it
 // with the espruino CLI (devDependency) straight into flash (Storage file .bootcde, "save on
 // send"): Espruino then evaluates the code from flash, where function bodies stay, instead of
@@ -22,7 +23,7 @@ import type { BoardConfig } from '../src/board-config';
 import { bootCode, boardPath, loadBoard } from '../boards/index';
 import { BOARD_BUDGETS, storedBytes, type StoredFile } from './board-budgets';
 import { bundle, FIRMWARE_ENTRY, type BundleOptions } from './bundler';
-import { deviceBundlePath, deviceOptions } from './device-bundles';
+import { deviceBundlePath, deviceEntry, deviceOptions } from './device-bundles';
 import { pretokenise } from './pretokenise';
 import { checkBundle, formatViolations } from './espruino-gate';
 
@@ -81,20 +82,30 @@ export function storedCode(bundleSource: string, board: BoardConfig): string {
 
 /** The native blob (firmware/native/blob/native.bin), committed: no ARM compiler needed here. */
 export const NATIVE_BLOB = join(firmwareDir, 'native/blob/native.bin');
+/** The PACE blob (AES, CMAC, EC; native/pace/ABI.md), Storage file `pace` on a board with PACE. */
+export const PACE_BLOB = join(firmwareDir, 'native/blob/pace.bin');
 /** Binary bytes per Storage.write line (base64 of 512 bytes: a 700-character line). */
 const BLOB_CHUNK = 512;
 
-/** Text that writes `blob` to Storage file `native` (binary-safe: base64 decoded on the board,
- * the file created at its full size by the first write, the rest written at their offsets).
- * Sent before the firmware and not saved: the blob is a file of its own, run in place. */
-export function nativeBlobUploadText(blob: Uint8Array): string {
+/** Text that writes `blob` to Storage file `name` (`native`, or `pace` for the PACE blob;
+ * binary-safe: base64 decoded on the board, the file created at its full size by the first
+ * write, the rest written at their offsets). Sent before the firmware and not saved: the blob is
+ * a file of its own, run in place. */
+export function nativeBlobUploadText(blob: Uint8Array, name = 'native'): string {
   const lines: string[] = [];
   for (let o = 0; o < blob.length; o += BLOB_CHUNK) {
     const b64 = Buffer.from(blob.subarray(o, o + BLOB_CHUNK)).toString('base64');
-    lines.push(`require('Storage').write('native',atob('${b64}'),${o}${o === 0 ? ',' + blob.length : ''});`);
+    lines.push(`require('Storage').write('${name}',atob('${b64}'),${o}${o === 0 ? ',' + blob.length : ''});`);
   }
-  lines.push(`print('native',require('Storage').read('native').length);`);
+  lines.push(`print('${name}',require('Storage').read('${name}').length);`);
   return lines.join('\n') + '\n';
+}
+
+/** The blobs `board` stores, as Storage files: `native`, and `pace` on a board with PACE. */
+export function boardBlobs(board: BoardConfig): Array<{ name: string; blob: Uint8Array }> {
+  const blobs = [{ name: 'native', blob: new Uint8Array(readFileSync(NATIVE_BLOB)) }];
+  if (board.pace) blobs.push({ name: 'pace', blob: new Uint8Array(readFileSync(PACE_BLOB)) });
+  return blobs;
 }
 
 /** Arguments for the espruino CLI: upload `file` as is (already pretokenised: no minifying, no
@@ -127,11 +138,11 @@ function newestSource(dir: string): number {
 }
 
 /** A firmware bundle, rebuilt when missing or older than firmware/src or protocol/src; by
- * default the portable one, with `device` a device bundle. */
-export async function firmwareBundle(path = FIRMWARE_DIST, device?: BundleOptions): Promise<string> {
+ * default the portable one, with `device` a device bundle (of `entry`). */
+export async function firmwareBundle(path = FIRMWARE_DIST, device?: BundleOptions, entry = FIRMWARE_ENTRY): Promise<string> {
   const stale = !existsSync(path)
     || statSync(path).mtimeMs < Math.max(newestSource(join(firmwareDir, 'src')), newestSource(join(firmwareDir, '../protocol/src')));
-  if (stale) await bundle(FIRMWARE_ENTRY, path, 'Firmware', device);
+  if (stale) await bundle(entry, path, 'Firmware', device);
   return readFileSync(path, 'utf8');
 }
 
@@ -141,12 +152,15 @@ export function deviceBundleFor(boardArg: string, board: BoardConfig): Promise<s
   const path = boardArg.endsWith('.json')
     ? join(mkdtempSync(join(tmpdir(), 'flash-')), 'firmware.js')
     : deviceBundlePath(basename(boardPath(boardArg), '.json'));
-  return firmwareBundle(path, deviceOptions(board.nfc.bus));
+  return firmwareBundle(path, deviceOptions(board.nfc.bus), deviceEntry(board));
 }
 
-/** What the board stores after the upload: the code (.bootcde) and the native blob. */
-export function storedFiles(text: string, blob: Uint8Array): StoredFile[] {
-  return [{ name: '.bootcde', bytes: Buffer.byteLength(text, 'latin1') }, { name: 'native', bytes: blob.length }];
+/** What the board stores after the upload: the code (.bootcde), the native blob, and the PACE
+ * blob when `pace` is given. */
+export function storedFiles(text: string, blob: Uint8Array, pace?: Uint8Array): StoredFile[] {
+  const files = [{ name: '.bootcde', bytes: Buffer.byteLength(text, 'latin1') }, { name: 'native', bytes: blob.length }];
+  if (pace) files.push({ name: 'pace', bytes: pace.length });
+  return files;
 }
 
 /** Refuses an upload whose stored files exceed the board's budget. */
@@ -172,22 +186,26 @@ export async function flash(
   const violations = checkBundle(text);
   if (violations.length) throw new FlashError('gate', 'the upload text fails the Espruino gate:\n' + formatViolations(text, violations));
   const code = storedCode(source, board);
-  const blob = new Uint8Array(readFileSync(NATIVE_BLOB));
-  const stored = checkBudget(board, storedFiles(code, blob));
+  const blobs = boardBlobs(board);
+  const stored = checkBudget(board, storedFiles(code, blobs[0].blob, blobs[1]?.blob));
   const file = options.out ?? join(mkdtempSync(join(tmpdir(), 'flash-')), 'upload.js');
   // UTF-8, as the espruino CLI reads it; it sends chars 0..255 as single bytes.
   writeFileSync(file, code);
-  const blobFile = file.replace(/(\.js)?$/, '.native.js');
-  writeFileSync(blobFile, nativeBlobUploadText(blob));
-  const blobArgs = espruinoArgs(options, blobFile).map((a) => (a === 'SAVE_ON_SEND=1' ? 'SAVE_ON_SEND=0' : a));
+  // The blobs first, each a Storage file of its own (upload.native.js, upload.pace.js).
+  const blobFiles = blobs.map(({ name, blob }) => {
+    const blobFile = file.replace(/(\.js)?$/, `.${name}.js`);
+    writeFileSync(blobFile, nativeBlobUploadText(blob, name));
+    return blobFile;
+  });
+  const blobRuns = blobFiles.map((f) => espruinoArgs(options, f).map((a) => (a === 'SAVE_ON_SEND=1' ? 'SAVE_ON_SEND=0' : a)));
   const args = espruinoArgs(options, file);
-  log(`board ${board.board} (${board.nfc.bus}), ${text.length} bytes, ${code.length} pretokenised -> ${file}; ${stored} bytes stored with the native blob`);
+  log(`board ${board.board} (${board.nfc.bus}${board.pace ? ', PACE' : ''}), ${text.length} bytes, ${code.length} pretokenised -> ${file}; ${stored} bytes stored with the ${blobs.map((b) => b.name).join(' and ')} blob${blobs.length > 1 ? 's' : ''}`);
   log(`espruino ${args.map((a) => (/[\s'"()]/.test(a) || a === '' ? JSON.stringify(a) : a)).join(' ')}`);
-  log(`native blob first (Storage file native): espruino ... ${blobFile}`);
+  blobs.forEach(({ name, blob }, i) => log(`${name} blob first (Storage file ${name}, ${blob.length} bytes): espruino ... ${blobFiles[i]}`));
   if (!options.dryRun) {
     const cli = join(firmwareDir, 'node_modules/.bin/espruino');
     const bin = existsSync(cli) ? cli : join(firmwareDir, '../node_modules/.bin/espruino');
-    for (const a of [blobArgs, args]) {
+    for (const a of [...blobRuns, args]) {
       const r = spawnSync(bin, a, { stdio: 'inherit' });
       if (r.status !== 0) throw new FlashError('espruino-cli', `espruino exited with ${r.status ?? r.signal}`);
     }
