@@ -68,15 +68,24 @@ export class FrameEncoder {
     body[0] = type & 0xff;
     body[1] = seq & 0xff;
     body.set(n === payload.length ? payload : payload.subarray(0, n), 2);
-    const crc = crc16(body, 0, n + 2, lengthSeed(n + 2));
-    body[n + 2] = crc >> 8;
-    body[n + 3] = crc & 0xff;
-    const wire = this.wire;
-    wire[0] = 0;
-    const end = cobsEncode(body, n + 4, wire, 1);
-    wire[end] = 0;
-    return wire.subarray(0, end + 1);
+    return this.wire.subarray(0, frameBody(body, n, this.wire));
   }
+}
+
+/**
+ * Frames a body built in place (body[0] type, body[1] seq, then `payloadLength` payload bytes):
+ * writes the CRC after the payload and the whole frame, both delimiters, into `wire` from 0 and
+ * returns its length. `wire` holds MAX_WIRE_FRAME bytes for the largest payload.
+ */
+export function frameBody(body: Uint8Array, payloadLength: number, wire: Uint8Array): number {
+  const n = payloadLength;
+  const crc = crc16(body, 0, n + 2, lengthSeed(n + 2));
+  body[n + 2] = crc >> 8;
+  body[n + 3] = crc & 0xff;
+  wire[0] = 0;
+  const end = cobsEncode(body, n + 4, wire, 1);
+  wire[end] = 0;
+  return end + 1;
 }
 
 /** Encodes one frame into a fresh array (host side convenience). */

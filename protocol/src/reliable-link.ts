@@ -3,16 +3,17 @@
 // USB CDC is reliable in principle, but cables, hubs and host drivers drop or mangle bytes, and
 // a slow host must be able to hold the device back. So every message except `ack` carries a
 // sequence number; the receiver acknowledges cumulatively; the sender keeps at most `window`
-// unacknowledged frames (a fixed ring of preallocated buffers on the device) and resends all of
-// them (go-back-N) when the oldest waits longer than `retransmitMs`. A full window is
-// back-pressure: `send` returns false and the sender waits for `onDrain`.
+// unacknowledged frames (a fixed ring of preallocated buffers on the device, each frame encoded
+// straight into its slot: no separate payload or wire buffer) and resends all of them
+// (go-back-N) when the oldest waits longer than `retransmitMs`. A full window is back-pressure:
+// `send` returns false and the sender waits for `onDrain`.
 //
 // `hello` and `hello-reply` open a session: they are accepted whatever their sequence number,
 // and both ends drop what they still held from an earlier session.
 
-import type { Message } from './catalogue.js';
+import { MSG, type Message } from './catalogue.js';
 import { decodePayload, encodePayload, messageCode } from './codec.js';
-import { FrameDecoder, FrameEncoder, MAX_PAYLOAD, MAX_WIRE_FRAME } from './frame.js';
+import { FrameDecoder, frameBody, MAX_BODY, MAX_PAYLOAD, MAX_WIRE_FRAME } from './frame.js';
 
 export interface LinkTimers {
   now(): number;
@@ -45,6 +46,9 @@ export interface LinkStats {
 }
 
 const SESSION_OPENERS = ['hello', 'hello-reply'];
+/** An ack's body (type, seq, its 2-byte payload, CRC) and its frame at most (COBS + 2 delimiters). */
+const ACK_BODY = 6;
+const ACK_WIRE = ACK_BODY + 3;
 
 export class ReliableLink {
   readonly stats: LinkStats;
@@ -54,10 +58,13 @@ export class ReliableLink {
   private window: number;
   private retransmitMs: number;
   private maxRetransmits: number;
-  private encoder: FrameEncoder;
   private decoder: FrameDecoder;
+  /** A frame's body: type, seq, the payload encoded in place (`payload` views it), CRC. */
+  private body: Uint8Array;
   private payload: Uint8Array;
-  private ackPayload: Uint8Array;
+  /** The ack's own body and frame: an ack may go out while every slot is in flight. */
+  private ackBody: Uint8Array;
+  private ackWire: Uint8Array;
   // Send side: ring of encoded frames awaiting acknowledgement.
   private slots: Uint8Array[];
   private slotLength: Uint16Array;
@@ -82,10 +89,11 @@ export class ReliableLink {
     this.window = w;
     this.retransmitMs = o.retransmitMs === undefined ? 300 : o.retransmitMs;
     this.maxRetransmits = o.maxRetransmits === undefined ? 10 : o.maxRetransmits;
-    this.encoder = new FrameEncoder();
     this.decoder = new FrameDecoder();
-    this.payload = new Uint8Array(MAX_PAYLOAD);
-    this.ackPayload = new Uint8Array(2);
+    this.body = new Uint8Array(MAX_BODY);
+    this.payload = this.body.subarray(2, 2 + MAX_PAYLOAD);
+    this.ackBody = new Uint8Array(ACK_BODY);
+    this.ackWire = new Uint8Array(ACK_WIRE);
     this.slots = [];
     for (let i = 0; i < this.window; i++) this.slots.push(new Uint8Array(MAX_WIRE_FRAME));
     this.slotLength = new Uint16Array(this.window);
@@ -121,16 +129,19 @@ export class ReliableLink {
       return false;
     }
     const seq = this.nextSeq;
-    const p = encodePayload(message, this.payload);
-    const wire = this.encoder.encode(messageCode(message), seq, this.payload, p.length);
+    const n = encodePayload(message, this.payload).length;
+    const body = this.body;
+    body[0] = messageCode(message);
+    body[1] = seq;
     const slot = seq % this.window;
-    this.slots[slot].set(wire);
-    this.slotLength[slot] = wire.length;
+    const frame = this.slots[slot];
+    const length = frameBody(body, n, frame);
+    this.slotLength[slot] = length;
     this.nextSeq = (seq + 1) & 0xff;
     if (this.unacked === 0) this.oldestSentAt = this.timers.now();
     this.unacked++;
     this.stats.sent++;
-    this.write(wire);
+    this.write(frame.subarray(0, length));
     this.arm();
     return true;
   }
@@ -188,9 +199,12 @@ export class ReliableLink {
   }
 
   private sendAck(seq: number, window: number): void {
-    this.ackPayload[0] = seq & 0xff;
-    this.ackPayload[1] = window & 0xff;
-    this.write(this.encoder.encode(messageCode({ type: 'ack', seq: 0, window: 0 }), 0, this.ackPayload, 2));
+    const body = this.ackBody;
+    body[0] = MSG.ACK;
+    body[1] = 0;
+    body[2] = seq & 0xff;
+    body[3] = window & 0xff;
+    this.write(this.ackWire.subarray(0, frameBody(body, 2, this.ackWire)));
   }
 
   private onAck(seq: number): void {
