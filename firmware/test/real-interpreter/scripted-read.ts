@@ -1,5 +1,5 @@
 // A read scripted for the real interpreter. Linux has no Pico pins and nothing behind Serial1, so
-// the PN532 is played back: the portable bundle first reads the passport in the Node shim with
+// the PN532 is played back: the bundle first reads the passport in the Node shim with
 // the PN532 simulator and the virtual passport (HSU, board file pico.json), with a fixed random
 // source, and every byte the firmware writes to Serial1 and every chunk the PN532 answers is
 // recorded in order. On the interpreter, fake-reader.js then checks each write against the
@@ -20,6 +20,9 @@ import { encodeFrame, encodePayload, messageCode, MSG, PROTOCOL_VERSION, Reliabl
 
 const firmwareDir = join(import.meta.dirname, '../..');
 export const PORTABLE_BUNDLE = join(firmwareDir, 'dist/firmware.js');
+/** The Pico's HSU device bundle with the TypeScript crypto instead of the blob (tools/build.ts):
+ * what the Linux interpreter can run of the Pico's firmware. */
+export const PICO_TS_BUNDLE = join(firmwareDir, 'dist/firmware-pico-ts.js');
 export const FAKE_READER = join(import.meta.dirname, 'fake-reader.js');
 
 /** E.hwRand on both sides: xorshift32 from a fixed seed (plain 32-bit integer operations, so
@@ -48,8 +51,8 @@ export interface RecordHooks {
   sample?: () => void;
 }
 
-/** Records a read of `fixtureName` (data groups `dataGroups`) through the bundle in the shim. */
-export function recordRead(fixtureName: string, dataGroups: number[], hooks: RecordHooks = {}): ScriptedRead {
+/** Records a read of `fixtureName` (data groups `dataGroups`) through `bundle` in the shim. */
+export function recordRead(fixtureName: string, dataGroups: number[], hooks: RecordHooks = {}, bundle = PORTABLE_BUNDLE): ScriptedRead {
   const clock = new VirtualClock();
   const fixture = loadFixture(fixtureName);
   const board = loadBoard('pico');
@@ -73,7 +76,7 @@ export function recordRead(fixtureName: string, dataGroups: number[], hooks: Rec
   };
   const runtime = new EspruinoRuntime({ clock, board: board.board, serial: { [board.nfc.serial]: peer } });
   hooks.beforeLoad?.(runtime);
-  runtime.load(readFileSync(PORTABLE_BUNDLE, 'latin1'), 'firmware.js');
+  runtime.load(readFileSync(bundle, 'latin1'), 'firmware.js');
   runtime.evaluate(RANDOM_SOURCE);
   runtime.load(bootCode(board), 'boot.js');
   runtime.powerOn();
