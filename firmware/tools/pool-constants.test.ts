@@ -72,6 +72,21 @@ describe('poolConstants', () => {
     expect(pretokenise(out).length).toBeLessThan(pretokenise(src).length);
   });
 
+  it('reads .length and the other MEMBERS by a pooled name outside loops, never inside one', () => {
+    const src = wrap('function f(t){return t.length+t.subarray(1).length+t.fill(0,3).length+"ab".length+t.length+t.length}'
+      + 'function run(){var t=new Uint8Array(5),s=0;for(var i=0;i<t.length;i++)s+=t.subarray(i).length;while(s>t.length)s--;'
+      + 'do{s+=t.length}while(s<t.length*2);t.foo={length:1};return [f(t),s,t.foo.length,t.length].join()}');
+    const out = poolConstants(src);
+    const name = /var ([a-zA-Z_$]+)="length"/.exec(out)?.[1];
+    expect(name).toBeDefined();
+    expect(out).toContain(`function f(t){return t[${name}]+`);
+    // Inside the loops (their tests, updates and bodies) .length stays as it is.
+    expect(out).toContain('for(var i=0;i<t.length;i++)s+=t.subarray(i).length;while(s>t.length)s--;do{s+=t.length}while(s<t.length*2)');
+    expect(out).toContain('{length:1}'); // a key, not a member read
+    expect(run(out)).toBe(run(src));
+    expect(pretokenise(out).length).toBeLessThan(pretokenise(src).length);
+  });
+
   it('refuses text that is not one top function in a var', () => {
     expect(() => poolConstants('function run(){}')).toThrow(/pool-constants/);
   });

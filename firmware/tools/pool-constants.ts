@@ -12,6 +12,11 @@
 // inner binding can shadow them; the gate sees `$b` as Uint8Array (declared once, never written).
 // Runs on the IIFE that exportsAsGlobal makes.
 //
+// Also the names of a few built-in members (MEMBERS): `t.length` -> `t[L]` with L="length", 3
+// stored bytes instead of 7, but only outside loops: a pooled name is looked up through the
+// scopes at every use (on the Linux interpreter a 2,000-byte loop on `t[L]` took 2-3 times as
+// long as on `t.length`).
+//
 // Also spells esbuild's short forms of true, false and undefined (`!0`, `!1`, `void 0`: 2 bytes
 // each once pretokenised) as the words, which Espruino's tokeniser stores as one byte.
 
@@ -20,6 +25,8 @@ import { ancestor, full } from 'acorn-walk';
 import { analyseScopes } from './gate-scopes';
 
 type Node = { type: string; start: number; end: number } & Record<string, unknown>;
+/** A range to replace by a pooled name. */
+type Site = { start: number; end: number; member: boolean };
 
 /** Globals every JavaScript engine and Espruino have, and so may be read once at load. */
 const BUILTINS = new Set([
@@ -27,6 +34,20 @@ const BUILTINS = new Set([
   'Float64Array', 'ArrayBuffer', 'DataView', 'Array', 'Object', 'String', 'Number', 'Boolean', 'Math',
   'JSON', 'Date', 'Error', 'RangeError', 'TypeError', 'Promise', 'parseInt', 'isNaN',
 ]);
+
+/** Members every Espruino build has (the gate's member table), read as `x[name]` where that
+ * saves bytes: the same property, looked up by a string instead of an identifier token. */
+const MEMBERS = new Set(['length', 'subarray', 'indexOf', 'fill', 'charCodeAt', 'substring']);
+const LOOPS = ['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement'];
+
+/** Whether a node with these ancestors runs in a loop of its own function. */
+function inLoop(ancestors: Node[]): boolean {
+  for (let i = ancestors.length - 2; i >= 0; i--) {
+    if (FUNCTIONS.includes(ancestors[i].type)) return false;
+    if (LOOPS.includes(ancestors[i].type)) return true;
+  }
+  return false;
+}
 
 /** Integers the tokeniser stores in 1-3 bytes (raw int tokens): not worth a variable. Others
  * (36864 = 9000, 65535, 32768, ...) stay text: 5 bytes and more. */
@@ -106,9 +127,10 @@ export function poolConstants(source: string): string {
   }) as never);
   // Value (a literal's JSON, or a built-in's name) -> its occurrences, and the names declared in
   // the functions around each (a one-letter name must not be one of them).
-  const sites = new Map<string, Node[]>();
+  // A site is the range replaced by the pool's name; a member's (`.length`) by `[name]`.
+  const sites = new Map<string, Site[]>();
   const around = new Map<string, Set<string>>();
-  const site = (key: string, n: Node, ancestors: Node[]) => {
+  const site = (key: string, n: Site, ancestors: Node[]) => {
     const list = sites.get(key) ?? [];
     list.push(n);
     sites.set(key, list);
@@ -130,7 +152,12 @@ export function poolConstants(source: string): string {
   }
   ancestor(top as never, {
     Identifier(n: Node, _state: unknown, ancestors: Node[]) {
-      if (free.has(n) && BUILTINS.has(n.name as string) && !shorthand.has(n)) site(n.name as string, n, ancestors);
+      if (free.has(n) && BUILTINS.has(n.name as string) && !shorthand.has(n)) site(n.name as string, { start: n.start, end: n.end, member: false }, ancestors);
+    },
+    MemberExpression(n: Node, _state: unknown, ancestors: Node[]) {
+      const p = n.property as Node;
+      if (n.computed || n.optional || !MEMBERS.has(p.name as string) || inLoop(ancestors)) return;
+      site(JSON.stringify(p.name), { start: (n.object as Node).end, end: n.end, member: true }, ancestors);
     },
     Literal(n: Node, _state: unknown, ancestors: Node[]) {
       const number = typeof n.value === 'number' && !SHORT_NUMBER(n.value);
@@ -138,15 +165,18 @@ export function poolConstants(source: string): string {
       const parent = ancestors[ancestors.length - 2];
       if ((parent.type === 'Property' || parent.type === 'MethodDefinition') && parent.key === n && !parent.computed) return;
       if (parent.type === 'ExpressionStatement' && (parent as { directive?: string }).directive !== undefined) return;
-      site(number ? source.slice(n.start, n.end) : JSON.stringify(n.value), n, ancestors);
+      site(number ? source.slice(n.start, n.end) : JSON.stringify(n.value), { start: n.start, end: n.end, member: false }, ancestors);
     },
   } as never);
   const names = freshNames(used);
-  const edits: Array<{ start: number; end: number; text: string }> = [];
+  const edits: Array<{ start: number; end: number; text: string; member?: boolean }> = [];
   const decls: string[] = [];
   // Most stored bytes saved first, so the shortest names go where they count.
   const bytes = (key: string) => (key.startsWith('"') ? literalBytes(JSON.parse(key) as string) : key.length);
-  const ranked = [...sites.entries()].sort((a, b) => bytes(b[0]) * b[1].length - bytes(a[0]) * a[1].length);
+  // A use's stored bytes now: the literal, or the member's `.` and name (an identifier is raw text).
+  const cost = (key: string, n: Site) => (n.member ? (JSON.parse(key) as string).length + 1 : bytes(key));
+  const total = (key: string, list: Site[]) => list.reduce((sum, n) => sum + cost(key, n), 0);
+  const ranked = [...sites.entries()].sort((a, b) => total(b[0], b[1]) - total(a[0], a[1]));
   let fresh = names.next().value as string;
   const letters = new Set<string>();
   for (const [key, list] of ranked) {
@@ -158,11 +188,12 @@ export function poolConstants(source: string): string {
         break;
       }
     }
-    const before = list.length * bytes(key);
-    const after = list.length * name.length + name.length + 2 + bytes(key); // uses + `name=<value>,`
+    const before = total(key, list);
+    // uses (a member's in brackets) + `name=<value>,`
+    const after = list.reduce((sum, n) => sum + name.length + (n.member ? 2 : 0), 0) + name.length + 2 + bytes(key);
     if (after >= before) continue;
     decls.push(`${name}=${key}`);
-    for (const n of list) edits.push({ start: n.start, end: n.end, text: name });
+    for (const n of list) edits.push({ start: n.start, end: n.end, text: n.member ? `[${name}]` : name, member: n.member });
     if (name === fresh) fresh = names.next().value as string;
     else letters.add(name);
   }
@@ -179,8 +210,8 @@ export function poolConstants(source: string): string {
   // A word right after a keyword or name needs a space (`case"x"` -> `case $a`), and one right
   // before a name too.
   for (const e of edits) {
-    const before = /[\w$]/.test(out.charAt(e.start - 1)) ? ' ' : '';
-    const after = /[\w$]/.test(out.charAt(e.end)) ? ' ' : '';
+    const before = !e.member && /[\w$]/.test(out.charAt(e.start - 1)) ? ' ' : '';
+    const after = !e.member && /[\w$]/.test(out.charAt(e.end)) ? ' ' : '';
     out = out.slice(0, e.start) + before + e.text + after + out.slice(e.end);
   }
   const at = body.start + 1;
