@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadBoard } from '../boards/index';
 import { EspruinoRuntime } from '@epassport/hardware/shim/espruino-runtime';
 import { VirtualClock } from '@epassport/hardware/sim/clock';
-import { boardBlobs, checkBudget, espruinoArgs, flash, NATIVE_BLOB, nativeBlobUploadText, PACE_BLOB, parseFlashArgs, storedFiles, uploadText } from './flash';
+import { boardBlobs, checkBudget, ERASE_STORAGE, espruinoArgs, flash, NATIVE_BLOB, nativeBlobUploadText, PACE_BLOB, parseFlashArgs, storedFiles, uploadText } from './flash';
 import { pretokenise } from './pretokenise';
 
 const STUB = 'var Firmware=(()=>{function start(c){Firmware.board=c}return{start:start}})();';
@@ -60,7 +60,8 @@ describe('flash tool', () => {
     const res = await flash({ port: '', board: 'espruino-wifi', baud: 115200, dryRun: true, out }, (l) => lines.push(l), STUB);
     const pace = readFileSync(PACE_BLOB);
     expect(readFileSync(out.replace(/\.js$/, '.pace.js'), 'utf8')).toBe(nativeBlobUploadText(new Uint8Array(pace), 'pace'));
-    expect(readFileSync(out.replace(/\.js$/, '.native.js'), 'utf8')).toBe(nativeBlobUploadText(new Uint8Array(readFileSync(NATIVE_BLOB))));
+    // Storage erased first (no compaction needed), then native, then pace, then the code.
+    expect(readFileSync(out.replace(/\.js$/, '.native.js'), 'utf8')).toBe(ERASE_STORAGE + nativeBlobUploadText(new Uint8Array(readFileSync(NATIVE_BLOB))));
     expect(lines[0]).toMatch(/\(hsu, PACE\).*stored with the native and pace blobs$/);
     expect(lines).toContain(`pace blob first (Storage file pace, ${pace.length} bytes): espruino ... ${out.replace(/\.js$/, '.pace.js')}`);
     // The board file's flag is for the tools: the boot line passes the wiring without it.

@@ -10,6 +10,10 @@
 // send"): Espruino then evaluates the code from flash, where function bodies stay, instead of
 // holding the source text in RAM as an upload to RAM and save() would. At power-on
 // E.on('init') starts Firmware.start(<board>).
+// The board's Storage is erased first (require('Storage').eraseAll()): rewriting files that fill
+// the saved-code area needs a compaction, which Espruino does in RAM (the live files on the stack,
+// src/jsflash.c jsfCompact) and which an Espruino WiFi's single 64 KB page, ~53 KB live, cannot
+// get. The firmware is all a reader board stores; other Storage files are lost.
 // Back to the REPL: the host sends `reset` with toConsole (the firmware then calls
 // USB.setConsole()), or plug the board in and press the button right after (Espruino starts
 // without loading the saved code). See hardware/README.md.
@@ -100,6 +104,9 @@ export function nativeBlobUploadText(blob: Uint8Array, name = 'native'): string 
   lines.push(`print('${name}',require('Storage').read('${name}').length);`);
   return lines.join('\n') + '\n';
 }
+
+/** The first line sent: a clean Storage, so that no write needs a compaction (see above). */
+export const ERASE_STORAGE = `require('Storage').eraseAll();\n`;
 
 /** The blobs `board` stores, as Storage files: `native`, and `pace` on a board with PACE. */
 export function boardBlobs(board: BoardConfig): Array<{ name: string; blob: Uint8Array }> {
@@ -192,9 +199,9 @@ export async function flash(
   // UTF-8, as the espruino CLI reads it; it sends chars 0..255 as single bytes.
   writeFileSync(file, code);
   // The blobs first, each a Storage file of its own (upload.native.js, upload.pace.js).
-  const blobFiles = blobs.map(({ name, blob }) => {
+  const blobFiles = blobs.map(({ name, blob }, i) => {
     const blobFile = file.replace(/(\.js)?$/, `.${name}.js`);
-    writeFileSync(blobFile, nativeBlobUploadText(blob, name));
+    writeFileSync(blobFile, (i === 0 ? ERASE_STORAGE : '') + nativeBlobUploadText(blob, name));
     return blobFile;
   });
   const blobRuns = blobFiles.map((f) => espruinoArgs(options, f).map((a) => (a === 'SAVE_ON_SEND=1' ? 'SAVE_ON_SEND=0' : a)));
