@@ -40,9 +40,11 @@ function builtinMembers(): string[] {
   return out;
 }
 
-/** Member names declared in a TypeScript declaration file (`name:`, `name?:`, `name(`). */
+/** Member names declared in a TypeScript declaration file (`name:`, `name?:`, `name(`). Global
+ * functions (`declare function setTimeout(`) are not members: a property of the bundle's own
+ * that shares their name (Timers.setTimeout) may be shortened. */
 function declaredMembers(file: string): string[] {
-  const text = readFileSync(join(srcDir, file), 'utf8').replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, '');
+  const text = readFileSync(join(srcDir, file), 'utf8').replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, '').replace(/declare function [\w$]+/g, '');
   return [...text.matchAll(/([A-Za-z_$][\w$]*)\??\s*[:(]/g)].map((m) => m[1]);
 }
 
