@@ -29,12 +29,13 @@ export async function moduleBytes(board: string): Promise<Map<string, number>> {
   };
   // As tools/bundler.ts: string literals of an unmangled pass keep their property names.
   const literals = new Set<string>();
-  full(parse((await build(settings)).outputFiles[0].text, { ecmaVersion: 2022, sourceType: 'module' }), (n) => {
+  full(parse((await build(settings)).outputFiles![0].text, { ecmaVersion: 2022, sourceType: 'module' }), (n) => {
     const v = (n as { value?: unknown }).value;
     if (n.type === 'Literal' && typeof v === 'string') literals.add(v);
   });
   const r = await build({ ...settings, sourcemap: 'external', mangleProps: /^[A-Za-z_$]/, reserveProps: reservedProps(literals) });
-  const js = r.outputFiles.find((f) => f.path.endsWith('.js'))!.text;
+  const files = r.outputFiles!;
+  const js = files.find((f) => f.path.endsWith('.js'))!.text;
   const lines = js.split('\n');
   const out = new Map<string, number>();
   let prev: { line: number; col: number; src: string } | null = null;
@@ -43,7 +44,7 @@ export async function moduleBytes(board: string): Promise<Map<string, number>> {
     const n = line === prev.line ? col - prev.col : lines[prev.line - 1].length - prev.col;
     out.set(prev.src, (out.get(prev.src) ?? 0) + n);
   };
-  eachMapping(new TraceMap(r.outputFiles.find((f) => f.path.endsWith('.map'))!.text), (m) => {
+  eachMapping(new TraceMap(files.find((f) => f.path.endsWith('.map'))!.text), (m) => {
     close(m.generatedLine, m.generatedColumn);
     prev = { line: m.generatedLine, col: m.generatedColumn, src: (m.source ?? '?').replace(/^.*?\/(firmware|protocol)\//, '$1/') };
   });
