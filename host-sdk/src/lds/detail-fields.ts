@@ -114,3 +114,15 @@ export function listedButAbsent(d: DetailObjects, nameTag: number): number[] {
   if (d.names.length) present.add(nameTag).add(NAME_TEMPLATE);
   return d.tagList.filter((t) => !present.has(t));
 }
+
+/** Copies the single-valued text objects named by `fields` ([tag, key, what]) into `out`; a text
+ * object that appears twice is malformed (which one would be the document's?). */
+export function readTextFields<T>(d: DetailObjects, fields: readonly (readonly [number, keyof T, string])[], out: T, file: string, fileId: number): void {
+  const record = out as unknown as Record<keyof T, string>;
+  for (const [tag, key, what] of fields) {
+    const values = d.objects.get(tag);
+    if (!values) continue;
+    if (values.length > 1) throw detailError(file, fileId, what + ' (' + tagHex(tag) + ') appears ' + values.length + ' times');
+    record[key] = text(values[0], file, fileId, what);
+  }
+}

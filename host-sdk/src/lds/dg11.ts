@@ -7,7 +7,8 @@
 // turns "SMITH<<JOHN<J" into "SMITH, JOHN J".
 
 import { imageMime, type ImageMime } from '../image/image-type.js';
-import { detailError, isoDate, listedButAbsent, readableName, readDetailObjects, text } from './detail-fields.js';
+import { tagHex } from './tlv.js';
+import { isoDate, listedButAbsent, readableName, readDetailObjects, readTextFields, text } from './detail-fields.js';
 
 export const DG11_TAG = 0x6b;
 const OTHER_NAME = 0x5f0f;
@@ -37,7 +38,7 @@ export interface Dg11 {
   listedButAbsent: string[];
 }
 
-const TEXT_FIELDS: [number, keyof Dg11, string][] = [
+const TEXT_FIELDS: readonly (readonly [number, keyof Dg11, string])[] = [
   [0x5f0e, 'fullName', 'full name'],
   [0x5f10, 'personalNumber', 'personal number'],
   [0x5f2b, 'fullDateOfBirth', 'full date of birth'],
@@ -50,18 +51,10 @@ const TEXT_FIELDS: [number, keyof Dg11, string][] = [
   [0x5f18, 'custodyInformation', 'custody information'],
 ];
 
-const hex = (t: number) => t.toString(16).toUpperCase();
-
 export function parseDg11(bytes: Uint8Array): Dg11 {
   const d = readDetailObjects(bytes, DG11_TAG, 'DG11', 11, OTHER_NAME);
-  const out: Dg11 = { otherNames: d.names, otherTravelDocuments: [], tagList: d.tagList.map(hex), listedButAbsent: listedButAbsent(d, OTHER_NAME).map(hex) };
-  const fields = out as unknown as Record<string, string>;
-  for (const [tag, key, what] of TEXT_FIELDS) {
-    const values = d.objects.get(tag);
-    if (!values) continue;
-    if (values.length > 1) throw detailError('DG11', 11, what + ' (' + hex(tag) + ') appears ' + values.length + ' times');
-    fields[key] = text(values[0], 'DG11', 11, what);
-  }
+  const out: Dg11 = { otherNames: d.names, otherTravelDocuments: [], tagList: d.tagList.map(tagHex), listedButAbsent: listedButAbsent(d, OTHER_NAME).map(tagHex) };
+  readTextFields(d, TEXT_FIELDS, out, 'DG11', 11);
   if (out.fullName !== undefined) out.fullNameReadable = readableName(out.fullName);
   if (out.fullDateOfBirth !== undefined) out.fullDateOfBirthIso = isoDate(out.fullDateOfBirth);
   const docs = d.objects.get(0x5f17);

@@ -6,7 +6,8 @@
 //   system }. Every field is optional.
 
 import { imageMime, type ImageMime } from '../image/image-type.js';
-import { detailError, isoDate, listedButAbsent, readDetailObjects, text } from './detail-fields.js';
+import { tagHex } from './tlv.js';
+import { isoDate, listedButAbsent, readDetailObjects, readTextFields } from './detail-fields.js';
 
 export const DG12_TAG = 0x6c;
 const OTHER_PERSON = 0x5f1a;
@@ -30,7 +31,7 @@ export interface Dg12 {
   listedButAbsent: string[];
 }
 
-const TEXT_FIELDS: [number, keyof Dg12, string][] = [
+const TEXT_FIELDS: readonly (readonly [number, keyof Dg12, string])[] = [
   [0x5f19, 'issuingAuthority', 'issuing authority'],
   [0x5f26, 'dateOfIssue', 'date of issue'],
   [0x5f1b, 'endorsements', 'endorsements'],
@@ -38,8 +39,6 @@ const TEXT_FIELDS: [number, keyof Dg12, string][] = [
   [0x5f55, 'personalizationTime', 'personalization time'],
   [0x5f56, 'personalizationSystemSerial', 'personalization system serial number'],
 ];
-
-const hex = (t: number) => t.toString(16).toUpperCase();
 
 function isoDateTime(s: string): string | null {
   const m = /^(\d{8})(\d{2})(\d{2})(\d{2})$/.exec(s);
@@ -50,14 +49,8 @@ function isoDateTime(s: string): string | null {
 
 export function parseDg12(bytes: Uint8Array): Dg12 {
   const d = readDetailObjects(bytes, DG12_TAG, 'DG12', 12, OTHER_PERSON);
-  const out: Dg12 = { otherPersons: d.names, tagList: d.tagList.map(hex), listedButAbsent: listedButAbsent(d, OTHER_PERSON).map(hex) };
-  const fields = out as unknown as Record<string, string>;
-  for (const [tag, key, what] of TEXT_FIELDS) {
-    const values = d.objects.get(tag);
-    if (!values) continue;
-    if (values.length > 1) throw detailError('DG12', 12, what + ' (' + hex(tag) + ') appears ' + values.length + ' times');
-    fields[key] = text(values[0], 'DG12', 12, what);
-  }
+  const out: Dg12 = { otherPersons: d.names, tagList: d.tagList.map(tagHex), listedButAbsent: listedButAbsent(d, OTHER_PERSON).map(tagHex) };
+  readTextFields(d, TEXT_FIELDS, out, 'DG12', 12);
   if (out.dateOfIssue !== undefined) out.dateOfIssueIso = isoDate(out.dateOfIssue);
   if (out.personalizationTime !== undefined) out.personalizationTimeIso = isoDateTime(out.personalizationTime);
   const front = d.objects.get(0x5f1d);
