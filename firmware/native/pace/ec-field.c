@@ -1,42 +1,102 @@
-/* Field arithmetic mod a 256-bit prime given at run time: Montgomery multiplication (CIOS with
- * the reduction interleaved, Koc et al. 1996), 8 x 32-bit limbs. The 64-bit sums are
- * a*b + c + d, which GCC turns into one UMAAL each. Branch-free: carries become masks. */
+/* Field arithmetic mod a 256-bit prime given at run time, 8 x 32-bit limbs. fe_mul is a
+ * Montgomery multiplication (SOS: the whole product, then the reduction; Koc et al. 1996) in
+ * Thumb-2 assembly around UMAAL (hi:lo = x*y + lo + hi, one cycle on the Cortex-M4): GCC makes
+ * UMLAL + ADC + MOV of the C (about 1,200 instructions a multiplication), this is 500.
+ * Branch-free everywhere: carries become masks. */
 #include "ec.h"
 
 typedef uint64_t u64;
 
-void fe_mul(uint32_t *r, const uint32_t *a, const uint32_t *b, const ec_curve *c) {
-  const uint32_t *p = c->p;
-  uint32_t t[EC_LIMBS + 1];
-  uint32_t i, j;
-  for (j = 0; j <= EC_LIMBS; j++) t[j] = 0;
-  for (i = 0; i < EC_LIMBS; i++) {
-    uint32_t ai = a[i];
-    u64 s = (u64)ai * b[0] + t[0];
-    uint32_t m = (uint32_t)s * c->pinv;
-    uint32_t c1 = (uint32_t)(s >> 32);
-    u64 u = (u64)m * p[0] + (uint32_t)s;
-    uint32_t c2 = (uint32_t)(u >> 32);
-    for (j = 1; j < EC_LIMBS; j++) {
-      s = (u64)ai * b[j] + t[j] + c1;
-      c1 = (uint32_t)(s >> 32);
-      u = (u64)m * p[j] + (uint32_t)s + c2;
-      c2 = (uint32_t)(u >> 32);
-      t[j - 1] = (uint32_t)u;
-    }
-    s = (u64)t[EC_LIMBS] + c1 + c2;
-    t[EC_LIMBS - 1] = (uint32_t)s;
-    t[EC_LIMBS] = (uint32_t)(s >> 32);
-  }
-  /* t < 2p: subtract p once when t >= p, chosen by mask */
-  uint32_t d[EC_LIMBS], borrow = 0;
-  for (j = 0; j < EC_LIMBS; j++) {
-    u64 x = (u64)t[j] - p[j] - borrow;
-    d[j] = (uint32_t)x;
-    borrow = (uint32_t)(x >> 32) & 1;
-  }
-  uint32_t keep = 0u - (borrow & ~t[EC_LIMBS] & 1); /* t < p: keep t */
-  for (j = 0; j < EC_LIMBS; j++) r[j] = (t[j] & keep) | (d[j] & ~keep);
+/* r = a*b/2^256 mod p (Montgomery form), a, b < p; r may be a or b. Registers plus a 64-byte
+ * product T[0..15] on the stack: position independent, no table, no data-dependent branch
+ * (the loops run 7 and 8 times whatever the values).
+ *   1. T = a*b, one row per a[i] (b[0..7] in r4-r11, r1 = &T[i]): T[i+j] += a[i]*b[j] + carry.
+ *   2. Reduce, per i (p[0..7] in r4-r11): m = T[i]*pinv mod 2^32, so T[i] + m*p[0] = 0 mod
+ *      2^32, and T[i..i+8] += m*p. The bit carried out of T[i+8] (r12: 0 or 1) goes into
+ *      T[i+9] in the next row as UMAAL r0, r2, r12, r12 (r12*r12 = r12). T + m*p < 2^513.
+ *   3. T[8..15] + 2^256*r12 < 2p: subtract p; keep T when that borrows out of the top bit. */
+__attribute__((naked)) void fe_mul(uint32_t *r, const uint32_t *a, const uint32_t *b,
+                                   const ec_curve *c) {
+  (void)r; (void)a; (void)b; (void)c;
+  __asm__ volatile(
+    ".macro FM_MAC off, x, y\n\t"     /* T[off] += x*y + r2 (r1 = &T[i]); r2 = the carry out */
+    "ldr r0, [r1, #4*(\\off)]\n\t"
+    "umaal r0, r2, \\x, \\y\n\t"
+    "str r0, [r1, #4*(\\off)]\n\t"
+    ".endm\n\t"
+    ".macro FM_SEL reg, off\n\t"      /* reg = T[8 + off] - p[off] (in reg) or T[8 + off], by r12 */
+    "ldr r0, [r1, #4*(\\off)]\n\t"
+    "eors r0, r0, \\reg\n\t"
+    "ands r0, r0, r12\n\t"
+    "eors \\reg, \\reg, r0\n\t"
+    ".endm\n\t"
+    "push {r0, r3, r4, r5, r6, r7, r8, r9, r10, r11, lr}\n\t"
+    "sub sp, #68\n\t"                 /* T at sp, pinv at +64, r at +68, c at +72 */
+    "ldm r2, {r4-r11}\n\t"            /* b */
+    "mov r12, r1\n\t"                 /* &a[0] */
+    "mov r1, sp\n\t"                  /* r1 = &T[0] */
+    "add lr, r1, #32\n\t"             /* &T[8]: where both loops stop */
+    "ldr r3, [r12], #4\n\t"           /* row 0 writes T[0..8] */
+    "umull r0, r2, r3, r4\n\t"
+    "str r0, [r1]\n\t"
+    "movs r0, #0\n\t" "umaal r0, r2, r3, r5\n\t" "str r0, [r1, #4]\n\t"
+    "movs r0, #0\n\t" "umaal r0, r2, r3, r6\n\t" "str r0, [r1, #8]\n\t"
+    "movs r0, #0\n\t" "umaal r0, r2, r3, r7\n\t" "str r0, [r1, #12]\n\t"
+    "movs r0, #0\n\t" "umaal r0, r2, r3, r8\n\t" "str r0, [r1, #16]\n\t"
+    "movs r0, #0\n\t" "umaal r0, r2, r3, r9\n\t" "str r0, [r1, #20]\n\t"
+    "movs r0, #0\n\t" "umaal r0, r2, r3, r10\n\t" "str r0, [r1, #24]\n\t"
+    "movs r0, #0\n\t" "umaal r0, r2, r3, r11\n\t" "str r0, [r1, #28]\n\t"
+    "str r2, [r1, #32]\n\t"
+    "adds r1, #4\n"
+    "1:\n\t"                          /* rows 1-7 */
+    "ldr r3, [r12], #4\n\t"
+    "movs r2, #0\n\t"
+    "FM_MAC 0, r3, r4\n\t" "FM_MAC 1, r3, r5\n\t" "FM_MAC 2, r3, r6\n\t" "FM_MAC 3, r3, r7\n\t"
+    "FM_MAC 4, r3, r8\n\t" "FM_MAC 5, r3, r9\n\t" "FM_MAC 6, r3, r10\n\t" "FM_MAC 7, r3, r11\n\t"
+    "str r2, [r1, #32]\n\t"
+    "adds r1, #4\n\t"
+    "cmp r1, lr\n\t"
+    "bne 1b\n\t"
+    "ldr r3, [sp, #72]\n\t"           /* c: pinv at +4, p at +8 */
+    "ldr r0, [r3, #4]\n\t"
+    "str r0, [sp, #64]\n\t"
+    "adds r3, #8\n\t"
+    "ldm r3, {r4-r11}\n\t"            /* p */
+    "mov r1, sp\n\t"
+    "movs r12, #0\n"
+    "2:\n\t"                          /* reduction rows 0-7 */
+    "ldr r0, [r1]\n\t"
+    "ldr r3, [sp, #64]\n\t"
+    "muls r3, r0, r3\n\t"             /* m = T[i]*pinv */
+    "movs r2, #0\n\t"
+    "umaal r0, r2, r3, r4\n\t"        /* low word 0 by the choice of m: only its carry */
+    "FM_MAC 1, r3, r5\n\t" "FM_MAC 2, r3, r6\n\t" "FM_MAC 3, r3, r7\n\t" "FM_MAC 4, r3, r8\n\t"
+    "FM_MAC 5, r3, r9\n\t" "FM_MAC 6, r3, r10\n\t" "FM_MAC 7, r3, r11\n\t"
+    "FM_MAC 8, r12, r12\n\t"          /* T[i+8] += carry word + previous carry bit */
+    "mov r12, r2\n\t"
+    "adds r1, #4\n\t"
+    "cmp r1, lr\n\t"
+    "bne 2b\n\t"
+    "ldr r0, [r1]\n\t"                /* r4-r11 = T[8..15] - p (r1 = &T[8]) */
+    "subs r4, r0, r4\n\t"
+    "ldr r0, [r1, #4]\n\t" "sbcs r5, r0, r5\n\t"
+    "ldr r0, [r1, #8]\n\t" "sbcs r6, r0, r6\n\t"
+    "ldr r0, [r1, #12]\n\t" "sbcs r7, r0, r7\n\t"
+    "ldr r0, [r1, #16]\n\t" "sbcs r8, r0, r8\n\t"
+    "ldr r0, [r1, #20]\n\t" "sbcs r9, r0, r9\n\t"
+    "ldr r0, [r1, #24]\n\t" "sbcs r10, r0, r10\n\t"
+    "ldr r0, [r1, #28]\n\t" "sbcs r11, r0, r11\n\t"
+    /* r12 - borrow: -1 (keep T) when T < p and no top bit, else 0 (with the top bit the
+     * subtraction always borrows, since 2^256 > p: 1 - 0 cannot happen) */
+    "sbc r12, r12, #0\n\t"
+    "FM_SEL r4, 0\n\t" "FM_SEL r5, 1\n\t" "FM_SEL r6, 2\n\t" "FM_SEL r7, 3\n\t"
+    "FM_SEL r8, 4\n\t" "FM_SEL r9, 5\n\t" "FM_SEL r10, 6\n\t" "FM_SEL r11, 7\n\t"
+    "add sp, #68\n\t"
+    "pop {r0}\n\t"                    /* r */
+    "stm r0, {r4-r11}\n\t"
+    "pop {r3, r4, r5, r6, r7, r8, r9, r10, r11, pc}\n\t"
+    ".purgem FM_MAC\n\t"
+    ".purgem FM_SEL\n\t");
 }
 
 void fe_add(uint32_t *r, const uint32_t *a, const uint32_t *b, const ec_curve *c) {
