@@ -47,6 +47,17 @@ describe('judgeRead', () => {
     expect(v.dataLost).toBe(0); // the chip did serve those bytes
   });
 
+  it("EF.COM is not signed: the chip's own EF.COM in a result is right, another one is wrong", () => {
+    const COM = 0x1e;
+    const files = { ...f.files, [COM]: new Uint8Array([0x60, 0x03, 0x01, 0x02, 0x03]) };
+    const own = judgeRead(cleanRead(files), { ...x, served: files });
+    expect(own).toMatchObject({ outcome: 'verified', wrongVerdicts: 0, dataLost: 0 });
+    // The device delivered a garbage EF.COM the chip does not hold: lost bytes and not verified.
+    const v = judgeRead(cleanRead(files), x);
+    expect(v.outcome).toBe('unverified');
+    expect(v.wrongVerdicts).toBeGreaterThan(0);
+  });
+
   it('error outcomes: typed codes pass through, internal and unknown codes are untyped, no final is no-final', () => {
     const err = (code: string): Message[] => [{ type: 'error', code, sw: 0, fileId: 0, message: '' }];
     expect(judgeRead(err('card-lost'), x).outcome).toBe('card-lost');

@@ -72,6 +72,13 @@ function asTlv(file: Uint8Array | undefined): Uint8Array | undefined {
   return n > 0 && n < file.length ? file.subarray(0, n) : file;
 }
 
+/** What a correct read delivers for a file: the signed bytes, except for EF.COM, which EF.SOD does
+ * not cover (ICAO 9303-10 §4.6.2: the LDS Security Object hashes data groups only), so a chip's
+ * own EF.COM, garbage or not, is the right answer (the device reads on without a usable one). */
+function signedOrServed(x: ReadExpectations, id: number): Uint8Array | undefined {
+  return id === FILE.COM ? asTlv(x.served[id]) : x.signed[id];
+}
+
 function same(a: Uint8Array, b: Uint8Array | undefined): boolean {
   return !!b && a.length === b.length && differing(a, b) === 0;
 }
@@ -144,7 +151,7 @@ export function judgeRead(messages: Message[], x: ReadExpectations): ReadVerdict
       continue;
     }
     const got = f.bytes.subarray(0, f.received);
-    if (!same(got, x.signed[id])) allSigned = false;
+    if (!same(got, signedOrServed(x, id))) allSigned = false;
     if (id >= 1 && id <= 16) dataGroups.set(id, got);
   }
   for (const id of x.required ?? []) {
