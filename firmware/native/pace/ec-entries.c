@@ -72,6 +72,24 @@ static int encode_point(uint8_t *out, ec_point *pt, const ec_curve *c) {
   return EC_OK;
 }
 
+/* sel = table[digit - 1], or infinity (all zero) for digit 0, reading every entry whole: eight
+ * words at a time OR-ed into eight accumulators under a mask per entry (all ones for the
+ * digit's entry), so neither a branch nor an address depends on the digit. */
+static void __attribute__((noinline)) select_entry(ec_point *sel, const ec_point *table, uint32_t digit) {
+  uint32_t *out = (uint32_t *)sel;
+  for (uint32_t w = 0; w < 3 * EC_LIMBS; w += 8) {
+    uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+    const uint32_t *t = (const uint32_t *)table + w;
+    for (uint32_t i = 1; i <= 15; i++, t += 3 * EC_LIMBS) {
+      uint32_t mask = 0u - (((digit ^ i) - 1) >> 31); /* all ones when digit == i */
+      s0 |= t[0] & mask; s1 |= t[1] & mask; s2 |= t[2] & mask; s3 |= t[3] & mask;
+      s4 |= t[4] & mask; s5 |= t[5] & mask; s6 |= t[6] & mask; s7 |= t[7] & mask;
+    }
+    out[w] = s0; out[w + 1] = s1; out[w + 2] = s2; out[w + 3] = s3;
+    out[w + 4] = s4; out[w + 5] = s5; out[w + 6] = s6; out[w + 7] = s7;
+  }
+}
+
 /* ctx->acc = k·P for P = ctx->table[0], k < n. */
 static void multiply(ec_ctx *x, const ec_curve *c) {
   uint32_t same, i;
@@ -83,13 +101,7 @@ static void multiply(ec_ctx *x, const ec_curve *c) {
     pt_double(&x->acc, &x->acc, c);
     pt_double(&x->acc, &x->acc, c);
     pt_double(&x->acc, &x->acc, c);
-    uint32_t digit = (x->k[w >> 3] >> ((w & 7) * 4)) & 15;
-    for (i = 0; i < 3 * EC_LIMBS; i++) ((uint32_t *)&x->sel)[i] = 0; /* digit 0: infinity */
-    for (i = 0; i < 15; i++) {
-      uint32_t diff = digit ^ (i + 1);
-      uint32_t mask = 0u - ((diff - 1) >> 31); /* all ones when digit == i + 1 */
-      fe_select((uint32_t *)&x->sel, (const uint32_t *)&x->table[i], mask, 3 * EC_LIMBS);
-    }
+    select_entry(&x->sel, x->table, (x->k[w >> 3] >> ((w & 7) * 4)) & 15);
     /* never P = Q here (k < n and P of prime order n): same is 0 */
     pt_add(&x->acc, &x->acc, &x->sel, c, &same);
   }

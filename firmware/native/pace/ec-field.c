@@ -99,35 +99,65 @@ __attribute__((naked)) void fe_mul(uint32_t *r, const uint32_t *a, const uint32_
     ".purgem FM_SEL\n\t");
 }
 
-void fe_add(uint32_t *r, const uint32_t *a, const uint32_t *b, const ec_curve *c) {
-  uint32_t s[EC_LIMBS], d[EC_LIMBS], carry = 0, borrow = 0, j;
-  for (j = 0; j < EC_LIMBS; j++) {
-    u64 x = (u64)a[j] + b[j] + carry;
-    s[j] = (uint32_t)x;
-    carry = (uint32_t)(x >> 32);
-  }
-  for (j = 0; j < EC_LIMBS; j++) {
-    u64 x = (u64)s[j] - c->p[j] - borrow;
-    d[j] = (uint32_t)x;
-    borrow = (uint32_t)(x >> 32) & 1;
-  }
-  uint32_t keep = 0u - (borrow & ~carry & 1); /* a + b < p */
-  for (j = 0; j < EC_LIMBS; j++) r[j] = (s[j] & keep) | (d[j] & ~keep);
+/* Three words of x (ldm x!, {r1, r12, lr}), combined with r4-r6, r7-r9, then two into r10-r11:
+ * FE_CHAIN ptr, first, next, where first (adds, subs) opens the carry chain and next (adcs,
+ * sbcs) continues it. With a mask in r2, FE_ADDBACK adds p & r2 to r4-r11. The flags survive:
+ * LDM and AND (not ANDS) leave them alone. */
+#define FE_ASM_MACROS                                                                           \
+  ".macro FE_CHAIN ptr, first, next\n\t"                                                        \
+  "ldm \\ptr!, {r1, r12, lr}\n\t" "\\first r4, r4, r1\n\t" "\\next r5, r5, r12\n\t"             \
+  "\\next r6, r6, lr\n\t"                                                                       \
+  "ldm \\ptr!, {r1, r12, lr}\n\t" "\\next r7, r7, r1\n\t" "\\next r8, r8, r12\n\t"              \
+  "\\next r9, r9, lr\n\t"                                                                       \
+  "ldm \\ptr!, {r1, r12}\n\t" "\\next r10, r10, r1\n\t" "\\next r11, r11, r12\n\t"              \
+  ".endm\n\t"                                                                                   \
+  ".macro FE_ADDBACK ptr\n\t"                                                                   \
+  "ldm \\ptr!, {r1, r12, lr}\n\t" "and r1, r1, r2\n\t" "and r12, r12, r2\n\t"                   \
+  "and lr, lr, r2\n\t" "adds r4, r4, r1\n\t" "adcs r5, r5, r12\n\t" "adcs r6, r6, lr\n\t"       \
+  "ldm \\ptr!, {r1, r12, lr}\n\t" "and r1, r1, r2\n\t" "and r12, r12, r2\n\t"                   \
+  "and lr, lr, r2\n\t" "adcs r7, r7, r1\n\t" "adcs r8, r8, r12\n\t" "adcs r9, r9, lr\n\t"       \
+  "ldm \\ptr!, {r1, r12}\n\t" "and r1, r1, r2\n\t" "and r12, r12, r2\n\t"                       \
+  "adcs r10, r10, r1\n\t" "adcs r11, r11, r12\n\t"                                              \
+  ".endm\n\t"
+#define FE_ASM_PURGE ".purgem FE_CHAIN\n\t" ".purgem FE_ADDBACK\n\t"
+
+/* r = a + b mod p: s = a + b (carry in r2), s - p, then p added back when that borrowed and
+ * there was no carry (a carry always borrows: a + b - p < p < 2^256). r may be a or b. */
+__attribute__((naked)) void fe_add(uint32_t *r, const uint32_t *a, const uint32_t *b,
+                                   const ec_curve *c) {
+  (void)r; (void)a; (void)b; (void)c;
+  __asm__ volatile(
+    FE_ASM_MACROS
+    "push {r4, r5, r6, r7, r8, r9, r10, r11, lr}\n\t"
+    "ldm r1, {r4-r11}\n\t"
+    "FE_CHAIN r2, adds, adcs\n\t"     /* a + b */
+    "mov r2, #0\n\t"
+    "adc r2, r2, #0\n\t"              /* the carry */
+    "add r3, r3, #8\n\t"              /* &c->p */
+    "FE_CHAIN r3, subs, sbcs\n\t"     /* - p */
+    "sbc r2, r2, #0\n\t"              /* carry - borrow: -1 (add p back) or 0 */
+    "sub r3, r3, #32\n\t"
+    "FE_ADDBACK r3\n\t"
+    "stm r0, {r4-r11}\n\t"
+    "pop {r4, r5, r6, r7, r8, r9, r10, r11, pc}\n\t"
+    FE_ASM_PURGE);
 }
 
-void fe_sub(uint32_t *r, const uint32_t *a, const uint32_t *b, const ec_curve *c) {
-  uint32_t d[EC_LIMBS], borrow = 0, carry = 0, j;
-  for (j = 0; j < EC_LIMBS; j++) {
-    u64 x = (u64)a[j] - b[j] - borrow;
-    d[j] = (uint32_t)x;
-    borrow = (uint32_t)(x >> 32) & 1;
-  }
-  uint32_t mask = 0u - borrow; /* a < b: add p back */
-  for (j = 0; j < EC_LIMBS; j++) {
-    u64 x = (u64)d[j] + (c->p[j] & mask) + carry;
-    r[j] = (uint32_t)x;
-    carry = (uint32_t)(x >> 32);
-  }
+/* r = a - b mod p: a - b, p added back when it borrowed. r may be a or b. */
+__attribute__((naked)) void fe_sub(uint32_t *r, const uint32_t *a, const uint32_t *b,
+                                   const ec_curve *c) {
+  (void)r; (void)a; (void)b; (void)c;
+  __asm__ volatile(
+    FE_ASM_MACROS
+    "push {r4, r5, r6, r7, r8, r9, r10, r11, lr}\n\t"
+    "ldm r1, {r4-r11}\n\t"
+    "FE_CHAIN r2, subs, sbcs\n\t"     /* a - b */
+    "sbc r2, r2, r2\n\t"              /* -borrow: -1 (add p back) or 0 */
+    "add r3, r3, #8\n\t"
+    "FE_ADDBACK r3\n\t"
+    "stm r0, {r4-r11}\n\t"
+    "pop {r4, r5, r6, r7, r8, r9, r10, r11, pc}\n\t"
+    FE_ASM_PURGE);
 }
 
 /* a^(p-2) (Fermat). The exponent is public (p), so its bits may steer the loop. */
