@@ -1,102 +1,111 @@
-/* Field arithmetic mod a 256-bit prime given at run time, 8 x 32-bit limbs. fe_mul is a
- * Montgomery multiplication (SOS: the whole product, then the reduction; Koc et al. 1996) in
- * Thumb-2 assembly around UMAAL (hi:lo = x*y + lo + hi, one cycle on the Cortex-M4): GCC makes
- * UMLAL + ADC + MOV of the C (about 1,200 instructions a multiplication), this is 500.
- * Branch-free everywhere: carries become masks. */
+/* Field arithmetic mod a 256-bit prime given at run time, 8 x 32-bit limbs. fe_mul, fe_add and
+ * fe_sub are Thumb-2 assembly: GCC turns the C of a Montgomery multiplication into UMLAL + ADC +
+ * MOV (about 1,120 instructions), the assembly below uses UMAAL (hi:lo = x*y + lo + hi, one
+ * cycle on the Cortex-M4) and keeps the accumulator in registers (about 350). Branch-free
+ * everywhere: carries become masks. */
 #include "ec.h"
 
 typedef uint64_t u64;
 
-/* r = a*b/2^256 mod p (Montgomery form), a, b < p; r may be a or b. Registers plus a 64-byte
- * product T[0..15] on the stack: position independent, no table, no data-dependent branch
- * (the loops run 7 and 8 times whatever the values).
- *   1. T = a*b, one row per a[i] (b[0..7] in r4-r11, r1 = &T[i]): T[i+j] += a[i]*b[j] + carry.
- *   2. Reduce, per i (p[0..7] in r4-r11): m = T[i]*pinv mod 2^32, so T[i] + m*p[0] = 0 mod
- *      2^32, and T[i..i+8] += m*p. The bit carried out of T[i+8] (r12: 0 or 1) goes into
- *      T[i+9] in the next row as UMAAL r0, r2, r12, r12 (r12*r12 = r12). T + m*p < 2^513.
- *   3. T[8..15] + 2^256*r12 < 2p: subtract p; keep T when that borrows out of the top bit. */
+/* r = a*b/2^256 mod p (Montgomery form), a, b < p; r may be a or b. CIOS (Koc et al. 1996),
+ * both halves of a row in one pass: for i = 0..7
+ *     t += a[i]*b;  m = t[0]*pinv mod 2^32 (so t[0] + m*p[0] = 0 mod 2^32);  t = (t + m*p) / 2^32
+ * t < 2p after every row, so it is t0..t7 and a top bit t8. Two carry words: C1 of a[i]*b, C2 of
+ * m*p, each a UMAAL chain; then t8 + C1 + C2 is the new t7 and t8, one UMAAL (t8*t8 = t8).
+ * Registers: r0 a loaded word, r1 a[i], r2 m; t0..t8, C1, C2 in r3-r12, lr, renamed from row to
+ * row (the t0 register leaves each row 0: the next C1; the t8 register becomes the next C2).
+ * a, b, p and pinv are copied to the stack first, so that every load is SP-relative (no pointer
+ * registers left). No branch, no table: position independent and constant time.
+ * Stack: 36 pushed + 104 (a, b, p, pinv, r). Last, t - p, with p added back (mask) when that
+ * borrowed and t8 = 0 (t8 = 1 always borrows: 2^256 > p). */
+#define FM_B 32  /* stack offsets: a at 0, b, p, pinv, r */
+#define FM_P 64
+#define FM_PINV 96
+#define FM_R 100
+#define FM_STR2(x) #x
+#define FM_STR(x) FM_STR2(x)
 __attribute__((naked)) void fe_mul(uint32_t *r, const uint32_t *a, const uint32_t *b,
                                    const ec_curve *c) {
   (void)r; (void)a; (void)b; (void)c;
   __asm__ volatile(
-    ".macro FM_MAC off, x, y\n\t"     /* T[off] += x*y + r2 (r1 = &T[i]); r2 = the carry out */
-    "ldr r0, [r1, #4*(\\off)]\n\t"
-    "umaal r0, r2, \\x, \\y\n\t"
-    "str r0, [r1, #4*(\\off)]\n\t"
+    ".macro FM_MAC2 j, t, c1, c2\n\t" /* t += a[i]*b[j] + C1, then t += m*p[j] + C2 */
+    "ldr r0, [sp, #" FM_STR(FM_B) "+4*\\j]\n\t"
+    "umaal \\t, \\c1, r1, r0\n\t"
+    "ldr r0, [sp, #" FM_STR(FM_P) "+4*\\j]\n\t"
+    "umaal \\t, \\c2, r2, r0\n\t"
     ".endm\n\t"
-    ".macro FM_SEL reg, off\n\t"      /* reg = T[8 + off] - p[off] (in reg) or T[8 + off], by r12 */
-    "ldr r0, [r1, #4*(\\off)]\n\t"
-    "eors r0, r0, \\reg\n\t"
-    "ands r0, r0, r12\n\t"
-    "eors \\reg, \\reg, r0\n\t"
+    ".macro FM_ROW i, t0, t1, t2, t3, t4, t5, t6, t7, t8, c1, c2\n\t"
+    "ldr r1, [sp, #4*\\i]\n\t"        /* a[i] */
+    "ldr r0, [sp, #" FM_STR(FM_B) "]\n\t"
+    "umaal \\t0, \\c1, r1, r0\n\t"
+    "ldr r2, [sp, #" FM_STR(FM_PINV) "]\n\t"
+    "mul r2, \\t0, r2\n\t"            /* m */
+    "ldr r0, [sp, #" FM_STR(FM_P) "]\n\t"
+    "umaal \\t0, \\c2, r2, r0\n\t"    /* t0 = 0 by the choice of m: only its carry */
+    "FM_MAC2 1, \\t1, \\c1, \\c2\n\t"
+    "FM_MAC2 2, \\t2, \\c1, \\c2\n\t"
+    "FM_MAC2 3, \\t3, \\c1, \\c2\n\t"
+    "FM_MAC2 4, \\t4, \\c1, \\c2\n\t"
+    "FM_MAC2 5, \\t5, \\c1, \\c2\n\t"
+    "FM_MAC2 6, \\t6, \\c1, \\c2\n\t"
+    "FM_MAC2 7, \\t7, \\c1, \\c2\n\t"
+    "umaal \\c2, \\c1, \\t8, \\t8\n\t" /* c2 = new t7, c1 = new t8 (0 or 1) */
+    "movs \\t8, #0\n\t"               /* the next row's C2 */
     ".endm\n\t"
-    "push {r0, r3, r4, r5, r6, r7, r8, r9, r10, r11, lr}\n\t"
-    "sub sp, #68\n\t"                 /* T at sp, pinv at +64, r at +68, c at +72 */
-    "ldm r2, {r4-r11}\n\t"            /* b */
-    "mov r12, r1\n\t"                 /* &a[0] */
-    "mov r1, sp\n\t"                  /* r1 = &T[0] */
-    "add lr, r1, #32\n\t"             /* &T[8]: where both loops stop */
-    "ldr r3, [r12], #4\n\t"           /* row 0 writes T[0..8] */
-    "umull r0, r2, r3, r4\n\t"
-    "str r0, [r1]\n\t"
-    "movs r0, #0\n\t" "umaal r0, r2, r3, r5\n\t" "str r0, [r1, #4]\n\t"
-    "movs r0, #0\n\t" "umaal r0, r2, r3, r6\n\t" "str r0, [r1, #8]\n\t"
-    "movs r0, #0\n\t" "umaal r0, r2, r3, r7\n\t" "str r0, [r1, #12]\n\t"
-    "movs r0, #0\n\t" "umaal r0, r2, r3, r8\n\t" "str r0, [r1, #16]\n\t"
-    "movs r0, #0\n\t" "umaal r0, r2, r3, r9\n\t" "str r0, [r1, #20]\n\t"
-    "movs r0, #0\n\t" "umaal r0, r2, r3, r10\n\t" "str r0, [r1, #24]\n\t"
-    "movs r0, #0\n\t" "umaal r0, r2, r3, r11\n\t" "str r0, [r1, #28]\n\t"
-    "str r2, [r1, #32]\n\t"
-    "adds r1, #4\n"
-    "1:\n\t"                          /* rows 1-7 */
-    "ldr r3, [r12], #4\n\t"
-    "movs r2, #0\n\t"
-    "FM_MAC 0, r3, r4\n\t" "FM_MAC 1, r3, r5\n\t" "FM_MAC 2, r3, r6\n\t" "FM_MAC 3, r3, r7\n\t"
-    "FM_MAC 4, r3, r8\n\t" "FM_MAC 5, r3, r9\n\t" "FM_MAC 6, r3, r10\n\t" "FM_MAC 7, r3, r11\n\t"
-    "str r2, [r1, #32]\n\t"
-    "adds r1, #4\n\t"
-    "cmp r1, lr\n\t"
-    "bne 1b\n\t"
-    "ldr r3, [sp, #72]\n\t"           /* c: pinv at +4, p at +8 */
+    ".macro FM_SUB j, t, op\n\t"      /* t -= p[j] with borrow */
+    "ldr r0, [sp, #" FM_STR(FM_P) "+4*\\j]\n\t"
+    "\\op \\t, \\t, r0\n\t"
+    ".endm\n\t"
+    ".macro FM_ADDBACK j, t, op\n\t"  /* t += p[j] & mask (r9), with carry; AND keeps the flags */
+    "ldr r0, [sp, #" FM_STR(FM_P) "+4*\\j]\n\t"
+    "and r0, r0, r9\n\t"
+    "\\op \\t, \\t, r0\n\t"
+    ".endm\n\t"
+    "push {r4, r5, r6, r7, r8, r9, r10, r11, lr}\n\t"
+    "sub sp, #104\n\t"
+    "str r0, [sp, #" FM_STR(FM_R) "]\n\t"
+    "mov r12, sp\n\t"
+    "ldm r1, {r4-r11}\n\t"
+    "stm r12!, {r4-r11}\n\t"          /* a */
+    "ldm r2, {r4-r11}\n\t"
+    "stm r12!, {r4-r11}\n\t"          /* b */
     "ldr r0, [r3, #4]\n\t"
-    "str r0, [sp, #64]\n\t"
     "adds r3, #8\n\t"
-    "ldm r3, {r4-r11}\n\t"            /* p */
-    "mov r1, sp\n\t"
-    "movs r12, #0\n"
-    "2:\n\t"                          /* reduction rows 0-7 */
-    "ldr r0, [r1]\n\t"
-    "ldr r3, [sp, #64]\n\t"
-    "muls r3, r0, r3\n\t"             /* m = T[i]*pinv */
-    "movs r2, #0\n\t"
-    "umaal r0, r2, r3, r4\n\t"        /* low word 0 by the choice of m: only its carry */
-    "FM_MAC 1, r3, r5\n\t" "FM_MAC 2, r3, r6\n\t" "FM_MAC 3, r3, r7\n\t" "FM_MAC 4, r3, r8\n\t"
-    "FM_MAC 5, r3, r9\n\t" "FM_MAC 6, r3, r10\n\t" "FM_MAC 7, r3, r11\n\t"
-    "FM_MAC 8, r12, r12\n\t"          /* T[i+8] += carry word + previous carry bit */
-    "mov r12, r2\n\t"
-    "adds r1, #4\n\t"
-    "cmp r1, lr\n\t"
-    "bne 2b\n\t"
-    "ldr r0, [r1]\n\t"                /* r4-r11 = T[8..15] - p (r1 = &T[8]) */
-    "subs r4, r0, r4\n\t"
-    "ldr r0, [r1, #4]\n\t" "sbcs r5, r0, r5\n\t"
-    "ldr r0, [r1, #8]\n\t" "sbcs r6, r0, r6\n\t"
-    "ldr r0, [r1, #12]\n\t" "sbcs r7, r0, r7\n\t"
-    "ldr r0, [r1, #16]\n\t" "sbcs r8, r0, r8\n\t"
-    "ldr r0, [r1, #20]\n\t" "sbcs r9, r0, r9\n\t"
-    "ldr r0, [r1, #24]\n\t" "sbcs r10, r0, r10\n\t"
-    "ldr r0, [r1, #28]\n\t" "sbcs r11, r0, r11\n\t"
-    /* r12 - borrow: -1 (keep T) when T < p and no top bit, else 0 (with the top bit the
-     * subtraction always borrows, since 2^256 > p: 1 - 0 cannot happen) */
-    "sbc r12, r12, #0\n\t"
-    "FM_SEL r4, 0\n\t" "FM_SEL r5, 1\n\t" "FM_SEL r6, 2\n\t" "FM_SEL r7, 3\n\t"
-    "FM_SEL r8, 4\n\t" "FM_SEL r9, 5\n\t" "FM_SEL r10, 6\n\t" "FM_SEL r11, 7\n\t"
-    "add sp, #68\n\t"
-    "pop {r0}\n\t"                    /* r */
-    "stm r0, {r4-r11}\n\t"
-    "pop {r3, r4, r5, r6, r7, r8, r9, r10, r11, pc}\n\t"
-    ".purgem FM_MAC\n\t"
-    ".purgem FM_SEL\n\t");
+    "ldm r3, {r4-r11}\n\t"
+    "stm r12!, {r4-r11}\n\t"          /* p */
+    "str r0, [r12]\n\t"               /* pinv */
+    "movs r3, #0\n\t" "movs r4, #0\n\t" "movs r5, #0\n\t" "movs r6, #0\n\t"
+    "movs r7, #0\n\t" "mov r8, r3\n\t" "mov r9, r3\n\t" "mov r10, r3\n\t"
+    "mov r11, r3\n\t" "mov r12, r3\n\t" "mov lr, r3\n\t"
+    /*       i  t0   t1   t2   t3   t4   t5   t6   t7   t8   C1   C2 */
+    "FM_ROW 0, r3,  r4,  r5,  r6,  r7,  r8,  r9,  r10, r11, r12, lr\n\t"
+    "FM_ROW 1, r4,  r5,  r6,  r7,  r8,  r9,  r10, lr,  r12, r3,  r11\n\t"
+    "FM_ROW 2, r5,  r6,  r7,  r8,  r9,  r10, lr,  r11, r3,  r4,  r12\n\t"
+    "FM_ROW 3, r6,  r7,  r8,  r9,  r10, lr,  r11, r12, r4,  r5,  r3\n\t"
+    "FM_ROW 4, r7,  r8,  r9,  r10, lr,  r11, r12, r3,  r5,  r6,  r4\n\t"
+    "FM_ROW 5, r8,  r9,  r10, lr,  r11, r12, r3,  r4,  r6,  r7,  r5\n\t"
+    "FM_ROW 6, r9,  r10, lr,  r11, r12, r3,  r4,  r5,  r7,  r8,  r6\n\t"
+    "FM_ROW 7, r10, lr,  r11, r12, r3,  r4,  r5,  r6,  r8,  r9,  r7\n\t"
+    /* t0..t7 = lr, r11, r12, r3-r7; t8 = r9 */
+    "FM_SUB 0, lr, subs\n\t" "FM_SUB 1, r11, sbcs\n\t" "FM_SUB 2, r12, sbcs\n\t"
+    "FM_SUB 3, r3, sbcs\n\t" "FM_SUB 4, r4, sbcs\n\t" "FM_SUB 5, r5, sbcs\n\t"
+    "FM_SUB 6, r6, sbcs\n\t" "FM_SUB 7, r7, sbcs\n\t"
+    "sbc r9, r9, #0\n\t"              /* t8 - borrow: -1 (add p back) or 0 */
+    "FM_ADDBACK 0, lr, adds\n\t" "FM_ADDBACK 1, r11, adcs\n\t" "FM_ADDBACK 2, r12, adcs\n\t"
+    "FM_ADDBACK 3, r3, adcs\n\t" "FM_ADDBACK 4, r4, adcs\n\t" "FM_ADDBACK 5, r5, adcs\n\t"
+    "FM_ADDBACK 6, r6, adcs\n\t" "FM_ADDBACK 7, r7, adcs\n\t"
+    "ldr r0, [sp, #" FM_STR(FM_R) "]\n\t"
+    "str lr, [r0]\n\t"
+    "str r11, [r0, #4]\n\t"
+    "str r12, [r0, #8]\n\t"
+    "adds r0, #12\n\t"
+    "stm r0, {r3-r7}\n\t"
+    "add sp, #104\n\t"
+    "pop {r4, r5, r6, r7, r8, r9, r10, r11, pc}\n\t"
+    ".purgem FM_MAC2\n\t"
+    ".purgem FM_ROW\n\t"
+    ".purgem FM_SUB\n\t"
+    ".purgem FM_ADDBACK\n\t");
 }
 
 /* Three words of x (ldm x!, {r1, r12, lr}), combined with r4-r6, r7-r9, then two into r10-r11:
