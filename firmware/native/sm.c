@@ -66,6 +66,14 @@ ENTRY int sm_unwrap(sm_ctx *sm, uint8_t *resp, uint32_t len) {
   int crypto_tag = 0, have_sw = 0, have_mac = 0;
   while (pos < end) {
     uint32_t start = pos, tag = resp[pos++], n;
+    if ((tag & 0x1F) == 0x1F) { /* a multi-byte tag, read as icao/tlv.ts reads it: up to 3 bytes */
+      uint32_t extra = 0;
+      do {
+        if (pos >= end) return SM_TLV;
+        if (++extra > 2) return SM_TLV;
+        tag = (tag << 8) | resp[pos];
+      } while (resp[pos++] & 0x80);
+    }
     if (pos >= end) return SM_TLV;
     n = resp[pos++];
     if (n & 0x80) {

@@ -65,6 +65,11 @@ function open(Channel: typeof TsChannel, keys: Keys, response: Uint8Array): { ou
   return { out, ssc: Buffer.from(sm.ssc).toString('hex'), open: sm.isOpen() };
 }
 
+/** `dos` followed by DO99 9000, a DO8E (any MAC: the structure is checked first) and 9000. */
+function withMac(dos: number[]): Uint8Array {
+  return new Uint8Array([...dos, 0x99, 2, 0x90, 0, 0x8e, 8, 1, 2, 3, 4, 5, 6, 7, 8, 0x90, 0]);
+}
+
 function randomKeys(): Keys {
   // Plain Uint8Arrays: a Buffer's slice() is a view, and the channel wipes what it is given.
   return { ksEnc: new Uint8Array(randomBytes(16)), ksMac: new Uint8Array(randomBytes(16)), ssc: new Uint8Array(randomBytes(8)) };
@@ -116,6 +121,12 @@ describe.skipIf(!available)('secure messaging: native (sm_unwrap) and TypeScript
       [respond(keys, randomBytes(20), 0x9000, { tag: 0x53 }), /unexpected DO/],
       [respond(keys, randomBytes(20), 0x6282, { noDo99: true }), /no DO99/],
       [new Uint8Array([0x99, 2, 0x90, 0, 0x90, 0]), /no DO8E/],
+      // Multi-byte tags (low five bits all set) are BER tags to both readers: 5F8401 with 2
+      // bytes is an unexpected DO (not tag 5F with a 4-byte length far past the end), and 9F8181
+      // is a tag too long (not tag 9F with 129 bytes). sm_unwrap read one-byte tags until a
+      // random response met this (full run 2 of 10, 2026-12-02).
+      [withMac([0x5f, 0x84, 0x01, 0x02, 0xaa, 0xbb, ...new Array<number>(26).fill(0)]), /unexpected DO/],
+      [withMac([0x9f, 0x81, 0x81, ...new Array<number>(140).fill(0)]), /^TLV$/],
     ];
     for (const [r, message] of cases) {
       const ts = open(TsChannel, keys, r);
