@@ -1,7 +1,8 @@
 /* Entries 10-12 of the PACE blob (pace/ABI.md): k·P, P + Q, point check. Points travel as
  * 65-byte SEC 1 uncompressed encodings (04 || x || y, big-endian), scalars as 32 big-endian
- * bytes. k·P is a fixed 4-bit window over all 64 digits: 256 doublings, 64 additions of a
- * table entry picked by masks from all 15 (no secret-dependent branch or address). */
+ * bytes. k·P is a fixed signed 4-bit window: k recoded into 64 digits in [-8, 8] and a top digit
+ * 0 or 1, then 256 doublings and 64 additions of a table entry (1P..8P) picked by masks from all
+ * 8 and negated by a mask (no secret-dependent branch or address). */
 #include "ec.h"
 
 #define EC_OK 0
@@ -9,14 +10,19 @@
 #define EC_INVALID_POINT (-2)
 #define EC_INFINITY (-3)
 
-/* The caller's ctx (EC_CTX_BYTES, 4-byte aligned): word 0 the curve id, the rest scratch that
- * every call wipes before it returns. */
+/* The caller's ctx (1,764 bytes, 4-byte aligned, pace/ABI.md): word 0 the curve id, the rest
+ * scratch that every call wipes before it returns (1,456 bytes of it used). */
 typedef struct {
   uint32_t curve_id;
+  ec_curve curve;        /* a RAM copy of the curve's block: no flash wait states in the loops */
   fe k;
+  int8_t digit[68];      /* k = sum digit[i] 16^i, i = 0..64 */
+  fe weight;             /* a Z^4 of acc (modified Jacobian doubling, ec-point.c) */
   ec_point acc, sel, sum;
-  ec_point table[15]; /* 1P .. 15P */
+  ec_point table[8];     /* 1P .. 8P */
 } ec_ctx;
+
+_Static_assert(sizeof(ec_ctx) <= 1764, "the EC ctx of pace/ABI.md");
 
 #define STACK_WIPE_BYTES 832 /* >= the deepest frames below an entry (pace/ABI.md) */
 
@@ -55,7 +61,9 @@ static int decode_point(ec_point *pt, const uint8_t *in, const ec_curve *c) {
 }
 
 /* Jacobian -> 04 || x || y; EC_INFINITY for Z = 0. */
-static int encode_point(uint8_t *out, ec_point *pt, const ec_curve *c) {
+/* noinline here and below: their locals then sit under ec_mul's frame, where wipe_stack reaches. */
+static int __attribute__((noinline)) encode_point(uint8_t *out, ec_point *pt,
+                                                 const ec_curve *c) {
   static const fe plain_one = {1, 0, 0, 0, 0, 0, 0, 0};
   fe zi, zi2;
   if (fe_is_zero(pt->z)) return EC_INFINITY;
@@ -72,15 +80,16 @@ static int encode_point(uint8_t *out, ec_point *pt, const ec_curve *c) {
   return EC_OK;
 }
 
-/* sel = table[digit - 1], or infinity (all zero) for digit 0, reading every entry whole: eight
- * words at a time OR-ed into eight accumulators under a mask per entry (all ones for the
- * digit's entry), so neither a branch nor an address depends on the digit. */
-static void __attribute__((noinline)) select_entry(ec_point *sel, const ec_point *table, uint32_t digit) {
+/* sel = table[digit - 1], or infinity (all zero) for digit 0, digit 0..8, reading every entry
+ * whole: eight words at a time OR-ed into eight accumulators under a mask per entry (all ones
+ * for the digit's entry), so neither a branch nor an address depends on the digit. */
+static void __attribute__((noinline)) select_entry(ec_point *sel, const ec_point *table,
+                                                   uint32_t digit) {
   uint32_t *out = (uint32_t *)sel;
   for (uint32_t w = 0; w < 3 * EC_LIMBS; w += 8) {
     uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
     const uint32_t *t = (const uint32_t *)table + w;
-    for (uint32_t i = 1; i <= 15; i++, t += 3 * EC_LIMBS) {
+    for (uint32_t i = 1; i <= 8; i++, t += 3 * EC_LIMBS) {
       uint32_t mask = 0u - (((digit ^ i) - 1) >> 31); /* all ones when digit == i */
       s0 |= t[0] & mask; s1 |= t[1] & mask; s2 |= t[2] & mask; s3 |= t[3] & mask;
       s4 |= t[4] & mask; s5 |= t[5] & mask; s6 |= t[6] & mask; s7 |= t[7] & mask;
@@ -90,28 +99,76 @@ static void __attribute__((noinline)) select_entry(ec_point *sel, const ec_point
   }
 }
 
-/* ctx->acc = k·P for P = ctx->table[0], k < n. */
-static void multiply(ec_ctx *x, const ec_curve *c) {
-  uint32_t same, i;
-  pt_double(&x->table[1], &x->table[0], c);
-  for (i = 2; i < 15; i++) pt_add(&x->table[i], &x->table[i - 1], &x->table[0], c, &same);
-  for (i = 0; i < 3 * EC_LIMBS; i++) ((uint32_t *)&x->acc)[i] = 0; /* infinity */
-  for (int w = 63; w >= 0; w--) {
-    pt_double(&x->acc, &x->acc, c);
-    pt_double(&x->acc, &x->acc, c);
-    pt_double(&x->acc, &x->acc, c);
-    pt_double(&x->acc, &x->acc, c);
-    select_entry(&x->sel, x->table, (x->k[w >> 3] >> ((w & 7) * 4)) & 15);
-    /* never P = Q here (k < n and P of prime order n): same is 0 */
-    pt_add(&x->acc, &x->acc, &x->sel, c, &same);
+/* k (< n) as 65 signed radix-16 digits: d = nibble + carry in 0..16; 8..16 become d - 16 with
+ * a carry of 1 into the next nibble. Arithmetic only: no branch on k. */
+static void recode(ec_ctx *x) {
+  uint32_t carry = 0;
+  for (uint32_t i = 0; i < 64; i++) {
+    uint32_t v = ((x->k[i >> 3] >> ((i & 7) * 4)) & 15) + carry;
+    carry = (v + 8) >> 4;
+    x->digit[i] = (int8_t)(v - (carry << 4));
   }
+  x->digit[64] = (int8_t)carry;
+}
+
+/* sel = digit·P for a digit in -8..8: the entry of |digit|, Y negated (p - Y) by a mask when
+ * the digit is negative (Y = 0 only at infinity, where the sign does not matter). */
+static void __attribute__((noinline)) select_signed(ec_ctx *x, int32_t digit,
+                                                   const ec_curve *c) {
+  uint32_t neg = (uint32_t)(digit >> 31);           /* all ones when negative */
+  uint32_t mag = ((uint32_t)digit ^ neg) - neg;
+  static const fe zero = {0};
+  fe ny;
+  select_entry(&x->sel, x->table, mag);
+  fe_sub(ny, zero, x->sel.y, c);
+  fe_select(x->sel.y, ny, neg, EC_LIMBS);
+}
+
+/* ctx->acc = k·P for P = ctx->table[0], k < n. The table by doublings where they are cheaper:
+ * 2P, 4P, 6P, 8P doubled, 3P, 5P, 7P added (P never equals the other addend: P has order n). */
+static void __attribute__((noinline)) multiply(ec_ctx *x, const ec_curve *c) {
+  uint32_t same, i;
+  ec_point *t = x->table;
+  pt_double(&t[1], &t[0], c);
+  pt_add(&t[2], &t[1], &t[0], c, &same);
+  pt_double(&t[3], &t[1], c);
+  pt_add(&t[4], &t[3], &t[0], c, &same);
+  pt_double(&t[5], &t[2], c);
+  pt_add(&t[6], &t[5], &t[0], c, &same);
+  pt_double(&t[7], &t[3], c);
+  recode(x);
+  select_signed(x, x->digit[64], c); /* 0 or 1 */
+  for (i = 0; i < 3 * EC_LIMBS; i++) ((uint32_t *)&x->acc)[i] = ((uint32_t *)&x->sel)[i];
+  pt_weight(x->weight, &x->acc, c);
+  for (int w = 63; w >= 0; w--) {
+    pt_double_w(&x->acc, &x->acc, x->weight, x->weight, c);
+    pt_double_w(&x->acc, &x->acc, x->weight, x->weight, c);
+    pt_double_w(&x->acc, &x->acc, x->weight, x->weight, c);
+    pt_double_w(&x->acc, &x->acc, x->weight, 0, c);
+    select_signed(x, x->digit[w], c);
+    /* never acc = ±sel unless both are infinity: acc is 16 v P and sel d P with 0 < 16 v + d
+     * <= k < n whenever v > 0 (|d| <= 8), so same stays 0 */
+    pt_add(&x->acc, &x->acc, &x->sel, c, &same);
+    pt_weight(x->weight, &x->acc, c);
+  }
+}
+
+/* The curve of ctx word 0 copied into the ctx (RAM: the flash's wait states would cost every
+ * field operation its loads of p), or 0 for an unknown id. */
+static const ec_curve *load_curve(ec_ctx *x) {
+  const ec_curve *c = ec_curve_by_id(x->curve_id);
+  if (!c) return 0;
+  const uint32_t *from = (const uint32_t *)c;
+  for (uint32_t i = 0; i < sizeof *c / 4; i++) ((uint32_t *)&x->curve)[i] = from[i];
+  return &x->curve;
 }
 
 /* Entry 10: out = k·P (P = in, or the curve's generator when in is 0). k is 32 bytes; k >= n
  * is reduced once (n > 2^255 for every curve here). */
 ENTRY int ec_mul(ec_ctx *x, const uint8_t *scalar, const uint8_t *in, uint8_t *out) {
-  const ec_curve *c = x ? ec_curve_by_id(x->curve_id) : 0;
-  if (!c || !scalar || !out) return EC_BAD_ARGUMENT;
+  if (!x || !scalar || !out) return EC_BAD_ARGUMENT;
+  const ec_curve *c = load_curve(x);
+  if (!c) return EC_BAD_ARGUMENT;
   int rc = EC_OK;
   if (in) {
     rc = decode_point(&x->table[0], in, c);
@@ -134,15 +191,16 @@ ENTRY int ec_mul(ec_ctx *x, const uint8_t *scalar, const uint8_t *in, uint8_t *o
     multiply(x, c);
     rc = encode_point(out, &x->acc, c);
   }
-  ec_wipe(&x->k, sizeof *x - 4);
+  ec_wipe(&x->curve, sizeof *x - 4); /* all but the id */
   wipe_stack();
   return rc;
 }
 
 /* Entry 11: out = P + Q (public points: PACE-GM G' = s·G + H); P = Q doubles. */
 ENTRY int ec_add(ec_ctx *x, const uint8_t *p, const uint8_t *q, uint8_t *out) {
-  const ec_curve *c = x ? ec_curve_by_id(x->curve_id) : 0;
-  if (!c || !p || !q || !out) return EC_BAD_ARGUMENT;
+  if (!x || !p || !q || !out) return EC_BAD_ARGUMENT;
+  const ec_curve *c = load_curve(x);
+  if (!c) return EC_BAD_ARGUMENT;
   uint32_t same;
   int rc = decode_point(&x->acc, p, c);
   if (rc == EC_OK) rc = decode_point(&x->sel, q, c);
@@ -151,7 +209,7 @@ ENTRY int ec_add(ec_ctx *x, const uint8_t *p, const uint8_t *q, uint8_t *out) {
     if (same) pt_double(&x->sum, &x->acc, c);
     rc = encode_point(out, &x->sum, c);
   }
-  ec_wipe(&x->k, sizeof *x - 4);
+  ec_wipe(&x->curve, sizeof *x - 4); /* all but the id */
   return rc;
 }
 

@@ -36,6 +36,12 @@ void fe_copy(uint32_t *r, const uint32_t *a);
 
 /* Points (ec-point.c). */
 void pt_double(ec_point *r, const ec_point *p, const ec_curve *c);
+/* w = a Z^4 of p, the weight modified Jacobian doubling carries along. */
+void pt_weight(uint32_t *w, const ec_point *p, const ec_curve *c);
+/* r = 2p given w = a Z^4 of p; with w_out (may be w) also a Z^4 of r, for the next doubling.
+ * r may be p. w_out is chosen by the caller's loop position, never by a secret. */
+void pt_double_w(ec_point *r, const ec_point *p, const uint32_t *w, uint32_t *w_out,
+                 const ec_curve *c);
 /* Sum of two points, infinity handled in constant time; P == Q (not infinity) gives a wrong
  * result with *same set to 1, so the caller can double instead. */
 void pt_add(ec_point *r, const ec_point *p, const ec_point *q, const ec_curve *c, uint32_t *same);
