@@ -171,6 +171,25 @@ __attribute__((naked)) void fe_sub(uint32_t *r, const uint32_t *a, const uint32_
     FE_ASM_PURGE);
 }
 
+/* r = a/2 mod p: a + p when a is odd (by a mask), then one bit right through the carry (RRXS
+ * from the top word down: the sum's bit 256 comes in first). r may be a. */
+__attribute__((naked)) void fe_half(uint32_t *r, const uint32_t *a, const ec_curve *c) {
+  (void)r; (void)a; (void)c;
+  __asm__ volatile(
+    FE_ASM_MACROS
+    "push {r4, r5, r6, r7, r8, r9, r10, r11, lr}\n\t"
+    "ldm r1, {r4-r11}\n\t"
+    "add r3, r2, #8\n\t"              /* &c->p */
+    "and r2, r4, #1\n\t"
+    "rsb r2, r2, #0\n\t"              /* -1 when a is odd */
+    "FE_ADDBACK r3\n\t"               /* a + (p & mask), bit 256 in C */
+    "rrxs r11, r11\n\t" "rrxs r10, r10\n\t" "rrxs r9, r9\n\t" "rrxs r8, r8\n\t"
+    "rrxs r7, r7\n\t" "rrxs r6, r6\n\t" "rrxs r5, r5\n\t" "rrxs r4, r4\n\t"
+    "stm r0, {r4-r11}\n\t"
+    "pop {r4, r5, r6, r7, r8, r9, r10, r11, pc}\n\t"
+    FE_ASM_PURGE);
+}
+
 /* a^(p-2) (Fermat). The exponent is public (p), so its bits may steer the loop. */
 void fe_inv(uint32_t *r, const uint32_t *a, const ec_curve *c) {
   fe e, x;

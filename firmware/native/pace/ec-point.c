@@ -1,7 +1,8 @@
 /* Jacobian point arithmetic for any a (brainpool's a is not -3). Formulas from the Explicit-
  * Formulas Database (Bernstein, Lange): doubling in modified Jacobian coordinates (Cohen,
  * Miyaji, Ono 1998: W = a Z^4 carried along, 3M + 4S, +1M for the next W, instead of
- * dbl-2007-bl's 2M + 8S for any a) and add-2007-bl (11M + 5S).
+ * dbl-2007-bl's 2M + 8S for any a; 2Y first, so 4 YY, 16 YYYY and 16 YYYY W come without the
+ * additions that multiply by 2, 4 and 8) and add-2007-bl (11M + 5S).
  * Infinity (Z = 0) in and out is handled without branches. */
 #include "ec.h"
 
@@ -13,31 +14,24 @@ void pt_weight(uint32_t *w, const ec_point *p, const ec_curve *c) {
 
 void pt_double_w(ec_point *r, const ec_point *p, const uint32_t *w, uint32_t *w_out,
                  const ec_curve *c) {
-  fe xx, yy, yyyy, s, m, t;
+  fe xx, a2, b4, s, m, t;
   fe_mul(xx, p->x, p->x, c);
-  fe_mul(yy, p->y, p->y, c);
-  fe_mul(yyyy, yy, yy, c);
-  fe_mul(s, p->x, yy, c);             /* S = 4 X YY */
-  fe_add(s, s, s, c);
-  fe_add(s, s, s, c);
+  fe_add(a2, p->y, p->y, c);          /* A = 2Y */
+  fe_mul(b4, a2, a2, c);              /* B = A^2 = 4 YY */
+  fe_mul(s, p->x, b4, c);             /* S = X B = 4 X YY */
   fe_add(m, xx, xx, c);               /* M = 3 XX + W */
   fe_add(m, m, xx, c);
   fe_add(m, m, w, c);
-  fe_mul(t, p->y, p->z, c);           /* Z3 = 2 Y Z, before Y and Z are overwritten */
-  fe_add(r->z, t, t, c);
+  fe_mul(r->z, a2, p->z, c);          /* Z3 = A Z = 2 Y Z; X, Y, Z are not read after this */
   fe_mul(t, m, m, c);                 /* X3 = M^2 - 2S */
   fe_sub(t, t, s, c);
   fe_sub(r->x, t, s, c);
-  fe_sub(s, s, r->x, c);              /* Y3 = M (S - X3) - 8 YYYY */
+  fe_sub(s, s, r->x, c);              /* Y3 = M (S - X3) - 8 YYYY, 8 YYYY = B^2 / 2 */
   fe_mul(s, m, s, c);
-  fe_add(yyyy, yyyy, yyyy, c);
-  fe_add(yyyy, yyyy, yyyy, c);
-  fe_add(yyyy, yyyy, yyyy, c);
-  fe_sub(r->y, s, yyyy, c);
-  if (w_out) {                        /* W3 = a Z3^4 = 16 YYYY W (w_out may be w) */
-    fe_mul(t, yyyy, w, c);
-    fe_add(w_out, t, t, c);
-  }
+  fe_mul(b4, b4, b4, c);              /* B^2 = 16 YYYY */
+  if (w_out) fe_mul(w_out, b4, w, c); /* W3 = a Z3^4 = 16 YYYY W (w_out may be w) */
+  fe_half(b4, b4, c);
+  fe_sub(r->y, s, b4, c);
 }
 
 void pt_double(ec_point *r, const ec_point *p, const ec_curve *c) {

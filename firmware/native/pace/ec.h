@@ -29,6 +29,7 @@ void fe_mul(uint32_t *r, const uint32_t *a, const uint32_t *b, const ec_curve *c
 void fe_add(uint32_t *r, const uint32_t *a, const uint32_t *b, const ec_curve *c);
 void fe_sub(uint32_t *r, const uint32_t *a, const uint32_t *b, const ec_curve *c);
 void fe_inv(uint32_t *r, const uint32_t *a, const ec_curve *c);
+void fe_half(uint32_t *r, const uint32_t *a, const ec_curve *c);      /* a/2 mod p */
 uint32_t fe_is_zero(const uint32_t *a);                  /* 1 or 0, constant time */
 uint32_t fe_less(const uint32_t *a, const uint32_t *b);   /* 1 when a < b, constant time */
 void fe_select(uint32_t *r, const uint32_t *a, uint32_t mask, uint32_t n); /* r = mask ? a : r */

@@ -1,4 +1,5 @@
-"""Runs the PACE blob's field functions (ec-field.c: fe_mul, fe_add, fe_sub; not entries, so
+"""Runs the PACE blob's field functions (ec-field.c: fe_mul, fe_add, fe_sub, fe_half (b unused);
+not entries, so
 called at their symbol offsets from pace.json) for ec-field.test.ts: reads {"blob": path,
 "json": pace.json path, "loadAddress": n, "cases": [{"fn", "curve": 12|13, "a": hex, "b": hex,
 "alias": "none"|"a"|"ab"}]} on stdin (a, b: 32-byte big-endian field elements, passed as
@@ -51,7 +52,8 @@ def main():
         else:
             b = e.put(limbs(case['b']))
             r = a if case.get('alias') == 'a' else e.alloc(32)
-        instructions, stack = call_at(e, symbols[case['fn']]['offset'], (r, a, b, curve))
+        args = (r, a, curve, 0) if case['fn'] == 'fe_half' else (r, a, b, curve)  # fe_half(r, a, c)
+        instructions, stack = call_at(e, symbols[case['fn']]['offset'], args)
         results.append({'r': e.read(r, 32)[::-1].hex(), 'instructions': instructions, 'stackBytes': stack})
     print(json.dumps({'results': results}))
 
