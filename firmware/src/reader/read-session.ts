@@ -141,7 +141,6 @@ export class ReadSession {
   private _firstMismatch: number;
   private _hashName: string;
   private _sodHashes: { [dataGroup: number]: Uint8Array } | null;
-  private _comBuffer: Uint8Array;
   /** The host's Active Authentication challenge (null: none); set while AA is due (resume). */
   private _challenge: Uint8Array | null;
   private _aaDue: boolean;
@@ -188,7 +187,6 @@ export class ReadSession {
     this._firstMismatch = 0;
     this._hashName = '';
     this._sodHashes = null;
-    this._comBuffer = new Uint8Array(MAX_EF_COM);
     this._challenge = null;
     this._aaDue = false;
     this._guessed = false;
@@ -432,7 +430,9 @@ export class ReadSession {
   // ---- reading ------------------------------------------------------------------------------------
 
   private _readCom(): void {
-    const sink = new FileStreamer(this._host, SFI_COM).captureInto(this._comBuffer);
+    // EF.COM's buffer lives while EF.COM is read (a resume keeps it through the sink), not the
+    // whole session: on the Pico every variable counts at the peak, in DG2.
+    const sink = new FileStreamer(this._host, SFI_COM).captureInto(new Uint8Array(MAX_EF_COM));
     this._read(sink, MAX_EF_COM, () => {
       let listed: number[] = [1, 2];
       try {
