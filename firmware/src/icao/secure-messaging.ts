@@ -21,9 +21,9 @@ import { createDesCipher, type CbcCipher } from '../crypto/des-cbc';
 import { createRetailMac, type Mac } from '../crypto/mac';
 import { paddedLength, unpaddedLength } from '../crypto/padding';
 import { equalBytes } from '../crypto/retail-mac';
-import { addressOf, nativeEntries, type NativeFn } from '../native/blob';
+import { nativeEntries, type NativeFn } from '../native/blob';
 import { DES_CTX, NativeDesCipher, NativeRetailMac } from '../native/native-des';
-import { nativeUnwrap, SM_CTX } from '../native/native-sm';
+import { nativeUnwrap, releaseSmContext, takeSmContext } from '../native/native-sm';
 import { wipeBytes } from '../native/wipe';
 import type { AheadSource, ApduCallback, ApduChannel } from './apdu-channel';
 import { IcaoError, SW, asIcaoError, hex4, statusWord } from './errors';
@@ -104,11 +104,10 @@ export class SecureMessagingChannel implements ApduChannel {
     this._ksEnc = ksEnc;
     this._ksMac = ksMac;
     const f = nativeEntries();
-    const ctx = f ? new Uint8Array(SM_CTX) : null;
-    const at = ctx ? addressOf(ctx) : 0;
-    // 808 bytes flat and aligned (a fragmented heap may refuse): else the seams' own contexts.
-    this._f = at && !(at & 3) ? f : null;
-    this._ctx = this._f ? ctx : null;
+    // The one SM ctx, flat since the probe (native-sm.ts); else the seams' own contexts.
+    const ctx = f ? takeSmContext(this) : null;
+    this._f = ctx ? f : null;
+    this._ctx = ctx;
     if (this._f && ctx) {
       this._cipher = new NativeDesCipher(this._f, ksEnc, ctx.subarray(0, DES_CTX));
       this._mac = new NativeRetailMac(this._f, ksMac, ctx.subarray(DES_CTX, 2 * DES_CTX));
@@ -117,6 +116,8 @@ export class SecureMessagingChannel implements ApduChannel {
       this.ssc.set(ssc, 0);
       wipeBytes(ssc);
     } else {
+      // A device bundle has no TypeScript unwrap: without the ctx no answer could be opened.
+      if (typeof NATIVE_ONLY !== 'undefined' && NATIVE_ONLY) throw new IcaoError('internal', 'SM ctx not flat');
       this.ssc = ssc;
       this._cipher = createDesCipher(ksEnc);
       this._mac = createRetailMac(ksMac);
@@ -134,9 +135,12 @@ export class SecureMessagingChannel implements ApduChannel {
     return this._open;
   }
 
-  /** Ends the session: zeroes keys, key schedules and SSC. Idempotent. */
+  /** Ends the session: zeroes keys, key schedules and SSC. Idempotent: only the first call wipes
+   * (by a second, the SM ctx may hold the next session's keys). */
   wipe(): void {
+    if (!this._open) return;
     this._open = false;
+    releaseSmContext(this);
     if (this._cipher) this._cipher.wipe();
     if (this._mac) this._mac.wipe();
     this._cipher = null;
@@ -145,14 +149,6 @@ export class SecureMessagingChannel implements ApduChannel {
     wipeBytes(this._ksEnc);
     wipeBytes(this._ksMac);
     wipeBytes(this.ssc);
-  }
-
-  private _smFailure(message: string, sw?: number): IcaoError {
-    return smFailure(message, sw);
-  }
-
-  private _fail(code: number): IcaoError {
-    return smFailure(FAILURES.split('|')[code]);
   }
 
   /**
@@ -252,88 +248,32 @@ export class SecureMessagingChannel implements ApduChannel {
 
   private _unwrapOpen(response: Uint8Array): Uint8Array {
     const n = response.length;
-    if (n < 2) throw this._smFailure('response shorter than a status word');
+    if (n < 2) throw smFailure('response shorter than a status word');
     const opened = n > 2 && this._ctx ? nativeUnwrap(this._f!, this._ctx, response) : null;
-    if (typeof opened === 'number') throw this._fail(-opened);
+    if (typeof opened === 'number') throw unwrapFailure(-opened);
     if (opened) return opened;
     incrementSsc(this.ssc);
     const outerSw = statusWord(response);
     if (n === 2) {
-      if (outerSw === SW.SM_MISSING || outerSw === SW.SM_INCORRECT) throw this._smFailure('chip reports a secure-messaging error ' + hex4(outerSw), outerSw);
+      if (outerSw === SW.SM_MISSING || outerSw === SW.SM_INCORRECT) throw smFailure('chip reports a secure-messaging error ' + hex4(outerSw), outerSw);
       if (outerSw === SW.OK || (outerSw >> 8) === 0x61 || (outerSw >> 8) === 0x62 || (outerSw >> 8) === 0x63) {
-        throw this._smFailure('unprotected status word ' + hex4(outerSw), outerSw);
+        throw smFailure('unprotected status word ' + hex4(outerSw), outerSw);
       }
       // A plain error: whether the chip kept its session and SSC is unknown, so ours ends
       // (the reader re-runs BAC before its next command).
       this.wipe();
       return response;
     }
-    const end = n - 2;
-    const t = newTlv();
-    let pos = 0;
-    let cryptoStart = -1;
-    let cryptoTag = 0;
-    let cryptoEnd = 0;
-    let swStart = -1;
-    let macStart = -1;
-    while (pos < end) {
-      readTlv(response, pos, end, t, 'sm-failure');
-      if (macStart >= 0) throw this._fail(3);
-      if (t.tag === 0x87 || t.tag === 0x85) {
-        if (cryptoStart >= 0 || swStart >= 0) throw this._fail(3);
-        cryptoStart = t.valueOffset;
-        cryptoEnd = t.end;
-        cryptoTag = t.tag;
-      } else if (t.tag === 0x99) {
-        if (swStart >= 0) throw this._fail(3);
-        if (t.length !== 2) throw this._fail(4);
-        swStart = t.valueOffset;
-      } else if (t.tag === 0x8e) {
-        if (t.length !== 8) throw this._fail(5);
-        macStart = pos;
-      } else {
-        throw this._fail(6);
-      }
-      pos = t.end;
+    if (this._ctx) {
+      // A long answer with no flat copy (a fragmented heap): the SSC has stepped for it and
+      // nothing of it is used; it is answered as a chip without extended length answers (6700),
+      // so the file reader reads on in short blocks, which the stage holds.
+      return new Uint8Array([0x67, 0]);
     }
-    if (macStart < 0) throw this._fail(7);
-    // No DO'99': allowed for a success only; the MAC then covers the data alone and the status
-    // is the outer 9000 (as JMRTD reads it).
-    if (swStart < 0 && outerSw !== SW.OK) throw this._fail(8);
-    const mac = this._mac!;
-    mac.update(this.ssc);
-    mac.update(response, 0, macStart);
-    const expected = mac.finish();
-    const ok = equalBytes(expected, 0, response, macStart + 2, 8);
-    expected.fill(0);
-    if (!ok) throw this._fail(9);
-    // Authentic from here on; structure of the cryptogram is still checked.
-    let dataLen = 0;
-    let out: Uint8Array | null = null;
-    if (cryptoStart >= 0) {
-      let c = cryptoStart;
-      if (cryptoTag === 0x87) {
-        if (c >= cryptoEnd || response[c] !== 0x01) throw this._fail(10);
-        c++;
-      }
-      const clen = cryptoEnd - c;
-      if (clen < 8 || (clen & 7)) throw this._fail(11);
-      // Decrypted straight into the buffer returned (padding >= 1 byte, so data + SW fit in
-      // clen + 2): one 2 KB buffer at the peak of an extended read, not two (~170 variables).
-      out = new Uint8Array(clen + 2);
-      this._cipher!.cbcDecrypt(null, response.subarray(c, cryptoEnd), out.subarray(0, clen));
-      dataLen = unpaddedLength(out, 0, clen);
-      if (dataLen < 0) {
-        out.fill(0);
-        throw this._fail(12);
-      }
-    }
-    const swAt = swStart < 0 ? end : swStart;
-    if (!out) out = new Uint8Array(2);
-    else out.fill(0, dataLen); // the padding goes; the status word takes its place
-    out[dataLen] = response[swAt];
-    out[dataLen + 1] = response[swAt + 1];
-    return out.length === dataLen + 2 ? out : out.subarray(0, dataLen + 2);
+    // Without the blob (the portable bundle on Linux, Node): the TypeScript unwrap, left out of
+    // device bundles (NATIVE_ONLY).
+    if (typeof NATIVE_ONLY !== 'undefined' && NATIVE_ONLY) throw unwrapFailure(1);
+    return openResponse(response, outerSw, this.ssc, this._mac!, this._cipher!);
   }
 
   transceive(apdu: Uint8Array, callback: ApduCallback): void {
@@ -385,4 +325,79 @@ export class SecureMessagingChannel implements ApduChannel {
     });
     returned = true;
   }
+}
+
+function unwrapFailure(code: number): IcaoError {
+  return smFailure(FAILURES.split('|')[code]);
+}
+
+/** The TypeScript unwrap of a protected answer (more than a status word) whose SSC step is done:
+ * its DOs checked, its MAC verified, then its cryptogram opened (see `unwrap`). */
+function openResponse(response: Uint8Array, outerSw: number, ssc: Uint8Array, mac: Mac, cipher: CbcCipher): Uint8Array {
+  const n = response.length;
+  const end = n - 2;
+  const t = newTlv();
+  let pos = 0;
+  let cryptoStart = -1;
+  let cryptoTag = 0;
+  let cryptoEnd = 0;
+  let swStart = -1;
+  let macStart = -1;
+  while (pos < end) {
+    readTlv(response, pos, end, t, 'sm-failure');
+    if (macStart >= 0) throw unwrapFailure(3);
+    if (t.tag === 0x87 || t.tag === 0x85) {
+      if (cryptoStart >= 0 || swStart >= 0) throw unwrapFailure(3);
+      cryptoStart = t.valueOffset;
+      cryptoEnd = t.end;
+      cryptoTag = t.tag;
+    } else if (t.tag === 0x99) {
+      if (swStart >= 0) throw unwrapFailure(3);
+      if (t.length !== 2) throw unwrapFailure(4);
+      swStart = t.valueOffset;
+    } else if (t.tag === 0x8e) {
+      if (t.length !== 8) throw unwrapFailure(5);
+      macStart = pos;
+    } else {
+      throw unwrapFailure(6);
+    }
+    pos = t.end;
+  }
+  if (macStart < 0) throw unwrapFailure(7);
+  // No DO'99': allowed for a success only; the MAC then covers the data alone and the status
+  // is the outer 9000 (as JMRTD reads it).
+  if (swStart < 0 && outerSw !== SW.OK) throw unwrapFailure(8);
+  mac.update(ssc);
+  mac.update(response, 0, macStart);
+  const expected = mac.finish();
+  const ok = equalBytes(expected, 0, response, macStart + 2, 8);
+  expected.fill(0);
+  if (!ok) throw unwrapFailure(9);
+  // Authentic from here on; structure of the cryptogram is still checked.
+  let dataLen = 0;
+  let out: Uint8Array | null = null;
+  if (cryptoStart >= 0) {
+    let c = cryptoStart;
+    if (cryptoTag === 0x87) {
+      if (c >= cryptoEnd || response[c] !== 0x01) throw unwrapFailure(10);
+      c++;
+    }
+    const clen = cryptoEnd - c;
+    if (clen < 8 || (clen & 7)) throw unwrapFailure(11);
+    // Decrypted straight into the buffer returned (padding >= 1 byte, so data + SW fit in
+    // clen + 2): one 2 KB buffer at the peak of an extended read, not two (~170 variables).
+    out = new Uint8Array(clen + 2);
+    cipher.cbcDecrypt(null, response.subarray(c, cryptoEnd), out.subarray(0, clen));
+    dataLen = unpaddedLength(out, 0, clen);
+    if (dataLen < 0) {
+      out.fill(0);
+      throw unwrapFailure(12);
+    }
+  }
+  const swAt = swStart < 0 ? end : swStart;
+  if (!out) out = new Uint8Array(2);
+  else out.fill(0, dataLen); // the padding goes; the status word takes its place
+  out[dataLen] = response[swAt];
+  out[dataLen + 1] = response[swAt + 1];
+  return out.length === dataLen + 2 ? out : out.subarray(0, dataLen + 2);
 }

@@ -64,8 +64,9 @@ export function nativeEntries(): NativeFn[] | null {
   if (!at || (at & 3)) return null;
   const fns: NativeFn[] = [];
   for (let i = 0; i < ENTRY_COUNT; i++) fns.push(E.nativeCall((16 + 4 * i) | 1, SIGNATURE, blob) as NativeFn);
-  // The stage is allocated now, while memory is unfragmented, so that it is flat.
+  // The stage and the SM ctx are allocated now, while memory is unfragmented, so that they are flat.
   if (!addressOf(stageBuffer())) return null;
+  smCtxBuffer();
   entries = fns;
   return fns;
 }
@@ -78,15 +79,26 @@ export function contextAddress(ctx: Uint8Array): number {
   return at;
 }
 
-/** Staging area for data that is not flat (small arrays, views of chained buffers). 256 bytes:
- * a multiple of the DES block; allocated with the first native call. */
-const STAGE_SIZE = 256;
+/** Staging area for data that is not flat (small arrays, views of chained buffers). 264 bytes:
+ * a multiple of the DES block that holds any protected answer to a short READ BINARY (at most
+ * 260 bytes, icao/file-reader.ts), which native-sm.ts opens in it; allocated with the probe. */
+export const STAGE_SIZE = 264;
 let stage: Uint8Array | null = null;
 
 /** The staging buffer and its address. */
 export function stageBuffer(): Uint8Array {
   if (!stage) stage = new Uint8Array(STAGE_SIZE);
   return stage;
+}
+
+/** Bytes of the 3DES SM ctx (ABI.md "SM ctx": KSenc's DES ctx, KSmac's, the SSC). */
+export const SM_CTX = 808;
+let smCtx: Uint8Array | null = null;
+
+/** The one SM ctx (native-sm.ts hands it to one session at a time), allocated with the probe. */
+export function smCtxBuffer(): Uint8Array {
+  if (!smCtx) smCtx = new Uint8Array(SM_CTX);
+  return smCtx;
 }
 
 /** Flags for `callOver`. */
