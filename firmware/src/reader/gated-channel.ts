@@ -20,6 +20,8 @@ export class GatedChannel implements ApduChannel {
   private _source: AheadSource | null;
   private _gatedSource: AheadSource;
   private _aheadOwner: AheadSource | null;
+  /** Commands sent ahead for `_aheadOwner` whose answers have not come back. */
+  private _aheadPending: number;
 
   constructor(inner: ApduChannel, host: HostOut, slots: number) {
     this.stopped = null;
@@ -31,18 +33,30 @@ export class GatedChannel implements ApduChannel {
     this._proceedBound = () => this._proceed();
     this._source = null;
     this._aheadOwner = null;
+    this._aheadPending = 0;
     // A command sent ahead passes the same gate, checked now: not stopped, and room for two
     // blocks' frames (the one in flight has not been forwarded yet).
     this._gatedSource = {
       nextCommand: () => {
         const source = this._source;
         const next = source && !this.stopped && this._roomNow(2 * this._slots) ? source.nextCommand() : null;
-        if (next) this._aheadOwner = source;
+        if (next) {
+          if (source !== this._aheadOwner) this._aheadPending = 0;
+          this._aheadOwner = source;
+          this._aheadPending++;
+        }
         return next;
       },
-      // To the reader that asked, even after it cleared its source (it drains the answer).
+      // To the reader that asked, even after it cleared its source (it drains the answer). The
+      // last answer lets go of the reader: it holds its sink (hash, EF.SOD extractor) and would
+      // otherwise stay in RAM through the next file.
       onAhead: (err, response) => {
-        if (this._aheadOwner) this._aheadOwner.onAhead(err, response);
+        const owner = this._aheadOwner;
+        if (--this._aheadPending <= 0) {
+          this._aheadPending = 0;
+          this._aheadOwner = null;
+        }
+        if (owner) owner.onAhead(err, response);
       },
     };
     if (inner.setAhead) this.setAhead = (source) => {
