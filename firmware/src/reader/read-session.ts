@@ -152,6 +152,7 @@ export class ReadSession {
   private _ahead: AheadSource | null;
   private _pollBound: () => void;
   private _onTargetBound: (err: IcaoError | null, target: Target | null) => void;
+  private _callNextBound: () => void;
 
   constructor(options: ReadSessionOptions) {
     this._chip = options.chip;
@@ -198,6 +199,7 @@ export class ReadSession {
       if (this._sm) this._sm.setAhead(source);
     };
     this._onTargetBound = (err, target) => this._onTarget(err, target);
+    this._callNextBound = () => this._callNext();
   }
 
   /** A read is running (until its final message has been sent). */
@@ -539,11 +541,15 @@ export class ReadSession {
       this._bytesRead += length;
       this._host.send({ type: 'file-end', fileId: sink.fileId, length, verdict, digest: sink.digest() });
       this._file = null;
-      this._callNext();
+      // The next file starts from a fresh stack: called here, it would run inside this reader's
+      // last callback, and the finished reader, its sink and its hash would stay in RAM (on the
+      // interpreter the read's peak was here, at DG2's end).
+      this._timers.setTimeout(this._callNextBound, 0);
     });
   }
 
   private _callNext(): void {
+    if (this._state !== STATE.READING) return;
     try {
       this._next();
     } catch (e) {
