@@ -14,10 +14,21 @@ import { FILE, type Message } from '@epassport/protocol';
 import { bundle, FIRMWARE_ENTRY } from '../tools/bundler';
 import { deviceOptions } from '../tools/device-bundles';
 import { checkBundle } from '../tools/espruino-gate';
+import { entryModuleBytes } from '../tools/size-map';
 import { filesOf, Host, newPassport } from './device-host';
 
 /** Espruino API calls only one transport makes. */
 const BUS_CALLS = { hsu: 'rx:Pin(', i2c: 'readFrom', spi: 'order:"lsb"' } as const;
+/** The transports' own modules (the bus calls above are in main.ts, a transport's class is not). */
+const TRANSPORT_MODULES = { hsu: 'src/pn532/hsu.ts', i2c: 'src/pn532/i2c.ts', spi: 'src/pn532/spi.ts' } as const;
+
+/** Which transport modules left text in a device build for `bus` ('': all three buses), by the
+ * build's source map (tools/size-map.ts): a class kept but never constructed shows here. */
+async function transportsIn(bus: string): Promise<string[]> {
+  const modules = [...(await entryModuleBytes(FIRMWARE_ENTRY, bus))];
+  // Source names are relative to the working directory: matched by their end.
+  return Object.entries(TRANSPORT_MODULES).filter(([, m]) => modules.some(([name, n]) => name.endsWith(m) && n > 0)).map(([b]) => b);
+}
 
 async function deviceRig(boardName: string) {
   const board = loadBoard(boardName);
@@ -60,4 +71,13 @@ describe.each(['pico', 'pico-i2c', 'pico-spi'])('device bundle for %s on the emu
     expect(['access-denied', 'invalid-mrz']).toContain((last as { code: string }).code);
     expect(r.device.errors).toEqual([]);
   }, 120_000);
+});
+
+describe('device bundles: one transport', () => {
+  it('no other transport module leaves code in a one-bus build; the check sees all three in an every-bus build', async () => {
+    // The failing case first: f9dd26c found SpiTransport (1.3 KB) in the HSU bundle, which the
+    // bus-call check above missed (its setup call had gone, its class had not).
+    expect(await transportsIn('')).toEqual(['hsu', 'i2c', 'spi']);
+    for (const bus of ['hsu', 'i2c', 'spi']) expect(await transportsIn(bus)).toEqual([bus]);
+  }, 60_000);
 });

@@ -20,9 +20,14 @@ const firmwareDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 export async function moduleBytes(board: string): Promise<Map<string, number>> {
   const b = deviceBundles().find((d) => d.board === board);
   if (!b) throw new Error(`size-map: no board file ${board}`);
+  return entryModuleBytes((b as { entry?: string }).entry ?? join(firmwareDir, 'src/main.ts'), b.bus);
+}
+
+/** As `moduleBytes`, for a device build of `entry` with the PN532 bus `bus` ('' keeps all three). */
+export async function entryModuleBytes(entry: string, bus: string): Promise<Map<string, number>> {
   const settings = {
-    define: { NATIVE_ONLY: 'true', NFC_BUS: JSON.stringify(b.bus), PROTOCOL_DEVICE_SIDE: 'true' },
-    entryPoints: [(b as { entry?: string }).entry ?? join(firmwareDir, 'src/main.ts')],
+    define: { NATIVE_ONLY: 'true', NFC_BUS: JSON.stringify(bus), PROTOCOL_DEVICE_SIDE: 'true' },
+    entryPoints: [entry],
     bundle: true, write: false, format: 'esm' as const, minify: true, platform: 'neutral' as const,
     conditions: ['@epassport/source'], target: 'es2020', supported: ESPRUINO_SUPPORTED, charset: 'ascii' as const,
     legalComments: 'none' as const, logLevel: 'error' as const, tsconfig: join(firmwareDir, 'tsconfig.json'), outfile: 'size-map.js',
