@@ -6,9 +6,8 @@
 import { build } from 'esbuild';
 import { parse } from 'acorn';
 import { full } from 'acorn-walk';
-import { eachMapping, TraceMap } from '@jridgewell/trace-mapping';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deviceBundles } from './device-bundles';
 import { ESPRUINO_SUPPORTED } from './espruino-target';
@@ -38,22 +37,13 @@ export async function entryModuleBytes(entry: string, bus: string): Promise<Map<
     const v = (n as { value?: unknown }).value;
     if (n.type === 'Literal' && typeof v === 'string') literals.add(v);
   });
-  const r = await build({ ...settings, sourcemap: 'external', mangleProps: /^[A-Za-z_$]/, reserveProps: reservedProps(literals) });
-  const files = r.outputFiles!;
-  const js = files.find((f) => f.path.endsWith('.js'))!.text;
-  const lines = js.split('\n');
+  // esbuild's metafile: the bytes each input file left in the output.
+  const r = await build({ ...settings, metafile: true, mangleProps: /^[A-Za-z_$]/, reserveProps: reservedProps(literals) });
+  const output = Object.values(r.metafile!.outputs).find((o) => o.entryPoint !== undefined)!;
   const out = new Map<string, number>();
-  let prev: { line: number; col: number; src: string } | null = null;
-  const close = (line: number, col: number) => {
-    if (!prev) return;
-    const n = line === prev.line ? col - prev.col : lines[prev.line - 1].length - prev.col;
-    out.set(prev.src, (out.get(prev.src) ?? 0) + n);
-  };
-  eachMapping(new TraceMap(files.find((f) => f.path.endsWith('.map'))!.text), (m) => {
-    close(m.generatedLine, m.generatedColumn);
-    prev = { line: m.generatedLine, col: m.generatedColumn, src: (m.source ?? '?').replace(/^.*?\/(firmware|protocol)\//, '$1/') };
-  });
-  if (prev) close(-1, 0);
+  for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+    if (bytesInOutput) out.set(resolve(path).replace(/^.*?\/(firmware|protocol)\//, '$1/'), bytesInOutput);
+  }
   return out;
 }
 
