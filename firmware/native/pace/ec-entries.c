@@ -146,9 +146,15 @@ static void __attribute__((noinline)) multiply(ec_ctx *x, const ec_curve *c) {
     pt_double_w(&x->acc, &x->acc, x->weight, x->weight, c);
     pt_double_w(&x->acc, &x->acc, x->weight, 0, c);
     select_signed(x, x->digit[w], c);
-    /* never acc = ±sel unless both are infinity: acc is 16 v P and sel d P with 0 < 16 v + d
-     * <= k < n whenever v > 0 (|d| <= 8), so same stays 0 */
     pt_add(&x->acc, &x->acc, &x->sel, c, &same);
+    /* acc = 16 v P, sel = d P, 0 < 16 v + d < n whenever acc is not infinity, so the sum is
+     * never infinity, and acc = sel (where pt_add's formula fails) needs 16 v = d mod n: only
+     * in the last window, for k = n + 2d (d = -1..-8; e.g. n - 2 on P-256, whose n is 1 mod
+     * 16). There the double of sel is computed whatever k and kept by a mask. */
+    if (w == 0) {
+      pt_double(&x->sum, &x->sel, c);
+      fe_select((uint32_t *)&x->acc, (const uint32_t *)&x->sum, 0u - same, 3 * EC_LIMBS);
+    }
     pt_weight(x->weight, &x->acc, c);
   }
 }

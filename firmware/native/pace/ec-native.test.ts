@@ -75,7 +75,7 @@ describe.runIf(toolGate(emulatorMissing(), 'the PACE blob curves on the emulated
     });
   }, 120_000); // async: vitest times it (a loaded machine took 67 s for this file)
 
-  it('handles edge scalars: 1, n - 1, n + 1 (reduced), 2^256 - 1; 0 and n give infinity (-3)', () => {
+  it('handles edge scalars: 1, n - 1, n + 1 (reduced), 2^256 - 1, n - 2 .. n - 16; 0 and n give infinity (-3)', () => {
     for (const curve of [12, 13]) {
       const n = ORDER[curve];
       const g = createECDH(NODE_NAME[curve]);
@@ -88,6 +88,10 @@ describe.runIf(toolGate(emulatorMissing(), 'the PACE blob curves on the emulated
       expect(r[2].out).toBe(G);
       expect(r[3].out).toBe(nodeMul(((1n << 256n) - 1n) % n));
       expect([r[4].r0, r[5].r0]).toEqual([-3, -3]);
+      // k = n + 2d for a last signed digit d = -1..-8: the last window adds d·P to (k - d)·P = d·P,
+      // a doubling (n - 2 on P-256, n - 14 on brainpoolP256r1 reach it)
+      const near = Array.from({ length: 8 }, (_, j) => n - 2n * BigInt(j + 1));
+      run(near.map((k) => mul(curve, hex32(k), null))).forEach((res, j) => expect(res.out).toBe(nodeMul(near[j])));
     }
   });
 
