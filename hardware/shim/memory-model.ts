@@ -21,7 +21,8 @@ export interface EspruinoMemoryFigures {
   blockBytes: number;
   /** Variables of a typed array besides its data blocks (the view, the buffer, their names). */
   typedArrayHeader: number;
-  /** In use once the portable bundle has loaded from Storage (pretokenised), before start(). */
+  /** In use once the bundle of the measured read (dist/firmware-pico-ts.js, the Pico's HSU bundle
+   * with the TypeScript crypto) has loaded from Storage (pretokenised), before start(). */
   afterLoad: number;
   /** At the peak of the scripted utopia-jp2 read on the interpreter: its variables beyond
    * after-load, minus the typed-array variables the ledger saw in the shim at the same points
@@ -30,13 +31,14 @@ export interface EspruinoMemoryFigures {
   other: number;
 }
 
-/** The Pico (espruino-pico32 blocks), from memory.json of 2026-12-02 (see memory-model.test.ts). */
+/** The Pico (espruino-pico32 blocks), from memory.json of 2026-12-02 16:33 (see
+ * memory-model.test.ts). */
 export const PICO_MEMORY: EspruinoMemoryFigures = {
   total: 5100,
   blockBytes: 13,
   typedArrayHeader: 3,
-  afterLoad: 3110,
-  other: 744,
+  afterLoad: 3007,
+  other: 943,
 };
 
 /** Variables one typed array of `bytes` bytes takes. */

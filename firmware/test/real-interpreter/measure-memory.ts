@@ -6,11 +6,12 @@
 // Measured, per build (pico64: 17-byte blocks; pico32: the Pico's 13-byte blocks):
 // - after load: each device bundle as tools/flash.ts stores it (pretokenised, with its boot line),
 //   and the portable bundle; process.memory() after a GC, nothing started;
-// - the scripted read (scripted-read.ts) of utopia-jp2 (EF.COM, EF.SOD, DG1, DG2, DG15) with the
-//   portable bundle (the device bundles need the native blob, which cannot run on x86): usage
-//   sampled at every UART and USB write, the fake's own share measured and subtracted.
-//   Device-bundle peak = its after-load + (portable peak - portable after-load): the read's
-//   dynamic memory, with the TypeScript crypto's key schedules in place of the blob's contexts.
+// - the scripted read (scripted-read.ts) of utopia-jp2 (EF.COM, EF.SOD, DG1, DG2, DG15) with
+//   dist/firmware-pico-ts.js, the Pico's HSU device bundle with the TypeScript crypto (the device
+//   bundles need the native blob, which cannot run on x86): usage sampled at every UART and USB
+//   write, the fake's own share measured and subtracted. Device-bundle peak = its after-load +
+//   (read peak - pico-ts after-load): the read's dynamic memory, with the TypeScript crypto's
+//   tables and key schedules in place of the blob's contexts.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ import { pretokenise } from '../../tools/pretokenise';
 import { LINE_PREFIX, complaints, interpreterProblem, openSession, type Build } from './espruino-runner';
 import { runScriptedRead } from './run-scripted-read';
 import { PICO_MEMORY, TypedArrayLedger } from '@epassport/hardware/shim/memory-model';
-import { PORTABLE_BUNDLE, recordRead } from './scripted-read';
+import { PICO_TS_BUNDLE, PORTABLE_BUNDLE, recordRead } from './scripted-read';
 
 export const MEMORY_JSON = join(import.meta.dirname, 'memory.json');
 const FIXTURE = 'utopia-jp2';
@@ -78,7 +79,7 @@ function main(): void {
         ledgerPeak[b] = Math.max(ledgerPeak[b], ledger.estimateVars({ ...PICO_MEMORY, blockBytes: blockBytes[b], afterLoad: 0, other: 0 }));
       }
     },
-  });
+  }, PICO_TS_BUNDLE);
   if (scripted.finalMessage.type !== 'result' || !scripted.finalMessage.ok) throw new Error('the recorded read did not end in a verified result');
   const result: Record<string, unknown> = {
     measured: new Date().toISOString(),
@@ -92,6 +93,7 @@ function main(): void {
   for (const build of builds) {
     const loads: Record<string, { used: number; free: number }> = {};
     loads['firmware.js (portable, pretokenised)'] = afterLoad(build, pretokenise(readFileSync(PORTABLE_BUNDLE, 'latin1')));
+    loads['firmware-pico-ts.js (pretokenised)'] = afterLoad(build, pretokenise(readFileSync(PICO_TS_BUNDLE, 'latin1')));
     for (const d of deviceBundles()) {
       loads[`firmware-${d.board}.js (stored)`] = afterLoad(build, storedCode(readFileSync(deviceBundlePath(d.board), 'latin1'), loadBoard(d.board)));
     }
@@ -101,7 +103,7 @@ function main(): void {
     // when its stdin is at end of file. Variable counts of objects are the same on both builds.
     if (build !== 'pico64') continue;
     const t0 = Date.now();
-    const r = runScriptedRead(scripted, build, 1_800_000, PORTABLE_BUNDLE, true);
+    const r = runScriptedRead(scripted, build, 1_800_000, PICO_TS_BUNDLE, true);
     if (!r.read || r.read.failure || r.read.final !== 0x86 || r.read.consumed !== r.read.events || r.complaints.length) {
       throw new Error(`${build}: the scripted read failed: ${JSON.stringify(r.read)} ${r.complaints.join('; ')}\n${r.output.slice(-1500)}`);
     }
@@ -110,7 +112,7 @@ function main(): void {
     const pico = loads['firmware-pico.js (stored)'];
     modelOther = dynamic - ledgerPeak[build];
     out[build].scriptedRead = {
-      bundle: 'firmware.js (pretokenised)',
+      bundle: 'firmware-pico-ts.js (pretokenised)',
       afterLoad: r.load.after,
       fakeReaderVars: r.load.fake,
       peakUsed: peak,
@@ -124,12 +126,13 @@ function main(): void {
     out[build].picoDeviceBundleEstimate = { afterLoadFree: pico.free, peakUsed: pico.used + dynamic, peakFree: r.load.total - pico.used - dynamic };
     console.log(build, JSON.stringify(out[build]));
   }
-  // hardware/shim/memory-model.ts PICO_MEMORY: the Pico's blocks (pico32), the portable bundle's
-  // after-load there, and what the shim's typed-array ledger does not see at the read's peak.
+  // hardware/shim/memory-model.ts PICO_MEMORY: the Pico's blocks (pico32), the after-load there of
+  // the bundle whose read was measured, and what the shim's typed-array ledger does not see at
+  // the read's peak.
   const pico32 = out.pico32?.afterLoad as Record<string, { used: number }> | undefined;
   result.model = {
     total: 5100, blockBytes: 13, typedArrayHeader: PICO_MEMORY.typedArrayHeader,
-    afterLoad: pico32 ? pico32['firmware.js (portable, pretokenised)'].used : null,
+    afterLoad: pico32 ? pico32['firmware-pico-ts.js (pretokenised)'].used : null,
     other: modelOther,
   };
   writeFileSync(MEMORY_JSON, JSON.stringify(result, null, 2) + '\n');
