@@ -56,18 +56,15 @@ export function statusWord(response: Uint8Array): number {
  * refusals 6300 / 6982 / 6988 (and their kin) mean the MRZ does not match this passport.
  */
 export function errorForStatus(sw: number, what: string, authenticating?: boolean): IcaoError {
-  const text = what + ': status ' + hex4(sw);
-  if (authenticating && ((sw & 0xfff0) === 0x63c0 || sw === SW.VERIFICATION_FAILED || sw === SW.SECURITY_STATUS ||
-    sw === SW.AUTH_BLOCKED || sw === SW.REF_DATA_UNUSABLE || sw === SW.SM_INCORRECT || sw === SW.SM_MISSING || sw === SW.CONDITIONS)) {
-    return new IcaoError('access-denied', text, sw);
-  }
-  if (sw === SW.FILE_NOT_FOUND) return new IcaoError('file-not-found', text, sw);
-  if (sw === SW.SECURITY_STATUS) return new IcaoError('access-denied', text, sw);
-  if (sw === SW.SM_MISSING || sw === SW.SM_INCORRECT) return new IcaoError('sm-failure', text, sw);
-  if (sw === SW.INS_NOT_SUPPORTED || sw === SW.CLA_NOT_SUPPORTED || sw === SW.FUNC_NOT_SUPPORTED) {
-    return new IcaoError('unsupported', text, sw);
-  }
-  return new IcaoError('card-error', text, sw);
+  const code = authenticating && ((sw & 0xfff0) === 0x63c0 || sw === SW.VERIFICATION_FAILED || sw === SW.SECURITY_STATUS ||
+    sw === SW.AUTH_BLOCKED || sw === SW.REF_DATA_UNUSABLE || sw === SW.SM_INCORRECT || sw === SW.SM_MISSING || sw === SW.CONDITIONS)
+    ? 'access-denied'
+    : sw === SW.FILE_NOT_FOUND ? 'file-not-found'
+      : sw === SW.SECURITY_STATUS ? 'access-denied'
+        : sw === SW.SM_MISSING || sw === SW.SM_INCORRECT ? 'sm-failure'
+          : sw === SW.INS_NOT_SUPPORTED || sw === SW.CLA_NOT_SUPPORTED || sw === SW.FUNC_NOT_SUPPORTED ? 'unsupported'
+            : 'card-error';
+  return new IcaoError(code, what + ': status ' + hex4(sw), sw);
 }
 
 /** Wraps anything thrown by a callee (a sink, a parser) into an IcaoError. A coded error of the
