@@ -83,6 +83,9 @@ export function contextAddress(ctx: Uint8Array): number {
  * a multiple of the DES block that holds any protected answer to a short READ BINARY (at most
  * 260 bytes, icao/file-reader.ts), which native-sm.ts opens in it; allocated with the probe. */
 export const STAGE_SIZE = 264;
+/** What `callOver` streams through the stage at a time: a multiple of the AES block too (an
+ * AES-CBC chunk must end on a block). */
+const STAGE_CHUNK = 256;
 let stage: Uint8Array | null = null;
 
 /** The staging buffer and its address. */
@@ -117,8 +120,8 @@ export function callOver(fn: NativeFn, a: number, data: Uint8Array, o: number, n
   const s = stageBuffer();
   const sAt = addressOf(s);
   let r = 0;
-  for (let k = 0; k < n; k += STAGE_SIZE) {
-    const m = n - k < STAGE_SIZE ? n - k : STAGE_SIZE;
+  for (let k = 0; k < n; k += STAGE_CHUNK) {
+    const m = n - k < STAGE_CHUNK ? n - k : STAGE_CHUNK;
     s.set(data.subarray(o + k, o + k + m), 0);
     r = fn(a, sAt, m, d);
     if (flags & COPY_BACK) data.set(s.subarray(0, m), o + k);
