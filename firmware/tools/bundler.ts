@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { ESPRUINO_SUPPORTED } from './espruino-target';
 import { reservedProps } from './mangle-reserve';
 import { dropUnused } from './drop-unused';
+import { inlineConstants } from './inline-constants';
 import { poolConstants } from './pool-constants';
 import { stripErrorProse } from './strip-prose';
 
@@ -83,6 +84,9 @@ export async function bundle(entry: string, outfile: string, globalName?: string
   let text = result.outputFiles![0].text;
   if (globalName) text = exportsAsGlobal(text, globalName);
   if (o.stripProse) text = stripErrorProse(text);
+  // Tables of numbers read only as `T.KEY` (the protocol's MSG, CAP, FILE): the numbers
+  // (inline-constants.ts); drop-unused then removes the tables.
+  if (o.stripProse && globalName) text = inlineConstants(text);
   // What only the stripped messages or the left-out TypeScript crypto used (drop-unused.ts).
   if (o.stripProse && globalName) text = dropUnused(text);
   if (o.poolConstants) text = poolConstants(text);
