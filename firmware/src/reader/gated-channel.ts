@@ -17,13 +17,17 @@ export class GatedChannel implements ApduChannel {
   private _waitingApdu: Uint8Array | null;
   private _waitingCallback: ApduCallback | null;
   private _proceedBound: () => void;
+  private _gateBound: () => void;
   private _source: AheadSource | null;
   private _gatedSource: AheadSource;
   private _aheadOwner: AheadSource | null;
   /** Commands sent ahead for `_aheadOwner` whose answers have not come back. */
   private _aheadPending: number;
 
-  constructor(inner: ApduChannel, host: HostOut, slots: number) {
+  /** `defer(fn)` runs fn from a fresh stack (a 0 ms timer): an exchange let through is then sent
+   * after the caller's stack has unwound, so the previous answer and the buffers it was opened
+   * into are not kept in RAM while the next command goes out. Without it, at once. */
+  constructor(inner: ApduChannel, host: HostOut, slots: number, defer?: (fn: () => void) => void) {
     this.stopped = null;
     this._inner = inner;
     this._host = host;
@@ -31,6 +35,7 @@ export class GatedChannel implements ApduChannel {
     this._waitingApdu = null;
     this._waitingCallback = null;
     this._proceedBound = () => this._proceed();
+    this._gateBound = defer ? () => defer(this._proceedBound) : this._proceedBound;
     this._source = null;
     this._aheadOwner = null;
     this._aheadPending = 0;
@@ -88,7 +93,7 @@ export class GatedChannel implements ApduChannel {
     }
     this._waitingApdu = apdu;
     this._waitingCallback = callback;
-    this._host.whenRoom(this._slots, this._proceedBound);
+    this._host.whenRoom(this._slots, this._gateBound);
   }
 
   /** Stops the channel; an exchange waiting for room ends at once with `reason`. */

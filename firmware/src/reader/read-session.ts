@@ -153,6 +153,7 @@ export class ReadSession {
   private _pollBound: () => void;
   private _onTargetBound: (err: IcaoError | null, target: Target | null) => void;
   private _callNextBound: () => void;
+  private _deferBound: (fn: () => void) => void;
 
   constructor(options: ReadSessionOptions) {
     this._chip = options.chip;
@@ -200,6 +201,7 @@ export class ReadSession {
     };
     this._onTargetBound = (err, target) => this._onTarget(err, target);
     this._callNextBound = () => this._callNext();
+    this._deferBound = (fn) => this._timers.setTimeout(fn, 0);
   }
 
   /** A read is running (until its final message has been sent). */
@@ -364,7 +366,7 @@ export class ReadSession {
         return;
       }
       this._sm = sm;
-      this._secure = new GatedChannel(this._smChannel, this._host, READ_DEFAULTS.ROOM_SLOTS);
+      this._secure = new GatedChannel(this._smChannel, this._host, READ_DEFAULTS.ROOM_SLOTS, this._deferBound);
       this._state = STATE.READING;
       if (this._lostAt >= 0) {
         this._lostAt = -1;
