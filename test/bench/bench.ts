@@ -12,6 +12,7 @@ import { PHASES, bundleFirmware, runReading, type BenchResult } from './run-read
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatJsOps, formatPace, formatPrimitives, formatSummary, formatTable } from './format';
+import { formatMemory } from './memory-table';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf('--' + name);
@@ -41,11 +42,14 @@ async function main(): Promise<void> {
   console.log('\n' + formatPrimitives());
   console.log('\n' + formatJsOps());
   console.log('\n' + formatPace());
+  const memory = await formatMemory();
+  console.log('\n' + memory);
   if (process.argv.includes('--write-readme')) {
     const root = join(import.meta.dirname, '../..');
     replaceBetween(join(root, 'test/bench/README.md'), 'bench:table', formatTable(results));
     replaceBetween(join(root, 'test/bench/README.md'), 'bench:primitives', formatPrimitives() + '\n\n' + formatJsOps());
     replaceBetween(join(root, 'README.md'), 'bench:summary', formatSummary(results));
+    replaceBetween(join(root, 'firmware/README.md'), 'bench:memory', memory);
   }
   console.log(`bench ran in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -1,0 +1,52 @@
+// Issue #14's memory table: what each board stores in flash (computed now from the built device
+// bundles and blobs, as `npm run flash` would store them) and the variables its bundle takes on the
+// real interpreter, from the last `npm run measure:memory` (firmware/test/real-interpreter/
+// memory.json, dated in the table): after load, and at the peak of the scripted utopia-jp2 read.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BOARD_BUDGETS, storedBytes } from '../../firmware/tools/board-budgets';
+import { buildDeviceBundle, deviceBundles } from '../../firmware/tools/device-bundles';
+import { boardBlobs, storedCode, storedFiles } from '../../firmware/tools/flash';
+
+const MEMORY_JSON = join(import.meta.dirname, '../../firmware/test/real-interpreter/memory.json');
+
+interface Use { used: number; free: number }
+interface Build {
+  total: number;
+  afterLoad: Record<string, Use>;
+  scriptedRead?: { bundle: string; afterLoad: number; peakUsed: number; peakFree: number };
+}
+interface MemoryJson { measured: string; read: { fixture: string; dataGroups: number[] }; builds: Record<string, Build> }
+
+const n = (x: number | undefined): string => (x === undefined ? '–' : x.toLocaleString('en-US'));
+
+/** Markdown table: one row per board file. */
+export async function formatMemory(): Promise<string> {
+  const m = JSON.parse(readFileSync(MEMORY_JSON, 'utf8')) as MemoryJson;
+  const b64 = m.builds.pico64;
+  const b32 = m.builds.pico32;
+  const read = b64.scriptedRead;
+  const rows: string[][] = [];
+  for (const b of deviceBundles()) {
+    const source = existsSync(b.path) ? readFileSync(b.path, 'utf8') : await buildDeviceBundle(b);
+    const blobs = boardBlobs(b.config);
+    const stored = storedBytes(storedFiles(storedCode(source, b.config), blobs[0].blob, blobs[1]?.blob));
+    const budget = BOARD_BUDGETS[b.config.board];
+    const key = `firmware-${b.board}.js (stored)`;
+    rows.push([
+      b.board,
+      `${n(stored)} / ${n(budget.limit)}${stored > budget.limit ? ' **over**' : ''}`,
+      `${n(b64.afterLoad[key]?.used)} (${n(b64.afterLoad[key]?.free)} free)`,
+      `${n(b32?.afterLoad[key]?.used)} (${n(b32?.afterLoad[key]?.free)} free)`,
+    ]);
+  }
+  const head = ['board', 'stored bytes / budget', `vars after load, 64-bit build (of ${n(b64.total)})`, 'vars after load, pico32 (13-byte blocks)'];
+  const lines = [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`);
+  const peak = read
+    ? `Peak of the scripted ${m.read.fixture} read (EF.COM, EF.SOD, DG${m.read.dataGroups.join(', DG')}) on the 64-bit build, ` +
+      `\`${read.bundle}\` (the Pico's bundle with the TypeScript crypto, as native calls cannot run on x86): ` +
+      `${n(read.afterLoad)} after load, ${n(read.peakUsed)} at the peak, **${n(read.peakFree)} free** (issue #14's target: >= 1,250 free).`
+    : 'No scripted read in memory.json.';
+  return `${lines.join('\n')}\n\nVariables measured ${m.measured.slice(0, 16).replace('T', ' ')} UTC (\`npm run measure:memory\`); stored bytes computed now. ${peak}`;
+}
