@@ -29,6 +29,11 @@ function integerTable(init: Node | null | undefined): Map<string, number> | null
   return table.size ? table : null;
 }
 
+/** Stored bytes of an integer literal, pretokenised (pretokenise.ts: raw ints 0, 8 and 16 bit). */
+function literalBytes(v: number): number {
+  return v === 0 ? 1 : v < 128 ? 2 : v < 32768 ? 3 : String(v).length;
+}
+
 /** An Identifier that is a name in the program rather than a property or key spelling. */
 function isReference(n: Node, parent: Node | undefined): boolean {
   if (!parent) return true;
@@ -57,16 +62,44 @@ export function inlineConstants(source: string): string {
     }
   }
   for (const n of declaredTwice) tables.delete(n);
+  // Integer constants (`var K=264`): each read becomes the number where that stores fewer bytes
+  // (its declaration, name=value plus a comma, goes; each read costs the literal, not the name).
+  const scalars = new Map<string, { value: number; id: Node; reads: Node[] }>();
+  for (const st of (top.body as Node).body as Node[]) {
+    if (st.type !== 'VariableDeclaration') continue;
+    for (const d of st.declarations as Node[]) {
+      const id = d.id as Node;
+      const v = (d.init as Node | null)?.type === 'Literal' ? (d.init as Node).value : null;
+      if (id.type !== 'Identifier' || typeof v !== 'number' || !Number.isInteger(v) || v < 0) continue;
+      if (scalars.has(id.name as string) || tables.has(id.name as string)) declaredTwice.add(id.name as string);
+      scalars.set(id.name as string, { value: v, id, reads: [] });
+    }
+  }
+  for (const n of declaredTwice) {
+    tables.delete(n);
+    scalars.delete(n);
+  }
   const uses = new Map<string, Node[]>();
   const refused = new Set<string>();
   ancestor(ast as never, {
     // A binding of the same spelling (a local, a parameter, a function or class name).
     VariablePattern(n: Node) {
-      const t = tables.get(n.name as string);
+      const t = tables.get(n.name as string) ?? scalars.get(n.name as string);
       if (t && n !== t.id) refused.add(n.name as string);
     },
     Identifier(n: Node, _state: unknown, ancestors: Node[]) {
       const name = n.name as string;
+      const sc = scalars.get(name);
+      if (sc && n !== sc.id) {
+        const parent = ancestors[ancestors.length - 2];
+        if (!isReference(n, parent)) return;
+        // Read as a plain value only: not written, not `K.x` (a number there needs brackets), not `{K}`.
+        const written = parent && (((parent.type === 'AssignmentExpression' || parent.type === 'ForInStatement' || parent.type === 'ForOfStatement') && parent.left === n) || parent.type === 'UpdateExpression');
+        const member = parent?.type === 'MemberExpression' && parent.object === n;
+        if (written || member || (parent?.type === 'Property' && parent.shorthand)) refused.add(name);
+        else sc.reads.push(n);
+        return;
+      }
       const t = tables.get(name);
       if (!t || n === t.id) return;
       const parent = ancestors[ancestors.length - 2];
@@ -84,6 +117,12 @@ export function inlineConstants(source: string): string {
     if (refused.has(name)) continue;
     const table = tables.get(name)!.table;
     for (const m of members) edits.push({ start: m.start, end: m.end, text: String(table.get((m.property as Node).name as string)) });
+  }
+  for (const [name, sc] of scalars) {
+    if (refused.has(name)) continue;
+    const lit = literalBytes(sc.value);
+    if (name.length + 2 + lit - sc.reads.length * (lit - name.length) <= 0) continue;
+    for (const r of sc.reads) edits.push({ start: r.start, end: r.end, text: String(sc.value) });
   }
   let out = source;
   for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
