@@ -2,6 +2,7 @@ import { createHash as nodeHash, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IcaoError } from '../icao/errors';
+import { nativeHash } from '../native/native-hash';
 import { HASH_LENGTHS, createHash, hashNameFromOid, hashWhole, setWholeBufferHash, type HashName } from './hash';
 
 const NAMES: HashName[] = ['sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
@@ -104,5 +105,15 @@ describe('names and the native seam', () => {
     }
     hashWhole('sha1', data);
     expect(calls).toBe(1);
+  });
+});
+
+describe('names a plain object inherits', () => {
+  it('are no hash: an OID or name such as constructor or __proto__ is unsupported, and the blob is not asked', () => {
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(() => hashNameFromOid(name), name).toThrow(expect.objectContaining({ code: 'unsupported' }) as Error);
+      expect(() => createHash(name), name).toThrow(expect.objectContaining({ code: 'unsupported' }) as Error);
+      expect(nativeHash([], name), name).toBeNull();
+    }
   });
 });

@@ -40,7 +40,8 @@ export const HASH_LENGTHS: { [name: string]: number } = { sha1: 20, sha224: 28, 
 /** The hash name for an algorithm OID (dotted); IcaoError 'unsupported' for anything else. */
 export function hashNameFromOid(oid: string): string {
   const name = HASH_OIDS[oid];
-  if (!name || !Object.prototype.hasOwnProperty.call(HASH_OIDS, oid)) {
+  // Own entries only: what HASH_OIDS inherits ('constructor', '__proto__') is not a string.
+  if (typeof name !== 'string') {
     throw new IcaoError('unsupported', 'hash algorithm ' + oid + ' is not supported');
   }
   return name;

@@ -50,6 +50,7 @@ export class NativeHash implements Hash {
 
 /** A native hash for `name`, or null when the blob does not offer it. */
 export function nativeHash(f: NativeFn[], name: string): NativeHash | null {
-  const kind = Object.prototype.hasOwnProperty.call(KINDS, name) ? KINDS[name] : null;
-  return kind ? new NativeHash(f, kind) : null;
+  // Own entries only: what KINDS inherits ('constructor', '__proto__') is not an array.
+  const kind = KINDS[name];
+  return Array.isArray(kind) ? new NativeHash(f, kind) : null;
 }
