@@ -10,6 +10,7 @@ import { ESPRUINO_SUPPORTED } from './espruino-target';
 import { reservedProps } from './mangle-reserve';
 import { dropUnused } from './drop-unused';
 import { inlineConstants } from './inline-constants';
+import { arrowFunctions } from './arrow-functions';
 import { poolConstants } from './pool-constants';
 import { stripErrorProse } from './strip-prose';
 
@@ -89,6 +90,8 @@ export async function bundle(entry: string, outfile: string, globalName?: string
   if (o.stripProse && globalName) text = inlineConstants(text);
   // What only the stripped messages or the left-out TypeScript crypto used (drop-unused.ts).
   if (o.stripProse && globalName) text = dropUnused(text);
+  // Function expressions without `this` or `arguments` as arrows (arrow-functions.ts).
+  if (o.stripProse && globalName) text = arrowFunctions(text);
   if (o.poolConstants) text = poolConstants(text);
   text = MODULE_BANNER + '\n' + text;
   writeFileSync(outfile, text);

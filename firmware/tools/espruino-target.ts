@@ -16,7 +16,8 @@ export const ESPRUINO_UNSUPPORTED = [
   'unicode-escapes',
   // Arrow functions: Espruino 2v29 fails an internal assertion (jsvar.c, jsvHasChildren) when it
   // skips, unexecuted, an arrow function that uses `this` (`if (x) f(() => this.y)` with x false;
-  // measured on ../shared/espruino). esbuild lowers them to functions (+~0.7 KB).
+  // measured on ../shared/espruino). esbuild lowers them to functions (+~0.7 KB); in device bundles
+  // arrow-functions.ts writes back as arrows those that use neither `this` nor `arguments`.
   'arrow',
 ] as const;
 
