@@ -35,9 +35,11 @@ const BUILTINS = new Set([
   'JSON', 'Date', 'Error', 'RangeError', 'TypeError', 'Promise', 'parseInt', 'isNaN',
 ]);
 
-/** Members every Espruino build has (the gate's member table), read as `x[name]` where that
- * saves bytes: the same property, looked up by a string instead of an identifier token. */
-const MEMBERS = new Set(['length', 'subarray', 'indexOf', 'fill', 'charCodeAt', 'substring']);
+/** Members every Espruino build has (the gate's member table), and names of the firmware's own
+ * that the mangler keeps (`send`, `code`, `message`: Espruino API or edge names), read as
+ * `x[name]` where that saves bytes: the same property, looked up by a string instead of an
+ * identifier token. */
+const MEMBERS = new Set(['length', 'subarray', 'indexOf', 'fill', 'charCodeAt', 'substring', 'set', 'push', 'send', 'code', 'message']);
 const LOOPS = ['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement'];
 
 /** Whether a node with these ancestors runs in a loop of its own function. */
