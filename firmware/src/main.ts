@@ -85,7 +85,6 @@ function spiBus(name: string): EspruinoSPI {
 /** Sets up the board's bus to the PN532 and returns the transport over it. */
 function createIo(config: BoardConfig): Pn532Io {
   const nfc = config.nfc;
-  const irq = config.irq ? irqLine(config.irq) : null;
   if ((typeof NFC_BUS === 'undefined' || !NFC_BUS || NFC_BUS === 'hsu') && nfc.bus === 'hsu') {
     const port = serialPort(nfc.serial);
     const setup = (baud: number): void => port.setup(baud, { rx: Pin(nfc.rx), tx: Pin(nfc.tx) });
@@ -97,7 +96,7 @@ function createIo(config: BoardConfig): Pn532Io {
   if ((typeof NFC_BUS === 'undefined' || !NFC_BUS || NFC_BUS === 'i2c') && nfc.bus === 'i2c') {
     const bus = i2cBus(nfc.i2c);
     bus.setup({ scl: Pin(nfc.scl), sda: Pin(nfc.sda), bitrate: nfc.bitrate });
-    return new I2cTransport(bus, timers, irq);
+    return new I2cTransport(bus, timers, config.irq ? irqLine(config.irq) : null);
   }
   // A branch, not code after a throw: esbuild keeps a class referenced from code it drops only
   // when printing (SpiTransport was 1.3 KB of the HSU and I2C bundles).
@@ -106,7 +105,8 @@ function createIo(config: BoardConfig): Pn532Io {
     spi.setup({ sck: Pin(nfc.sck), miso: Pin(nfc.miso), mosi: Pin(nfc.mosi), baud: nfc.baud, mode: 0, order: 'lsb' });
     const nss = Pin(nfc.nss);
     digitalWrite(nss, 1);
-    return new SpiTransport({ send: (data, pin) => spi.send(data, pin as EspruinoPin) as Uint8Array }, nss, timers, irq);
+    // The IRQ line in the two branches that use it: the HSU bundle leaves irqLine out.
+    return new SpiTransport({ send: (data, pin) => spi.send(data, pin as EspruinoPin) as Uint8Array }, nss, timers, config.irq ? irqLine(config.irq) : null);
   }
   throw new Error('no transport for ' + config.nfc.bus + ' in this build');
 }
