@@ -10,7 +10,7 @@ describe('inlineConstants', () => {
   it('reads of an integer table become its numbers (the table is left for drop-unused), and the program computes the same', () => {
     const src = wrap('var M={HELLO:1,HELLO_REPLY:129},F={COM:30};function run(){return M.HELLO_REPLY+M.HELLO*F.COM}');
     const out = inlineConstants(src);
-    expect(out).toBe(wrap('var M={HELLO:1,HELLO_REPLY:129},F={COM:30};function run(){return 129+1*30}'));
+    expect(out).toBe(wrap('var M={HELLO:1,HELLO_REPLY:129},F={COM:30};function run(){return 159}'));
     expect(run(out)).toBe(run(src));
   });
 
@@ -33,11 +33,11 @@ describe('inlineConstants', () => {
   });
 
   it('an integer constant becomes its number where that stores fewer bytes, if never written nor bound again', () => {
-    // LONGNAME: 2 bytes a read instead of 8; k=400: 3 bytes a read instead of 1, four reads cost
-    // more than its declaration: kept.
+    // LONGNAME: 2 bytes a read instead of 8 (7+7 then folds); k=400: 3 bytes a read instead of 1,
+    // four reads cost more than its declaration: kept.
     const src = wrap('var LONGNAME=7,k=400;function run(){return LONGNAME+LONGNAME+k+k+k+k}');
     const out = inlineConstants(src);
-    expect(out).toBe(wrap('var LONGNAME=7,k=400;function run(){return 7+7+k+k+k+k}'));
+    expect(out).toBe(wrap('var LONGNAME=7,k=400;function run(){return 14+k+k+k+k}'));
     expect(run(out)).toBe(run(src));
     const kept = [
       'var NN=7;function run(){NN=8;return NN}',
@@ -49,5 +49,12 @@ describe('inlineConstants', () => {
       'var NN=7,NN=8;function run(){return NN}',
     ];
     for (const k of kept) expect(inlineConstants(wrap(k)), k).toBe(wrap(k));
+  });
+
+  it('folds what the inlining leaves of integers and | & ^ + - * << >> into one number, and nothing else', () => {
+    const src = wrap('var C={A:1,B:2,D:2048};function run(x){return (C.A|C.B|C.D)+(x|1)+(1/2)+(2-5)+(1<<30)}');
+    const out = inlineConstants(src);
+    expect(out).toBe(wrap('var C={A:1,B:2,D:2048};function run(x){return (2051)+(x|1)+(1/2)+(2-5)+(1<<30)}'));
+    expect(run(out)).toBe(run(src));
   });
 });

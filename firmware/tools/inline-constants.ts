@@ -126,5 +126,45 @@ export function inlineConstants(source: string): string {
   }
   let out = source;
   for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return foldIntegers(out);
+}
+
+const FOLD: Record<string, (a: number, b: number) => number> = {
+  '|': (a, b) => a | b, '&': (a, b) => a & b, '^': (a, b) => a ^ b, '+': (a, b) => a + b,
+  '-': (a, b) => a - b, '*': (a, b) => a * b, '<<': (a, b) => a << b, '>>': (a, b) => a >> b,
+};
+
+/** The value of an expression of integer literals and FOLD operators, or null. */
+function integerValue(n: Node): number | null {
+  if (n.type === 'Literal') return Number.isInteger(n.value) ? (n.value as number) : null;
+  if (n.type !== 'BinaryExpression' || !FOLD[n.operator as string]) return null;
+  const a = integerValue(n.left as Node);
+  const b = integerValue(n.right as Node);
+  return a === null || b === null ? null : FOLD[n.operator as string](a, b);
+}
+
+/** Stored bytes of a foldable expression: its literals and one byte an operator. */
+function storedBytes(n: Node): number {
+  return n.type === 'Literal' ? literalBytes(n.value as number) : storedBytes(n.left as Node) + storedBytes(n.right as Node) + 1;
+}
+
+/** `1|2|4|...|2048` (CAPABILITIES once the tables are inlined) as one number, where that is no
+ * longer than the expression (`1<<30` stays). */
+function foldIntegers(source: string): string {
+  const edits: Array<{ start: number; end: number; text: string }> = [];
+  const visit = (n: Node): void => {
+    const v = n.type === 'BinaryExpression' ? integerValue(n) : null;
+    if (v !== null && Number.isSafeInteger(v) && v >= 0 && literalBytes(v) <= storedBytes(n)) {
+      edits.push({ start: n.start, end: n.end, text: String(v) });
+      return;
+    }
+    for (const c of Object.values(n)) {
+      if (Array.isArray(c)) for (const x of c) if (x && typeof x.type === 'string') visit(x as Node);
+      if (c && typeof c === 'object' && !Array.isArray(c) && typeof (c as Node).type === 'string') visit(c as Node);
+    }
+  };
+  visit(parse(source, { ecmaVersion: 2022 }) as unknown as Node);
+  let out = source;
+  for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
   return out;
 }
