@@ -19,11 +19,11 @@ let recorded: ScriptedRead | null = null;
 const scripted = (): ScriptedRead => (recorded ??= recordRead('utopia-jp2', [1]));
 
 describe.skipIf(!interpreterRuns("the Espruino WiFi's PACE device bundle running on the real interpreter"))("the Espruino WiFi's PACE device bundle on the real Espruino interpreter", () => {
-  it('loads, answers hello, probes the PN532 over HSU and ends the read without the blobs in an error message, no complaint', () => {
+  it('loads, answers hello, probes the PN532 over HSU and ends the read without the blobs in an error message, no complaint', async () => {
     const path = deviceBundlePath('espruino-wifi');
     // id-PACE-ECDH-GM's bytes (pace/card-access.ts): the PACE bundle, not a BAC one.
     expect(readFileSync(path, 'latin1')).toContain('[4,0,127,0,7,2,2,4,2]');
-    const r = runScriptedRead(scripted(), 'pico64', 120_000, path, true);
+    const r = await runScriptedRead(scripted(), 'pico64', 120_000, path, true);
     expect(r.complaints).toEqual([]);
     expect(r.load, r.output.slice(-1500)).not.toBeNull();
     console.log(`espruino-wifi (PACE) after load on pico64: ${r.load.after} variables used, ${r.load.free} free of ${r.load.total}`);

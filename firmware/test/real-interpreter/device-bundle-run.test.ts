@@ -22,8 +22,8 @@ const scripted = (): ScriptedRead => (recorded ??= recordRead('utopia-jp2', [1])
 describe.skipIf(!interpreterRuns("the Pico's device bundle running on the real interpreter"))("the Pico's device bundle on the real Espruino interpreter", () => {
   const pico = deviceBundlePath('pico');
 
-  it('answers hello, probes the PN532 over HSU and ends the read without the blob in an error message, no complaint', () => {
-    const r = runScriptedRead(scripted(), 'pico64', 120_000, pico, true);
+  it('answers hello, probes the PN532 over HSU and ends the read without the blob in an error message, no complaint', async () => {
+    const r = await runScriptedRead(scripted(), 'pico64', 120_000, pico, true);
     expect(r.complaints).toEqual([]);
     expect(r.read, r.output.slice(-1500)).not.toBeNull();
     expect(r.read!.failure).toBe('');
@@ -31,12 +31,12 @@ describe.skipIf(!interpreterRuns("the Pico's device bundle running on the real i
     expect(r.read!.consumed).toBeGreaterThan(10); // the probe's PN532 exchanges ran
   }, 180_000);
 
-  it('a body that fails only when it runs is caught (the check can fail)', () => {
+  it('a body that fails only when it runs is caught (the check can fail)', async () => {
     const broken = join(mkdtempSync(join(tmpdir(), 'fw-run-')), 'firmware-pico.js');
     const source = readFileSync(pico, 'latin1');
     expect(source).toContain('LoopbackA.setConsole(');
     writeFileSync(broken, source.replace('LoopbackA.setConsole(', 'LoopbackA.noSuchMember('), 'latin1');
-    const r = runScriptedRead(scripted(), 'pico64', 120_000, broken, true);
+    const r = await runScriptedRead(scripted(), 'pico64', 120_000, broken, true);
     expect(r.complaints.join('\n')).toMatch(/Uncaught|Error/);
   }, 180_000);
 });

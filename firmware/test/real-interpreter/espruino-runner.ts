@@ -4,7 +4,7 @@
 // interpreter run, because a script file is itself held in the interpreter's variables: one
 // loader with a 60 KB bundle inside would not fit a Pico's 5,100 variables.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -57,6 +57,9 @@ export interface EspruinoSession {
   writeFile(name: string, content: string | Uint8Array): void;
   /** Runs a script file in the session's directory (the Storage written so far is there). */
   run(script: string, timeoutMs?: number): RunResult;
+  /** As `run`, without blocking the caller's event loop: for runs of minutes, which would stall a
+   * test worker past vitest's 60 s RPC timeout. */
+  runAsync(script: string, timeoutMs?: number): Promise<RunResult>;
   close(): void;
 }
 
@@ -72,24 +75,53 @@ function literal(text: string): string {
   return out + '"';
 }
 
+/** An interpreter run's output (stdout, then stderr) and the lines the harness printed. */
+function result(output: string, status: number | null, timedOut: boolean): RunResult {
+  const lines: string[] = [];
+  for (const raw of output.split(/\r?\n/)) {
+    const at = raw.indexOf(LINE_PREFIX);
+    if (at >= 0) lines.push(raw.slice(at + LINE_PREFIX.length));
+  }
+  return { output, lines, status, timedOut };
+}
+
 /** A fresh interpreter directory with an empty flash. Close it when done. */
 export function openSession(build: Build = 'pico64'): EspruinoSession {
   const dir = mkdtempSync(join(tmpdir(), 'espruino-real-'));
   const { file, args } = command(build);
-  const run = (script: string, timeoutMs = 20_000): RunResult => {
+  const scriptPath = (script: string): string => {
     const path = join(dir, 'script.js');
     writeFileSync(path, script, { encoding: 'latin1', mode: 0o600 });
+    return path;
+  };
+  const run = (script: string, timeoutMs = 20_000): RunResult => {
+    scriptPath(script);
     const r = spawnSync(file, [...args, 'script.js'], {
       cwd: dir, encoding: 'latin1', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024,
     });
-    const output = (r.stdout ?? '') + (r.stderr ?? '');
-    const lines: string[] = [];
-    for (const raw of output.split(/\r?\n/)) {
-      const at = raw.indexOf(LINE_PREFIX);
-      if (at >= 0) lines.push(raw.slice(at + LINE_PREFIX.length));
-    }
-    return { output, lines, status: r.status, timedOut: (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT' };
+    return result((r.stdout ?? '') + (r.stderr ?? ''), r.status, (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT');
   };
+  const runAsync = (script: string, timeoutMs = 20_000): Promise<RunResult> => new Promise((done, fail) => {
+    scriptPath(script);
+    const child = spawn(file, [...args, 'script.js'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      fail(e);
+    });
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      done(result(Buffer.concat(out).toString('latin1') + Buffer.concat(err).toString('latin1'), status, timedOut));
+    });
+  });
   const writeFile = (name: string, content: string | Uint8Array): void => {
     const text = typeof content === 'string' ? content : Buffer.from(content).toString('latin1');
     if (text.length === 0) throw new Error(`empty Storage file ${name}`);
@@ -108,7 +140,7 @@ export function openSession(build: Build = 'pico64'): EspruinoSession {
       if (!stored || !stored.startsWith('stored ')) throw new Error(`writing Storage file ${name} failed:\n${r.output.slice(-2000)}`);
     }
   };
-  return { dir, build, writeFile, run, close: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, build, writeFile, run, runAsync, close: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Text in the output that means the interpreter complained. */

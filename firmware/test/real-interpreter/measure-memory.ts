@@ -58,7 +58,7 @@ out.shift();print('${LINE_PREFIX}'+out.join(' '));`);
   }
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const builds = (process.argv[2] ? process.argv[2].split(',') : ['pico64', 'pico32']) as Build[];
   for (const b of builds) {
     const problem = interpreterProblem(b);
@@ -103,7 +103,7 @@ function main(): void {
     // when its stdin is at end of file. Variable counts of objects are the same on both builds.
     if (build !== 'pico64') continue;
     const t0 = Date.now();
-    const r = runScriptedRead(scripted, build, 1_800_000, PICO_TS_BUNDLE, true);
+    const r = await runScriptedRead(scripted, build, 1_800_000, PICO_TS_BUNDLE, true);
     if (!r.read || r.read.failure || r.read.final !== 0x86 || r.read.consumed !== r.read.events || r.complaints.length) {
       throw new Error(`${build}: the scripted read failed: ${JSON.stringify(r.read)} ${r.complaints.join('; ')}\n${r.output.slice(-1500)}`);
     }
@@ -139,4 +139,7 @@ function main(): void {
   console.log(`wrote ${MEMORY_JSON}`);
 }
 
-main();
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

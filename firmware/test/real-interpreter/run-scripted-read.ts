@@ -32,7 +32,7 @@ FakeReader.begin();
 }
 
 /** `pretokenised`: store the bundle as the flash tool stores code (tools/pretokenise.ts). */
-export function runScriptedRead(scripted: ScriptedRead, build: Build, timeoutMs: number, bundle = PORTABLE_BUNDLE, pretokenised = false): ReadFigures {
+export async function runScriptedRead(scripted: ScriptedRead, build: Build, timeoutMs: number, bundle = PORTABLE_BUNDLE, pretokenised = false): Promise<ReadFigures> {
   const session = openSession(build);
   try {
     const text = readFileSync(bundle, 'latin1');
@@ -41,7 +41,8 @@ export function runScriptedRead(scripted: ScriptedRead, build: Build, timeoutMs:
     for (const [name, bytes] of Object.entries(scripted.files)) session.writeFile(name, bytes);
     session.writeFile('main', mainScript(scripted.board));
     const t0 = Date.now();
-    const r = session.run(`eval(require('Storage').read('main'));`, timeoutMs);
+    // Asynchronous: a whole read takes minutes, and a test worker must keep answering vitest.
+    const r = await session.runAsync(`eval(require('Storage').read('main'));`, timeoutMs);
     const wallMs = Date.now() - t0;
     const line = (tag: string): unknown => {
       const l = r.lines.find((x) => x.startsWith(tag + ' '));

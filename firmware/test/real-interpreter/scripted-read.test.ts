@@ -23,10 +23,10 @@ const GROWTH_VARS = 40;
 const MEASURED_PEAK = 4874;
 
 describe.skipIf(!interpreterRuns('a scripted read on the real interpreter'))('a scripted read on the real Espruino interpreter', () => {
-  it("utopia-jp2 whole by the Pico's bundle (TypeScript crypto): the recorded PN532 conversation, a verified result, no growth", () => {
+  it("utopia-jp2 whole by the Pico's bundle (TypeScript crypto): the recorded PN532 conversation, a verified result, no growth", async () => {
     const scripted = recordRead('utopia-jp2', [1, 2, 15], {}, PICO_TS_BUNDLE);
     expect(scripted.finalMessage).toMatchObject({ type: 'result', ok: true, files: [1, 2, 15, 29, 30] });
-    const r = runScriptedRead(scripted, 'pico64', 480_000, PICO_TS_BUNDLE, true);
+    const r = await runScriptedRead(scripted, 'pico64', 480_000, PICO_TS_BUNDLE, true);
     expect(r.complaints).toEqual([]);
     expect(r.read, r.output.slice(-2000)).not.toBeNull();
     expect(r.read.failure).toBe('');
@@ -41,9 +41,9 @@ describe.skipIf(!interpreterRuns('a scripted read on the real interpreter'))('a 
   // out of memory in EF.SOD from 3aa899f..6f74d5e (pipelining, PACE hooks, native sm_unwrap) until
   // a3a7574 (its read was a pinned known failure); completes again since the reader stopped
   // keeping finished readers and answers on the stack. Its peak is printed, not held to a figure.
-  it('the portable bundle, EF.COM, EF.SOD and DG1: a verified result', () => {
+  it('the portable bundle, EF.COM, EF.SOD and DG1: a verified result', async () => {
     const scripted = recordRead('utopia-jp2', [1]);
-    const r = runScriptedRead(scripted, 'pico64', 60_000, PORTABLE_BUNDLE, true);
+    const r = await runScriptedRead(scripted, 'pico64', 60_000, PORTABLE_BUNDLE, true);
     expect(r.complaints).toEqual([]);
     expect(r.read, r.output.slice(-2000)).not.toBeNull();
     expect(r.read.failure).toBe('');
@@ -53,12 +53,12 @@ describe.skipIf(!interpreterRuns('a scripted read on the real interpreter'))('a 
     console.log(`real interpreter (pico64), portable bundle, EF.COM/EF.SOD/DG1: ${r.load.after} vars after load, ${peak} at the read's peak, ${r.load.total - peak} free`);
   }, 120_000);
 
-  it('a firmware that strays from the recording is caught (the check can fail)', () => {
+  it('a firmware that strays from the recording is caught (the check can fail)', async () => {
     const scripted = recordRead('utopia-jp2', [1], {}, PICO_TS_BUNDLE);
     // One byte of the PN532's first response changed (its checksum fails): the firmware answers
     // with a NACK where the recording has its next command.
     scripted.files.pnd[10] ^= 0x01;
-    const r = runScriptedRead(scripted, 'pico64', 60_000, PICO_TS_BUNDLE, true);
+    const r = await runScriptedRead(scripted, 'pico64', 60_000, PICO_TS_BUNDLE, true);
     expect(r.read && r.read.final === 0x86 && r.read.consumed === r.read.events && !r.read.failure).toBe(false);
   }, 90_000);
 });
