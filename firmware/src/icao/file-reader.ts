@@ -83,28 +83,28 @@ class FileReadJob implements AheadSource {
   private _block: number;
   private _useSfi: boolean;
   private _callback: ReadCallback;
-  private _state: number;
+  private _state!: number;
   private _total: number;
   private _offset: number;
   private _le: number;
   /** Exact Le demanded by a 6Cxx for the next request, or 0. */
-  private _exactLe: number;
+  private _exactLe!: number;
   private _retries: number;
-  private _lastOdd: boolean;
+  private _lastOdd!: boolean;
   private _extended: number;
   /** The request in flight is an extended-length READ BINARY. */
-  private _lastExtended: boolean;
-  private _next: Uint8Array | null;
-  private _looping: boolean;
+  private _lastExtended!: boolean;
+  private _next!: Uint8Array | null;
+  private _looping!: boolean;
   private _onResponse: ApduCallback;
   /** Pipelining: the READ BINARY sent ahead that the reader has not asked for yet. */
-  private _aheadCmd: Uint8Array | null;
+  private _aheadCmd!: Uint8Array | null;
   /** The reader asked for the command sent ahead: its answer is the next block. */
-  private _claimed: boolean;
+  private _claimed!: boolean;
   /** The answer to a command sent ahead is still to come and will be dropped. */
-  private _stale: boolean;
+  private _stale!: boolean;
   /** What the reader asked for instead: sent once the stale answer is in. */
-  private _deferred: Uint8Array | null;
+  private _deferred!: Uint8Array | null;
   private _result: IcaoError | null;
   onAhead: ApduCallback;
 
@@ -119,22 +119,14 @@ class FileReadJob implements AheadSource {
     this._block = block;
     this._useSfi = options.useShortFileId !== false && channel.shortIds !== false;
     this._callback = callback;
-    this._state = 0;
     this._total = 0;
     this._offset = 0;
     this._le = 0;
-    this._exactLe = 0;
     this._retries = 0;
-    this._lastOdd = false;
     this._extended = options.extendedBlock === undefined ? EXTENDED_READ : options.extendedBlock;
-    this._lastExtended = false;
-    this._next = null;
-    this._looping = false;
     this._onResponse = (err, response) => this._handle(err, response);
-    this._aheadCmd = null;
-    this._claimed = false;
-    this._stale = false;
-    this._deferred = null;
+    // Left unset until used, read only as true or false (fewer bytes and variables): _state,
+    // _exactLe, _lastOdd, _lastExtended, _next, _looping, _aheadCmd, _claimed, _stale, _deferred.
     this._result = null;
     this.onAhead = (err, response) => this._onAheadAnswer(err, response);
     if (options.pipeline && channel.setAhead) channel.setAhead(this);
