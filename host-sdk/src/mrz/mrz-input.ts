@@ -39,6 +39,15 @@ function checkDate(field: string, value: string): void {
   if (dd < 1 || dd > 31) invalid(field, 'has a day outside 01..31');
 }
 
+/** A date field as text: a JavaScript caller may pass 880315 as a number; anything else that is
+ * not a string (an object whose toString throws, an array...) is refused, not converted. */
+function dateText(field: string, value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'number') return String(value);
+  if (typeof value !== 'string') invalid(field, 'must be six digits YYMMDD');
+  return value;
+}
+
 /** Validates the three fields and derives the check digits. Lower case and spaces in the
  * document number are accepted and normalised (upper case, spaces as fillers). */
 export function bacKeyFromFields(fields: MrzFields): BacKey {
@@ -47,9 +56,8 @@ export function bacKeyFromFields(fields: MrzFields): BacKey {
   if (!/^[0-9A-Z<]+$/.test(number)) invalid('documentNumber', 'may only hold A-Z, 0-9 and <');
   if (number.replace(/<+$/, '').length > 22) invalid('documentNumber', 'is longer than 22 characters');
   const documentNumber = number.length < 9 ? number.padEnd(9, '<') : number;
-  // Strings from here on: a JavaScript caller may pass 880315 as a number.
-  const dateOfBirth = String(fields.dateOfBirth ?? '');
-  const dateOfExpiry = String(fields.dateOfExpiry ?? '');
+  const dateOfBirth = dateText('dateOfBirth', fields.dateOfBirth);
+  const dateOfExpiry = dateText('dateOfExpiry', fields.dateOfExpiry);
   checkDate('dateOfBirth', dateOfBirth);
   checkDate('dateOfExpiry', dateOfExpiry);
   return {

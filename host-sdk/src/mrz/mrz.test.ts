@@ -140,6 +140,15 @@ describe('MRZ input for BAC', () => {
     expect(key).toEqual({ documentNumber: 'L898902C<', dateOfBirth: '690806', dateOfExpiry: '940623', checkDigits: '316' });
   });
 
+  it('dates that are neither strings nor numbers are invalid-mrz, not a TypeError (fuzz seed 1415329859, full run d1 of 2026-12-02)', () => {
+    const odd = [[{ toString: {} }], { toString: () => '690806' }, true, Symbol('d')];
+    for (const dateOfBirth of odd) {
+      const e = thrown(() => toBacKey({ documentNumber: 'L898902C', dateOfBirth: dateOfBirth as unknown as string, dateOfExpiry: '940623' }));
+      expect(e.code).toBe('invalid-mrz');
+      expect(e.message).toBe('dateOfBirth must be six digits YYMMDD');
+    }
+  });
+
   it('verifies a check digit appended to a date', () => {
     expect(bacKeyFromText('L898902C 6908061 9406236').checkDigits).toBe('316');
     const e = thrown(() => bacKeyFromText('L898902C 6908062 9406236'));
