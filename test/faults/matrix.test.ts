@@ -35,6 +35,10 @@ const REGRESSIONS: Array<[string, number, string]> = [
   ['ef-com-garbage', 1864673380, 'pico'],
   // A flipped bit in a plain 6700 (no MAC covers it) that the reader handles as the 6700 it was.
   ['chip-bit-flip', 1864819486, 'pico'],
+  // An inverted byte in a plain 6700 (6798), handled as the error it was: verified.
+  ['chip-corrupt-byte', 899165442, 'pico'],
+  // DG1's length byte 5B -> 5F: the read past the chip's end is refused, card-error.
+  ['dg1-tampered', 1830417504, 'pico'],
 ];
 
 describe('fault matrix regressions', () => {

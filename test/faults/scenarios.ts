@@ -98,7 +98,9 @@ export const SCENARIOS: Scenario[] = [
   // alike (a plain 6700 -> 6710 to an extended-length read: seed 1864819486); the judge's wrong-
   // verdict count is what proves no flipped byte was ever accepted.
   { name: 'chip-bit-flip', group: 'hostile', what: 'one bit of a random answer flipped', passport: { mutate: { kind: 'flip-bit', response: { in: 'read' } } }, expect: ['verified', '*'] },
-  { name: 'chip-corrupt-byte', group: 'hostile', what: 'one byte of a random answer inverted', passport: { corruptResponse: { index: { in: 'read' } } }, expect: ['*'] },
+  // Verified is right when the inverted byte was in a plain error status no MAC covers (6700 ->
+  // 6798: seed 899165442), as in chip-bit-flip.
+  { name: 'chip-corrupt-byte', group: 'hostile', what: 'one byte of a random answer inverted', passport: { corruptResponse: { index: { in: 'read' } } }, expect: ['verified', '*'] },
   {
     name: 'chip-status-out-of-sequence', group: 'hostile', what: 'a random answer replaced by a bare status word',
     passport: { mutate: { kind: 'status', response: { in: 'read' }, sw: [0x9000, 0x6282, 0x6a82, 0x6982, 0x6700, 0x6b00, 0x6110, 0x6c10, 0x6f00, 0x6988, 0x6987] } },
@@ -123,8 +125,10 @@ export const SCENARIOS: Scenario[] = [
   { name: 'ef-sod-truncated', group: 'hostile', what: 'EF.SOD cut to 10-1700 bytes', files: [{ file: FILE.SOD, truncateTo: [10, 1700] }], expect: ['*'] },
   { name: 'dg2-huge-length', group: 'hostile', what: 'DG2 header says 16 MB', files: [{ file: 2, header: [0x75, 0x84, 0x01, 0x00, 0x00, 0x00] }], expect: ['too-large', 'malformed-data'] },
   { name: 'dg2-truncated', group: 'hostile', what: 'DG2 shorter than its TLV length', files: [{ file: 2, truncateTo: [5, 14000] }], expect: ['*'] },
-  { name: 'dg1-tampered', group: 'hostile', what: 'one byte of DG1 changed (signature no longer covers it)', files: [{ file: 1, flipByteAt: [0, 92] }], expect: ['hash-mismatch', 'malformed-data'] },
-  { name: 'dg2-tampered', group: 'hostile', what: 'one byte of DG2 changed', files: [{ file: 2, flipByteAt: [0, 14798] }], expect: ['hash-mismatch', 'malformed-data'] },
+  // A changed length byte makes the file longer than the chip holds: the chip refuses the read past
+  // its end, card-error (DG1 5B -> 5F: seed 1830417504).
+  { name: 'dg1-tampered', group: 'hostile', what: 'one byte of DG1 changed (signature no longer covers it)', files: [{ file: 1, flipByteAt: [0, 92] }], expect: ['hash-mismatch', 'malformed-data', 'card-error'] },
+  { name: 'dg2-tampered', group: 'hostile', what: 'one byte of DG2 changed', files: [{ file: 2, flipByteAt: [0, 14798] }], expect: ['hash-mismatch', 'malformed-data', 'card-error'] },
   { name: 'dg-deep-nesting', group: 'hostile', what: 'DG1 is 50-2000 nested SEQUENCEs', files: [{ file: 1, nested: [50, 2000], tag: 0x61 }], expect: ['hash-mismatch', 'malformed-data', 'too-large'] },
 ];
 
