@@ -7,8 +7,7 @@
 
 import { parse } from 'acorn';
 import { ancestor, full } from 'acorn-walk';
-
-type Node = { type: string; start: number; end: number } & Record<string, unknown>;
+import type { Node } from './bundle-ast';
 
 function usesThisOrArguments(fn: Node): boolean {
   let found = false;

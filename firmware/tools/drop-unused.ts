@@ -12,8 +12,7 @@
 
 import { parse } from 'acorn';
 import { full } from 'acorn-walk';
-
-type Node = { type: string; start: number; end: number } & Record<string, unknown>;
+import { bundleFunction, type Node } from './bundle-ast';
 
 const TYPED_ARRAYS = new Set(['Uint8Array', 'Int8Array', 'Uint16Array', 'Int16Array', 'Uint32Array', 'Int32Array', 'Float32Array', 'Float64Array']);
 
@@ -43,14 +42,6 @@ function pure(n: Node | null | undefined): boolean {
   }
 }
 
-function topFunction(ast: Node): Node {
-  const decl = (ast.body as Node[]).find((s) => s.type === 'VariableDeclaration');
-  const init = (decl?.declarations as Node[] | undefined)?.[0]?.init as Node | undefined;
-  const callee = init?.type === 'CallExpression' ? (init.callee as Node) : undefined;
-  if (!callee || callee.type !== 'FunctionExpression') throw new Error('drop-unused: expected var X=(function(){...})()');
-  return callee;
-}
-
 /** One round: the text without the unused declarations it found, or null if none. */
 function dropOnce(source: string): string | null {
   const ast = parse(source, { ecmaVersion: 2022 }) as unknown as Node;
@@ -60,7 +51,7 @@ function dropOnce(source: string): string | null {
   }) as never);
   const unused = (id: Node) => id.type === 'Identifier' && uses.get(id.name as string) === 1;
   const edits: Array<{ start: number; end: number; text: string }> = [];
-  for (const st of (topFunction(ast).body as Node).body as Node[]) {
+  for (const st of (bundleFunction(ast, 'drop-unused').body as Node).body as Node[]) {
     if (st.type === 'FunctionDeclaration' && unused(st.id as Node)) edits.push({ start: st.start, end: st.end, text: '' });
     if (st.type !== 'VariableDeclaration') continue;
     const all = st.declarations as Node[];

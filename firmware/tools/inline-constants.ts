@@ -11,8 +11,7 @@
 
 import { parse } from 'acorn';
 import { ancestor } from 'acorn-walk';
-
-type Node = { type: string; start: number; end: number } & Record<string, unknown>;
+import { bundleFunction, type Node } from './bundle-ast';
 
 /** The integer table `init` describes, or null. */
 function integerTable(init: Node | null | undefined): Map<string, number> | null {
@@ -45,10 +44,7 @@ function isReference(n: Node, parent: Node | undefined): boolean {
 /** `source` (exportsAsGlobal's `var X=(function(){...})()`) with its integer tables inlined. */
 export function inlineConstants(source: string): string {
   const ast = parse(source, { ecmaVersion: 2022 }) as unknown as Node;
-  const decl = (ast.body as Node[]).find((s) => s.type === 'VariableDeclaration');
-  const init = (decl?.declarations as Node[] | undefined)?.[0]?.init as Node | undefined;
-  const top = init?.type === 'CallExpression' ? (init.callee as Node) : undefined;
-  if (!top || top.type !== 'FunctionExpression') throw new Error('inline-constants: expected var X=(function(){...})()');
+  const top = bundleFunction(ast, 'inline-constants');
   const tables = new Map<string, { table: Map<string, number>; id: Node }>();
   const declaredTwice = new Set<string>();
   for (const st of (top.body as Node).body as Node[]) {

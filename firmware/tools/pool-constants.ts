@@ -22,9 +22,9 @@
 
 import { parse } from 'acorn';
 import { ancestor, full } from 'acorn-walk';
+import { bundleFunction, type Node } from './bundle-ast';
 import { analyseScopes } from './gate-scopes';
 
-type Node = { type: string; start: number; end: number } & Record<string, unknown>;
 /** A range to replace by a pooled name. */
 type Site = { start: number; end: number; member: boolean };
 
@@ -108,20 +108,11 @@ function* freshNames(used: Set<string>): Generator<string> {
   }
 }
 
-/** The function of `var <global>=(function(){...})();`, the bundle's one top-level function. */
-function iife(ast: Node): Node {
-  const decl = (ast.body as Node[]).find((s) => s.type === 'VariableDeclaration');
-  const init = (decl?.declarations as Node[] | undefined)?.[0]?.init as Node | undefined;
-  const callee = init?.type === 'CallExpression' ? (init.callee as Node) : undefined;
-  if (!callee || callee.type !== 'FunctionExpression') throw new Error('pool-constants: expected var X=(function(){...})()');
-  return callee;
-}
-
 /** `source` with repeated string literals and built-in names replaced by variables declared at
  * the IIFE's top. */
 export function poolConstants(source: string): string {
   const ast = parse(source, { ecmaVersion: 2022 }) as unknown as Node;
-  const top = iife(ast);
+  const top = bundleFunction(ast, 'pool-constants');
   const body = top.body as Node;
   const used = new Set<string>();
   full(ast as never, ((n: Node) => {
