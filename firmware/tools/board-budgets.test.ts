@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { BOARD_BUDGETS, STORAGE_FILE_HEADER, storedBytes } from './board-budgets';
 import { buildDeviceBundle, deviceBundles } from './device-bundles';
-import { boardBlobs, checkBudget, NATIVE_BLOB, storedCode, storedFiles } from './flash';
+import { boardStoredFiles, checkBudget, NATIVE_BLOB } from './flash';
 
 const blob = new Uint8Array(readFileSync(NATIVE_BLOB));
 
@@ -19,8 +19,7 @@ const KNOWN_OVER_LIMIT = ['pico', 'pico-i2c', 'pico-spi'];
 
 async function stored(b: ReturnType<typeof deviceBundles>[number]): Promise<number> {
   const source = existsSync(b.path) ? readFileSync(b.path, 'utf8') : await buildDeviceBundle(b);
-  const blobs = boardBlobs(b.config); // native, and pace on a board with PACE
-  const files = storedFiles(storedCode(source, b.config), blobs[0].blob, blobs[1]?.blob);
+  const files = boardStoredFiles(source, b.config); // .bootcde, native, and pace on a board with PACE
   const bytes = storedBytes(files);
   console.log(`${b.board}: stores ${bytes} bytes (${files.map((f) => `${f.name} ${f.bytes}`).join(', ')}) of ${BOARD_BUDGETS[b.config.board].limit}`);
   return bytes;

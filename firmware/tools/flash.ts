@@ -170,6 +170,13 @@ export function storedFiles(text: string, blob: Uint8Array, pace?: Uint8Array): 
   return files;
 }
 
+/** What `npm run flash` would store for a device bundle's `source` on `board` (for the budget
+ * test and the bench's memory table; flash() itself keeps the code and blobs it uploads). */
+export function boardStoredFiles(source: string, board: BoardConfig): StoredFile[] {
+  const blobs = boardBlobs(board);
+  return storedFiles(storedCode(source, board), blobs[0].blob, blobs[1]?.blob);
+}
+
 /** Refuses an upload whose stored files exceed the board's budget. */
 export function checkBudget(board: BoardConfig, files: readonly StoredFile[]): number {
   const budget = BOARD_BUDGETS[board.board];

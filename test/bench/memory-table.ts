@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BOARD_BUDGETS, storedBytes } from '../../firmware/tools/board-budgets';
 import { buildDeviceBundle, deviceBundles } from '../../firmware/tools/device-bundles';
-import { boardBlobs, storedCode, storedFiles } from '../../firmware/tools/flash';
+import { boardStoredFiles } from '../../firmware/tools/flash';
 
 const MEMORY_JSON = join(import.meta.dirname, '../../firmware/test/real-interpreter/memory.json');
 
@@ -30,8 +30,7 @@ export async function formatMemory(): Promise<string> {
   const rows: string[][] = [];
   for (const b of deviceBundles()) {
     const source = existsSync(b.path) ? readFileSync(b.path, 'utf8') : await buildDeviceBundle(b);
-    const blobs = boardBlobs(b.config);
-    const stored = storedBytes(storedFiles(storedCode(source, b.config), blobs[0].blob, blobs[1]?.blob));
+    const stored = storedBytes(boardStoredFiles(source, b.config));
     const budget = BOARD_BUDGETS[b.config.board];
     const key = `firmware-${b.board}.js (stored)`;
     rows.push([
