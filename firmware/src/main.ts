@@ -22,10 +22,10 @@ import type { Timers } from './timers';
  * transports are left out of it. '' in the portable bundle; undefined under Node. */
 declare const NFC_BUS: string;
 
-export const FIRMWARE_VERSION = '0.1.0';
+const FIRMWARE_VERSION = '0.1.0';
 
 /** What this firmware does (hello-reply capabilities). */
-export const CAPABILITIES = CAP.BAC | CAP.TYPE_A | CAP.TYPE_B | CAP.SHA1 | CAP.SHA224 | CAP.SHA256 | CAP.SHA384 | CAP.SHA512 | CAP.RESUME | CAP.ACTIVE_AUTH;
+const CAPABILITIES = CAP.BAC | CAP.TYPE_A | CAP.TYPE_B | CAP.SHA1 | CAP.SHA224 | CAP.SHA256 | CAP.SHA384 | CAP.SHA512 | CAP.RESUME | CAP.ACTIVE_AUTH;
 
 let chip: Pn532 | null = null;
 let host: HostLink | null = null;
