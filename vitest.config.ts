@@ -13,6 +13,8 @@ export default defineConfig({
     include: ['**/*.test.ts'],
     // .stryker-tmp: npm run mutation's copy of the tree, while it runs.
     exclude: ['**/node_modules/**', '**/dist/**', '.stryker-tmp/**'],
+    // One private temporary directory per run, removed at the end (test/support/temp-root.ts).
+    globalSetup: ['./test/support/temp-root.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     // The skip lines of test/support/requires-tool.ts are printed once, in the summary at the end
