@@ -13,7 +13,7 @@ import { HsuTransport } from './pn532/hsu';
 import { I2cTransport, type IrqLine } from './pn532/i2c';
 import { Pn532 } from './pn532/pn532';
 import type { Pn532Io } from './pn532/pn532-io';
-import { SpiTransport } from './pn532/spi';
+import { SpiTransport, type SpiBus } from './pn532/spi';
 import type { AccessFactory } from './reader/chip-access';
 import { ReadSession } from './reader/read-session';
 import type { Timers } from './timers';
@@ -106,7 +106,8 @@ function createIo(config: BoardConfig): Pn532Io {
     const nss = Pin(nfc.nss);
     digitalWrite(nss, 1);
     // The IRQ line in the two branches that use it: the HSU bundle leaves irqLine out.
-    return new SpiTransport({ send: (data, pin) => spi.send(data, pin as EspruinoPin) as Uint8Array }, nss, timers, config.irq ? irqLine(config.irq) : null);
+    // Espruino's SPI.send answers a Uint8Array to a Uint8Array: the bus itself is an SpiBus.
+    return new SpiTransport(spi as unknown as SpiBus, nss, timers, config.irq ? irqLine(config.irq) : null);
   }
   throw new Error('no transport for ' + config.nfc.bus + ' in this build');
 }

@@ -56,6 +56,7 @@ describe('PN532 frames', () => {
         // The scan finds the same extent from any prefix-complete buffer.
         const s = newParsedFrame();
         expect(scanFrame(out, 0, n - 2, s)).toBe(FRAME.INCOMPLETE);
+        expect(s.end).toBe(n - 1); // where its DCS will end: what SPI reads on to
       }),
     );
   });

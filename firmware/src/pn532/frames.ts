@@ -88,7 +88,9 @@ function findStartCode(buf: Uint8Array, start: number, end: number): number {
 /**
  * Finds the extent of the first frame in [start, end) without checking its data checksum (what
  * a byte-stream reassembler needs). A bad length checksum gives CORRUPT with `end` just after
- * the length bytes, so the caller can skip them and look for the next start code.
+ * the length bytes, so the caller can skip them and look for the next start code. INCOMPLETE
+ * with a good length header: `end` is where the frame's DCS will end (SPI reads the rest);
+ * before that header, `end` is `start`.
  */
 export function scanFrame(buf: Uint8Array, start: number, end: number, out: ParsedFrame): FRAME {
   out.tfi = 0;
@@ -138,28 +140,12 @@ export function scanFrame(buf: Uint8Array, start: number, end: number, out: Pars
     out.end = i;
     return (out.kind = FRAME.CORRUPT);
   }
-  if (end - i < len + 1) return (out.kind = FRAME.INCOMPLETE);
+  out.end = i + len + 1;
+  if (end < out.end) return (out.kind = FRAME.INCOMPLETE);
   out.tfi = buf[i];
   out.pd = i + 1;
   out.pdLength = len - 1;
-  out.end = i + len + 1;
   return (out.kind = out.tfi === ERROR_TFI && len === 1 ? FRAME.ERROR : FRAME.DATA);
-}
-
-/** Bytes from `start` to the end of the information frame whose header starts there (after
- * any leading zeros), once its length is known; -1 when the header is not there or is not one. */
-export function frameLength(buf: Uint8Array, start: number, end: number): number {
-  let i = start;
-  while (i < end && buf[i] === 0x00) i++;
-  if (i === start || i + 3 > end || buf[i] !== 0xff) return -1;
-  const a = buf[i + 1];
-  const b = buf[i + 2];
-  if (a === 0xff && b === 0xff) {
-    if (i + 6 > end) return -1;
-    return i + 6 + ((buf[i + 3] << 8) | buf[i + 4]) + 2 - start;
-  }
-  if (((a + b) & 0xff) !== 0 || a === 0) return -1; // an ACK (00 FF) or a damaged header
-  return i + 3 + a + 2 - start;
 }
 
 /** Scans the first frame in [start, end) and checks its data checksum. */

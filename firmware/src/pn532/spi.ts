@@ -5,7 +5,7 @@
 // Ready is signalled by the IRQ line when wired, else polled every TIMING.POLL ms.
 
 import { MAX_FRAME, TIMING } from './constants';
-import { frameLength } from './frames';
+import { newParsedFrame, scanFrame, type ParsedFrame } from './frames';
 import type { FrameHandler, Pn532Io } from './pn532-io';
 import type { IrqLine } from './i2c';
 import type { Timers } from '../timers';
@@ -29,6 +29,7 @@ export class SpiTransport implements Pn532Io {
   private _out: Uint8Array;
   private _readCmd: Uint8Array;
   private _statusCmd: Uint8Array;
+  private _parsed: ParsedFrame;
   private _maxLength: number;
   private _timer: unknown;
   private _watching: boolean;
@@ -49,6 +50,7 @@ export class SpiTransport implements Pn532Io {
     this._readCmd = new Uint8Array(MAX_FRAME + 1);
     this._readCmd[0] = OP_READ;
     this._statusCmd = new Uint8Array([OP_STATUS, 0x00]);
+    this._parsed = newParsedFrame();
     this._maxLength = 0;
     this._timer = null;
     this._watching = false;
@@ -131,7 +133,9 @@ export class SpiTransport implements Pn532Io {
     // Over SPI a frame leaves the chip only when its last byte is read: a short read (an ACK's
     // worth of an answer whose ACK was lost) leaves the rest waiting. Read it too, so frames
     // are always whole and nothing stale stays behind for the next command.
-    const need = frameLength(data, 1, data.length);
+    // need: the frame's bytes after the status byte, its postamble included (scanFrame's `end`
+    // is after the DCS; for a frame cut short, where it will be).
+    const need = scanFrame(data, 1, data.length, this._parsed) ? this._parsed.end : 0;
     if (need > data.length - 1 && need <= MAX_FRAME) {
       const rest = this._bus.send(this._readCmd.subarray(0, need - (data.length - 1) + 1), this._nss);
       const whole = new Uint8Array(need + 1);
