@@ -64,43 +64,38 @@ static void key_schedule(const uint8_t *key, uint32_t *ks) {
     LOOKUP(dst, "ubfx %[t], %[w1], #2, #6", "s7") \
     LOOKUP(dst, "ubfx %[t], %[w2], #2, #6", "s8")
 
-/* `passes` x 16 rounds through consecutive 128-byte schedules, forwards (first pair at byte 0,
- * +32 bytes an iteration) or backwards (from byte 120 of the last schedule, -32). Between
- * passes the halves swap, as between two DES; the FP/IP pair there cancels and is left out.
- * The halves come out swapped (R16, L16), ready for FP. */
-#define DEFINE_ROUNDS(name, first, o1, o2, o3, step) \
-static __attribute__((noinline)) void name(const uint32_t *ks, uint32_t passes, uint32_t *lr, const uint32_t *sp) { \
-  uint32_t l = lr[0], r = lr[1], w1, w2, t; \
-  uintptr_t k = (uintptr_t)ks + (first), end = k + 4 * (step), last = k + 4 * (step) * passes; \
-  const uint32_t *s1 = sp, *s2 = s1 + 64, *s3 = s1 + 128, *s4 = s1 + 192; \
-  const uint32_t *s5 = s1 + 256, *s6 = s1 + 320, *s7 = s1 + 384, *s8 = s1 + 448; \
-  __asm__ volatile( \
-    "1:\n\t" \
-    ROUND("l", "r", "0") ROUND("r", "l", #o1) ROUND("l", "r", #o2) ROUND("r", "l", #o3) \
-    "add %[k], %[k], #" #step "\n\t" \
-    "ldr %[t], %[end]\n\t" \
-    "cmp %[k], %[t]\n\t" \
-    "bne 1b\n\t" \
-    "ldr %[t], %[last]\n\t" \
-    "cmp %[k], %[t]\n\t" \
-    "beq 2f\n\t" \
-    "add %[t], %[k], #4 * " #step "\n\t" \
-    "str %[t], %[end]\n\t" \
-    "mov %[t], %[l]\n\tmov %[l], %[r]\n\tmov %[r], %[t]\n\t" \
-    "b 1b\n" \
-    "2:\n\t" \
-    : [l] "+r"(l), [r] "+r"(r), [k] "+r"(k), [w1] "=&r"(w1), [w2] "=&r"(w2), [t] "=&r"(t), \
-      [end] "+m"(end) \
-    : [last] "m"(last), [s1] "r"(s1), [s2] "r"(s2), [s3] "r"(s3), [s4] "r"(s4), \
-      [s5] "r"(s5), [s6] "r"(s6), [s7] "r"(s7), [s8] "r"(s8) \
-    : "cc", "memory"); \
-  lr[0] = r; \
-  lr[1] = l; \
+/* `passes` x 16 rounds forwards through consecutive 128-byte schedules (+32 bytes an
+ * iteration). Between passes the halves swap, as between two DES; the FP/IP pair there cancels
+ * and is left out. The halves come out swapped (R16, L16), ready for FP. Decryption runs this
+ * same loop over schedules whose round pairs des_cbc has put in the opposite order. */
+static __attribute__((noinline)) void rounds(const uint32_t *ks, uint32_t passes, uint32_t *lr, const uint32_t *sp) {
+  uint32_t l = lr[0], r = lr[1], w1, w2, t;
+  uintptr_t k = (uintptr_t)ks, end = k + 128, last = k + 128 * passes;
+  const uint32_t *s1 = sp, *s2 = s1 + 64, *s3 = s1 + 128, *s4 = s1 + 192;
+  const uint32_t *s5 = s1 + 256, *s6 = s1 + 320, *s7 = s1 + 384, *s8 = s1 + 448;
+  __asm__ volatile(
+    "1:\n\t"
+    ROUND("l", "r", "0") ROUND("r", "l", "8") ROUND("l", "r", "16") ROUND("r", "l", "24")
+    "add %[k], %[k], #32\n\t"
+    "ldr %[t], %[end]\n\t"
+    "cmp %[k], %[t]\n\t"
+    "bne 1b\n\t"
+    "ldr %[t], %[last]\n\t"
+    "cmp %[k], %[t]\n\t"
+    "beq 2f\n\t"
+    "add %[t], %[k], #128\n\t"
+    "str %[t], %[end]\n\t"
+    "mov %[t], %[l]\n\tmov %[l], %[r]\n\tmov %[r], %[t]\n\t"
+    "b 1b\n"
+    "2:\n\t"
+    : [l] "+r"(l), [r] "+r"(r), [k] "+r"(k), [w1] "=&r"(w1), [w2] "=&r"(w2), [t] "=&r"(t),
+      [end] "+m"(end)
+    : [last] "m"(last), [s1] "r"(s1), [s2] "r"(s2), [s3] "r"(s3), [s4] "r"(s4),
+      [s5] "r"(s5), [s6] "r"(s6), [s7] "r"(s7), [s8] "r"(s8)
+    : "cc", "memory");
+  lr[0] = r;
+  lr[1] = l;
 }
-
-DEFINE_ROUNDS(rounds_fwd, 0, 8, 16, 24, 32)
-/* Backwards starts at the last pair of the last schedule: ks + 128 * (passes - 1) + 120. */
-DEFINE_ROUNDS(rounds_bwd, 120, -8, -16, -24, -32)
 
 #define SWAP(a, b, shift, mask) do { \
     uint32_t t_ = (((a) >> (shift)) ^ (b)) & (mask); (b) ^= t_; (a) ^= t_ << (shift); \
@@ -136,7 +131,7 @@ static inline const uint32_t *sp_tables(const des_ctx *ctx) {
 
 void des_pass(const des_ctx *ctx, const uint32_t *ks, uint32_t *lr) {
   initial_permutation(lr);
-  rounds_fwd(ks, 1, lr, sp_tables(ctx));
+  rounds(ks, 1, lr, sp_tables(ctx));
   final_permutation(lr);
 }
 
@@ -150,18 +145,16 @@ void des_mac_blocks(const des_ctx *ctx, const uint8_t *data, uint32_t len, uint3
     initial_permutation(block);
     cv[0] ^= block[0];
     cv[1] ^= block[1];
-    rounds_fwd(ctx->ks[0], 1, cv, sp);
+    rounds(ctx->ks[0], 1, cv, sp);
   }
   final_permutation(cv);
 }
 
-/* The whole cipher on one block. 3DES is EDE = E(K1) D(K2) E(K3): with K2's schedule stored
- * reversed, encryption runs all 48 rounds forwards through ks[0..2], decryption backwards. */
-static inline void cipher_block(const des_ctx *ctx, uint32_t *lr, int decrypt) {
-  uint32_t passes = ctx->keylen == 8 ? 1 : 3;
+/* The whole cipher on one block: IP, `passes` x 16 rounds from ks, FP. 3DES is EDE = E(K1) D(K2)
+ * E(K3): with K2's schedule stored reversed, encryption is all 48 rounds forwards from ks[0]. */
+static inline void cipher_block(const des_ctx *ctx, uint32_t passes, uint32_t *lr) {
   initial_permutation(lr);
-  if (decrypt) rounds_bwd(ctx->ks[passes - 1], passes, lr, sp_tables(ctx));
-  else rounds_fwd(ctx->ks[0], passes, lr, sp_tables(ctx));
+  rounds(ctx->ks[0], passes, lr, sp_tables(ctx));
   final_permutation(lr);
 }
 
@@ -169,15 +162,21 @@ static void copy_schedule(uint32_t *dst, const uint32_t *src) {
   for (int i = 0; i < 32; i++) dst[i] = src[i];
 }
 
-/* Pairs of round keys in the opposite order: encryption through it is decryption. */
-static void reverse_schedule(uint32_t *ks) {
-  for (int i = 0, j = 30; i < j; i += 2, j -= 2) {
-    uint32_t a = ks[i], b = ks[i + 1];
-    ks[i] = ks[j];
-    ks[i + 1] = ks[j + 1];
-    ks[j] = a;
-    ks[j + 1] = b;
-  }
+/* The first `pairs` round-key pairs from ks in the opposite order: the rounds through them run
+ * the cipher backwards. Over one schedule that is its decryption; over ks[0..2] of 3DES it is
+ * ks[2], ks[1], ks[0] each backwards, i.e. D(K3) E(K2) D(K1), the EDE decryption. Its own
+ * inverse: a second call restores the schedules. */
+static void reverse_pairs(uint32_t *ks, uint32_t pairs) {
+  uint32_t *lo = ks, *hi = ks + 2 * pairs - 2;
+  do { /* pairs is 16 or 48; all four words loaded first, so GCC pairs them into LDRD/STRD */
+    uint32_t a = lo[0], b = lo[1], c = hi[0], d = hi[1];
+    hi[0] = a;
+    hi[1] = b;
+    lo[0] = c;
+    lo[1] = d;
+    lo += 2;
+    hi -= 2;
+  } while (lo < hi);
 }
 
 /* Entry 0: key schedules for an 8-, 16- (K1 K2 K1) or 24-byte key; clears the chaining value. */
@@ -189,7 +188,7 @@ ENTRY int des_setkey(des_ctx *ctx, const uint8_t *key, uint32_t keylen) {
     copy_schedule(ctx->ks[1], ctx->ks[0]);
   } else {
     key_schedule(key + 8, ctx->ks[1]);
-    reverse_schedule(ctx->ks[1]);
+    reverse_pairs(ctx->ks[1], 16);
   }
   if (keylen == 24) key_schedule(key + 16, ctx->ks[2]);
   else copy_schedule(ctx->ks[2], ctx->ks[0]);
@@ -198,17 +197,22 @@ ENTRY int des_setkey(des_ctx *ctx, const uint8_t *key, uint32_t keylen) {
   return 0;
 }
 
-/* Entry 1: CBC over buf[0, len) in place, from and back into the chaining value. */
+/* Entry 1: CBC over buf[0, len) in place, from and back into the chaining value. Decryption
+ * reverses the schedules' round pairs in place for the call (a few hundred instructions, not a
+ * second round loop in flash) and puts them back before returning: the ctx comes out as it came
+ * in but for the chaining value. */
 ENTRY int des_cbc(des_ctx *ctx, uint8_t *buf, uint32_t len, uint32_t flags) {
   if (len & 7) return -1;
   uint32_t cl = load_be32(ctx->cv), cr = load_be32(ctx->cv + 4), lr[2];
+  uint32_t passes = ctx->keylen == 8 ? 1 : 3;
   int decrypt = flags & 1;
+  if (decrypt) reverse_pairs(ctx->ks[0], 16 * passes);
   for (uint8_t *p = buf, *end = buf + len; p < end; p += 8) {
     lr[0] = load_be32(p);
     lr[1] = load_be32(p + 4);
     if (decrypt) {
       uint32_t nl = lr[0], nr = lr[1];
-      cipher_block(ctx, lr, 1);
+      cipher_block(ctx, passes, lr);
       lr[0] ^= cl;
       lr[1] ^= cr;
       cl = nl;
@@ -216,13 +220,14 @@ ENTRY int des_cbc(des_ctx *ctx, uint8_t *buf, uint32_t len, uint32_t flags) {
     } else {
       lr[0] ^= cl;
       lr[1] ^= cr;
-      cipher_block(ctx, lr, 0);
+      cipher_block(ctx, passes, lr);
       cl = lr[0];
       cr = lr[1];
     }
     store_be32(p, lr[0]);
     store_be32(p + 4, lr[1]);
   }
+  if (decrypt) reverse_pairs(ctx->ks[0], 16 * passes);
   store_be32(ctx->cv, cl);
   store_be32(ctx->cv + 4, cr);
   return (int)len;

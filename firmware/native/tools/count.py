@@ -166,6 +166,7 @@ def main(out_path):
                 perKB[f'{label}_cbc_{way}{suffix}'] = figure(call('des_cbc', 1, ctx, buf, KB, flags))
             one = call('des_cbc', 1, ctx, buf, 8, 0)
             perCall[f'{label}_cbc_one_block{suffix}'] = figure(one)
+            perCall[f'{label}_cbc_one_block_decrypt{suffix}'] = figure(call('des_cbc', 1, ctx, buf, 8, 1))
             if label == '3des':
                 perKB[f'retail_mac_update{suffix}'] = figure(call('mac_update', 2, ctx, buf, KB))
                 perCall[f'retail_mac_final{suffix}'] = figure(call('mac_final', 3, ctx, e.alloc(8)))
