@@ -88,8 +88,9 @@ export async function bundle(entry: string, outfile: string, globalName?: string
   // Tables of numbers read only as `T.KEY` (the protocol's MSG, CAP, FILE): the numbers
   // (inline-constants.ts); drop-unused then removes the tables.
   if (o.stripProse && globalName) text = inlineConstants(text);
-  // What only the stripped messages or the left-out TypeScript crypto used (drop-unused.ts).
-  if (o.stripProse && globalName) text = dropUnused(text);
+  // What only the stripped messages or the left-out TypeScript crypto used, and class members
+  // nothing calls (drop-unused.ts).
+  if (o.stripProse && globalName) text = dropUnused(text, reserveProps);
   // Function expressions without `this` or `arguments` as arrows (arrow-functions.ts).
   if (o.stripProse && globalName) text = arrowFunctions(text);
   if (o.poolConstants) text = poolConstants(text);

@@ -38,6 +38,19 @@ describe('dropUnused', () => {
     expect(dropUnused(shadowed)).toBe(shadowed);
   });
 
+  it('with the reserved names, drops class methods and getters nothing calls, and what only they used', () => {
+    const reserved = /^(reset|toString)$/;
+    const src = wrap('var K=[1];var C=class{constructor(){this.a=1}m(){return this.g}get g(){return this.a}n(){return K}'
+      + 'u(){return 2}get v(){return 3}reset(){}toString(){return"c"}s(){return 4}k(){return 5}set w(x){}w(){}};'
+      + 'function run(){var c=new C;return c.u()+c.v+c["s"]+String(c)+c.k.length}');
+    const out = dropUnused(src, reserved);
+    expect(out).toBe(wrap('var C=class{constructor(){this.a=1}u(){return 2}get v(){return 3}reset(){}toString(){return"c"}s(){return 4}k(){return 5}set w(x){}w(){}};'
+      + 'function run(){var c=new C;return c.u()+c.v+c["s"]+String(c)+c.k.length}'));
+    expect(run(out)).toBe(run(src));
+    // Without the reserved names (a bundle whose names were not all shortened) no member goes.
+    expect(dropUnused(src)).toBe(src);
+  });
+
   it('the Pico device bundle holds neither the TypeScript DES tables nor the SM failure texts', async () => {
     const pico = deviceBundles().find((b) => b.board === 'pico')!;
     const dir = mkdtempSync(join(tmpdir(), 'drop-unused-'));

@@ -8,7 +8,8 @@
 // of the same spelling keeps it: conservative) and making it has no effect: a function, a class
 // without computed keys, static members or heritage, a literal, a name, an array or object of
 // such values, or `new` of a typed array with such arguments. Repeated until nothing changes
-// (a table used only by a dropped helper goes in the next round).
+// (a table used only by a dropped helper goes in the next round). With the bundler's reserved
+// names, class methods and getters that nothing calls go too (dropMembersOnce).
 
 import { parse } from 'acorn';
 import { full } from 'acorn-walk';
@@ -67,9 +68,60 @@ function dropOnce(source: string): string | null {
   return out;
 }
 
-/** `source` without the top function's declarations that nothing uses. */
-export function dropUnused(source: string): string {
+/** A property name as written: `o.name`, `{name: ...}`, a method's key, or a string (which
+ * may be used as `o[s]`). */
+function propertyNames(ast: Node): Map<string, number> {
+  const names = new Map<string, number>();
+  const add = (name: string) => names.set(name, (names.get(name) ?? 0) + 1);
+  full(ast as never, ((n: Node) => {
+    const key = (n.type === 'MemberExpression' ? n.property : n.type === 'Property' || n.type === 'MethodDefinition' ? n.key : null) as Node | null;
+    if (key && !n.computed && key.type === 'Identifier') add(key.name as string);
+    if (n.type === 'Literal' && typeof n.value === 'string') add(n.value);
+  }) as never);
+  return names;
+}
+
+/**
+ * One round of unused class members: a method or getter whose name (one the bundler shortened,
+ * so no engine or outside caller knows it: not `reserved`) is spelled nowhere but at its own
+ * definitions. The host's diagnostics (ReliableLink's errorCount, ByteReader's remaining) that
+ * no device code reads. Null if none.
+ */
+function dropMembersOnce(source: string, reserved: RegExp): string | null {
+  const ast = parse(source, { ecmaVersion: 2022 }) as unknown as Node;
+  const names = propertyNames(ast);
+  const methods: Node[] = [];
+  full(ast as never, ((n: Node) => {
+    if (n.type === 'MethodDefinition') methods.push(n);
+  }) as never);
+  const defined = new Map<string, number>();
+  const setters = new Set<string>();
+  for (const m of methods) {
+    const key = m.key as Node;
+    if (m.computed || key.type !== 'Identifier') continue;
+    defined.set(key.name as string, (defined.get(key.name as string) ?? 0) + 1);
+    if (m.kind === 'set') setters.add(key.name as string);
+  }
+  const edits = methods.filter((m) => {
+    const key = m.key as Node;
+    const name = key.name as string;
+    return !m.computed && !m.static && key.type === 'Identifier' && (m.kind === 'method' || m.kind === 'get')
+      && !reserved.test(name) && !setters.has(name) && names.get(name) === defined.get(name);
+  });
+  if (!edits.length) return null;
   let out = source;
-  for (let next = dropOnce(out); next !== null; next = dropOnce(out)) out = next;
+  for (const m of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, m.start) + out.slice(m.end);
   return out;
+}
+
+/** `source` without the top function's declarations that nothing uses and, given the names the
+ * bundler kept (`reserved`), without the class methods and getters that nothing calls. */
+export function dropUnused(source: string, reserved?: RegExp): string {
+  let out = source;
+  for (;;) {
+    let next = dropOnce(out);
+    if (next === null && reserved) next = dropMembersOnce(out, reserved);
+    if (next === null) return out;
+    out = next;
+  }
 }
