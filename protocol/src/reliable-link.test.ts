@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ReliableLink, type LinkTimers } from './reliable-link';
-import type { Message } from './catalogue';
+import { MSG, type Message } from './catalogue';
+import { encodePayload, MAX_CHUNK_DATA } from './codec';
+import { encodeFrame, MAX_PAYLOAD } from './frame';
 
 /** A minimal discrete-event scheduler (the protocol package cannot import the simulators). */
 class Scheduler implements LinkTimers {
@@ -116,6 +118,26 @@ describe('ReliableLink', () => {
     fresh.send({ type: 'cancel' });
     s.run(() => got.a.length === 1 && got.b.length === 6 && fresh.idle && b.idle);
     expect(got.a[0].type).toBe('hello-reply');
+  });
+
+  it('builds each frame in place in its slot: the same bytes as encodeFrame, long COBS runs too', () => {
+    // Zero-free data up to the largest chunk puts up to two extra COBS code bytes (one per 254)
+    // ahead of the body being read; zeros at either end, and every slot of the ring, reused.
+    const datas = [MAX_CHUNK_DATA, MAX_CHUNK_DATA - 1, 254, 253, 300, 0, 1].map((n, k) => {
+      const d = new Uint8Array(n).fill(0x41 + k);
+      if (k >= 4 && n > 0) d[n - 1] = 0;
+      return d;
+    });
+    fc.assert(fc.property(fc.array(fc.constantFrom(...datas.keys()), { minLength: 1, maxLength: 12 }), fc.uint8Array({ maxLength: MAX_CHUNK_DATA }), (picks, random) => {
+      const writes: Uint8Array[] = [];
+      const link = new ReliableLink((b) => writes.push(b.slice()), new Scheduler(), { onMessage: () => {} });
+      const messages: Message[] = [...picks.map((k, i): Message => ({ type: 'file-chunk', fileId: 2, offset: i, data: datas[k] })), { type: 'file-chunk', fileId: 1, offset: 7, data: random }];
+      messages.forEach((m, seq) => {
+        link['unacked'] = 0; // as if acknowledged: every message goes out, round the ring
+        link.send(m);
+        expect(writes[seq]).toEqual(encodeFrame(MSG.FILE_CHUNK, seq, encodePayload(m, new Uint8Array(MAX_PAYLOAD)).slice()));
+      });
+    }), { numRuns: 200 });
   });
 
   it('rounds the window down to a power of two', () => {

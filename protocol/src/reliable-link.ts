@@ -3,8 +3,8 @@
 // USB CDC is reliable in principle, but cables, hubs and host drivers drop or mangle bytes, and
 // a slow host must be able to hold the device back. So every message except `ack` carries a
 // sequence number; the receiver acknowledges cumulatively; the sender keeps at most `window`
-// unacknowledged frames (a fixed ring of preallocated buffers on the device, each frame encoded
-// straight into its slot: no separate payload or wire buffer) and resends all of them
+// unacknowledged frames (a fixed ring of preallocated buffers on the device, each frame built
+// and encoded in place in its slot: no separate body, payload or wire buffer) and resends all of them
 // (go-back-N) when the oldest waits longer than `retransmitMs`. A full window is back-pressure:
 // `send` returns false and the sender waits for `onDrain`.
 //
@@ -49,6 +49,11 @@ const SESSION_OPENERS = ['hello', 'hello-reply'];
 /** An ack's body (type, seq, its 2-byte payload, CRC) and its frame at most (COBS + 2 delimiters). */
 const ACK_BODY = 6;
 const ACK_WIRE = ACK_BODY + 3;
+/** Where a frame's body is built in its slot. COBS then encodes it forward into the same slot
+ * from index 1: the encoder writes byte i's output at most at 1 + 1 + i + i / 254 (2 extra code
+ * bytes for 516 bytes), always before body byte i + 1 at BODY_AT + i + 1, so it never overwrites
+ * a byte it has yet to read (the JavaScript loop and the blob's cobs_encode alike). */
+const BODY_AT = MAX_WIRE_FRAME - MAX_BODY;
 
 export class ReliableLink {
   readonly stats: LinkStats;
@@ -59,9 +64,6 @@ export class ReliableLink {
   private retransmitMs: number;
   private maxRetransmits: number;
   private decoder: FrameDecoder;
-  /** A frame's body: type, seq, the payload encoded in place (`payload` views it), CRC. */
-  private body: Uint8Array;
-  private payload: Uint8Array;
   /** The ack's own body and frame: an ack may go out while every slot is in flight. */
   private ackBody: Uint8Array;
   private ackWire: Uint8Array;
@@ -90,8 +92,6 @@ export class ReliableLink {
     this.retransmitMs = o.retransmitMs === undefined ? 300 : o.retransmitMs;
     this.maxRetransmits = o.maxRetransmits === undefined ? 10 : o.maxRetransmits;
     this.decoder = new FrameDecoder();
-    this.body = new Uint8Array(MAX_BODY);
-    this.payload = this.body.subarray(2, 2 + MAX_PAYLOAD);
     this.ackBody = new Uint8Array(ACK_BODY);
     this.ackWire = new Uint8Array(ACK_WIRE);
     this.slots = [];
@@ -129,12 +129,13 @@ export class ReliableLink {
       return false;
     }
     const seq = this.nextSeq;
-    const n = encodePayload(message, this.payload).length;
-    const body = this.body;
-    body[0] = messageCode(message);
-    body[1] = seq;
     const slot = seq % this.window;
     const frame = this.slots[slot];
+    // The body (type, seq, payload, CRC) at BODY_AT in the slot, then encoded over it.
+    const body = frame.subarray(BODY_AT);
+    const n = encodePayload(message, body.subarray(2, 2 + MAX_PAYLOAD)).length;
+    body[0] = messageCode(message);
+    body[1] = seq;
     const length = frameBody(body, n, frame);
     this.slotLength[slot] = length;
     this.nextSeq = (seq + 1) & 0xff;
