@@ -129,10 +129,16 @@ static inline const uint32_t *sp_tables(const des_ctx *ctx) {
   return ctx->sp_table ? (const uint32_t *)ctx->sp_table : DES_SP;
 }
 
-void des_pass(const des_ctx *ctx, const uint32_t *ks, uint32_t *lr) {
+/* The whole cipher on one block: IP, `passes` x 16 rounds from ks, FP. 3DES is EDE = E(K1) D(K2)
+ * E(K3): with K2's schedule stored reversed, encryption is all 48 rounds forwards from ks[0]. */
+static __attribute__((noinline)) void cipher_block(const uint32_t *ks, uint32_t passes, uint32_t *lr, const uint32_t *sp) {
   initial_permutation(lr);
-  rounds(ks, 1, lr, sp_tables(ctx));
+  rounds(ks, passes, lr, sp);
   final_permutation(lr);
+}
+
+void des_pass(const des_ctx *ctx, const uint32_t *ks, uint32_t *lr) {
+  cipher_block(ks, 1, lr, sp_tables(ctx));
 }
 
 /* CBC-MAC with single-DES K1 over whole blocks into cv. Between blocks the chaining value stays
@@ -148,14 +154,6 @@ void des_mac_blocks(const des_ctx *ctx, const uint8_t *data, uint32_t len, uint3
     rounds(ctx->ks[0], 1, cv, sp);
   }
   final_permutation(cv);
-}
-
-/* The whole cipher on one block: IP, `passes` x 16 rounds from ks, FP. 3DES is EDE = E(K1) D(K2)
- * E(K3): with K2's schedule stored reversed, encryption is all 48 rounds forwards from ks[0]. */
-static inline void cipher_block(const des_ctx *ctx, uint32_t passes, uint32_t *lr) {
-  initial_permutation(lr);
-  rounds(ctx->ks[0], passes, lr, sp_tables(ctx));
-  final_permutation(lr);
 }
 
 static void copy_schedule(uint32_t *dst, const uint32_t *src) {
@@ -205,6 +203,7 @@ ENTRY int des_cbc(des_ctx *ctx, uint8_t *buf, uint32_t len, uint32_t flags) {
   if (len & 7) return -1;
   uint32_t cl = load_be32(ctx->cv), cr = load_be32(ctx->cv + 4), lr[2];
   uint32_t passes = ctx->keylen == 8 ? 1 : 3;
+  const uint32_t *sp = sp_tables(ctx);
   int decrypt = flags & 1;
   if (decrypt) reverse_pairs(ctx->ks[0], 16 * passes);
   for (uint8_t *p = buf, *end = buf + len; p < end; p += 8) {
@@ -212,7 +211,7 @@ ENTRY int des_cbc(des_ctx *ctx, uint8_t *buf, uint32_t len, uint32_t flags) {
     lr[1] = load_be32(p + 4);
     if (decrypt) {
       uint32_t nl = lr[0], nr = lr[1];
-      cipher_block(ctx, passes, lr);
+      cipher_block(ctx->ks[0], passes, lr, sp);
       lr[0] ^= cl;
       lr[1] ^= cr;
       cl = nl;
@@ -220,7 +219,7 @@ ENTRY int des_cbc(des_ctx *ctx, uint8_t *buf, uint32_t len, uint32_t flags) {
     } else {
       lr[0] ^= cl;
       lr[1] ^= cr;
-      cipher_block(ctx, passes, lr);
+      cipher_block(ctx->ks[0], passes, lr, sp);
       cl = lr[0];
       cr = lr[1];
     }
