@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { ESPRUINO_SUPPORTED } from './espruino-target';
 import { reservedProps } from './mangle-reserve';
 import { dropUnused } from './drop-unused';
+import { dropWriteOnly } from './write-only';
 import { inlineConstants } from './inline-constants';
 import { arrowFunctions } from './arrow-functions';
 import { poolConstants } from './pool-constants';
@@ -91,6 +92,8 @@ export async function bundle(entry: string, outfile: string, globalName?: string
   // What only the stripped messages or the left-out TypeScript crypto used, and class members
   // nothing calls (drop-unused.ts).
   if (o.stripProse && globalName) text = dropUnused(text, reserveProps);
+  // Properties only written (counters of the host's diagnostics), then what they alone used.
+  if (o.stripProse && globalName && reserveProps) text = dropUnused(dropWriteOnly(text, reserveProps), reserveProps);
   // Function expressions without `this` or `arguments` as arrows (arrow-functions.ts).
   if (o.stripProse && globalName) text = arrowFunctions(text);
   if (o.poolConstants) text = poolConstants(text);
