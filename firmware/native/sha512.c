@@ -21,6 +21,11 @@ static inline uint64_t load_be64(const uint8_t *p) {
   return ((uint64_t)load_be32(p) << 32) | load_be32(p + 4);
 }
 
+/* Word i of a table of sha2-constants.h (upper, lower half). */
+static inline uint64_t word64(const uint32_t *t, int i) {
+  return ((uint64_t)t[2 * i] << 32) | t[2 * i + 1];
+}
+
 /* The eight working variables in an array read at (k - i) & 7: renamed, not moved, each round
  * (776 bytes of code instead of 860 with the eight moves; 114,509 instead of 111,037
  * instructions a KB). */
@@ -39,7 +44,7 @@ static void compress(void *state, const uint8_t *p) {
     }
 #define V(k) v[((k) - i) & 7]
     uint64_t e = V(4), a = V(0);
-    uint64_t t1 = V(7) + (ror64(e, 14) ^ ror64(e, 18) ^ ror64(e, 41)) + ((e & V(5)) ^ (~e & V(6))) + K512[i] + x;
+    uint64_t t1 = V(7) + (ror64(e, 14) ^ ror64(e, 18) ^ ror64(e, 41)) + ((e & V(5)) ^ (~e & V(6))) + word64(K512, i) + x;
     uint64_t t2 = (ror64(a, 28) ^ ror64(a, 34) ^ ror64(a, 39)) + ((a & V(1)) ^ (a & V(2)) ^ (V(1) & V(2)));
     V(3) += t1;
     V(7) = t1 + t2;
@@ -51,8 +56,8 @@ static void compress(void *state, const uint8_t *p) {
 /* Entry 4: bits 384 or 512. */
 ENTRY int sha512_init(sha512_state *s, uint32_t bits) {
   if (bits != 384 && bits != 512) return -1;
-  const uint64_t *iv = bits == 512 ? IV512 : IV384;
-  for (int i = 0; i < 8; i++) s->h[i] = iv[i];
+  const uint32_t *iv = bits == 512 ? IV512 : IV384;
+  for (int i = 0; i < 8; i++) s->h[i] = word64(iv, i);
   s->n.total_lo = s->n.total_hi = s->n.used = 0;
   s->n.out_len = bits / 8;
   return 0;

@@ -110,14 +110,15 @@ def main(outdir):
     k512 = [frac_bits(3, x) for x in p]
     iv512 = [frac_bits(2, x) for x in p[:8]]
     iv384 = [frac_bits(2, x) for x in p[8:16]]
+    halves = lambda values: [h for v in values for h in (v >> 32, v & 0xFFFFFFFF)]  # noqa: E731
     with open(f'{outdir}/sha2-constants.h', 'w') as f:
-        f.write(head + '/* FIPS 180-4 4.2.2, 4.2.3, 5.3: fractional parts of roots of primes. */\n')
-        f.write(words('K512', 'uint64_t', k512, 16))
-        f.write(words('IV512', 'uint64_t', iv512, 16))
-        f.write(words('IV384', 'uint64_t', iv384, 16))
-        f.write(words('K256', 'uint32_t', [k >> 32 for k in k512[:64]], 8))
-        f.write(words('IV256', 'uint32_t', [v >> 32 for v in iv512], 8))
-        f.write(words('IV224', 'uint32_t', [v & 0xFFFFFFFF for v in iv384], 8))
+        f.write(head + '/* FIPS 180-4 4.2.2, 4.2.3, 5.3: fractional parts of roots of primes, each 64-bit\n'
+                ' * word as its upper then its lower half. SHA-256 uses the same roots to 32 bits: its K\n'
+                ' * and IV are the upper halves of K512 and IV512, and IV224 the lower halves of IV384, so\n'
+                ' * sha256.c reads these (one copy in the blob). Included by sha512.c only. */\n')
+        f.write(words('K512', 'uint32_t', halves(k512), 8, 'const'))
+        f.write(words('IV512', 'uint32_t', halves(iv512), 8, 'const'))
+        f.write(words('IV384', 'uint32_t', halves(iv384), 8, 'const'))
 
 
 if __name__ == '__main__':
