@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Card, CardReply } from '@epassport/hardware/sim/card';
 import { run, wire, type Bus } from '../../test/sim-wiring';
 import { VirtualClock } from '@epassport/hardware/sim/clock';
-import { Pn532, atsBitRateIndex, statusError, type Target } from './pn532';
+import { MAX_R_APDU, Pn532, atsBitRateIndex, statusError, type Target } from './pn532';
 import { ACK_FRAME, NACK_FRAME } from './frames';
 import type { Pn532Io } from './pn532-io';
 import type { IcaoError } from '../icao/errors';
@@ -20,7 +20,9 @@ class EchoCard implements Card {
   transceive(apdu: Uint8Array): CardReply | null {
     if (!this.present) return null;
     this.apdus.push(apdu.slice());
-    const data = apdu[1] === 0xee ? Uint8Array.from({ length: 400 }, (_, i) => i & 0xff) : apdu.slice().reverse();
+    // INS EE: 400 pattern bytes; INS EF: P1P2 pattern bytes (long answers, many MI parts).
+    const long = apdu[1] === 0xee ? 400 : apdu[1] === 0xef ? (apdu[2] << 8) | apdu[3] : -1;
+    const data = long >= 0 ? Uint8Array.from({ length: long }, (_, i) => (i * 7) & 0xff) : apdu.slice().reverse();
     const response = new Uint8Array(data.length + 2);
     response.set(data);
     response[data.length] = 0x90;
@@ -90,8 +92,22 @@ describe.each(BUSES)('PN532 driver over $bus (irq $irq)', ({ bus, irq }) => {
     const [err, r] = exchange(w, Uint8Array.of(0x00, 0xee, 0x00, 0x00, 0x00));
     expect(err).toBeNull();
     expect(r!.length).toBe(402);
-    expect(r![261]).toBe(261 & 0xff);
+    expect(r![261]).toBe((261 * 7) & 0xff);
     expect(Array.from(r!.subarray(400))).toEqual([0x90, 0x00]);
+  });
+
+  it('joins MI parts up to MAX_R_APDU bytes exactly, refuses one byte more, and goes on', () => {
+    const w = wire(bus, { card: new EchoCard(), irq });
+    connect(w);
+    const longest = MAX_R_APDU - 2; // data, then the status word
+    const [err, r] = exchange(w, Uint8Array.of(0x00, 0xef, longest >> 8, longest & 0xff, 0x00));
+    expect(err).toBeNull();
+    expect(Array.from(r!)).toEqual([...Array.from({ length: longest }, (_, i) => (i * 7) & 0xff), 0x90, 0x00]);
+    const [tooLong] = exchange(w, Uint8Array.of(0x00, 0xef, (longest + 1) >> 8, (longest + 1) & 0xff, 0x00));
+    expect(tooLong?.code).toBe('too-large');
+    const [e3, short] = exchange(w, Uint8Array.of(1, 2, 3));
+    expect(e3).toBeNull();
+    expect(Array.from(short!)).toEqual([3, 2, 1, 0x90, 0x00]);
   });
 
   it('reports no card promptly when the field is empty', () => {

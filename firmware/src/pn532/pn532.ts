@@ -112,7 +112,10 @@ export class Pn532 implements ApduChannel {
   /** The last frame never left (the bus refused it), so resending cannot replay anything. */
   private _undelivered: boolean;
   private _apduCallback: ApduCallback | null;
+  /** MI parts joined so far, in one buffer of MAX_R_APDU made at the first part with MI: a
+   * 2 KB answer never holds its parts twice (growing a copy per part held ~3.9 KB at the last). */
   private _apduParts: Uint8Array | null;
+  private _apduLength: number;
   private _onExchangeBound: ResponseCallback;
 
   constructor(io: Pn532Io, timers: Timers, options?: Pn532Options) {
@@ -142,6 +145,7 @@ export class Pn532 implements ApduChannel {
     this.apdus = 0;
     this._apduCallback = null;
     this._apduParts = null;
+    this._apduLength = 0;
     this._onExchangeBound = (err, r) => this._onExchange(err, r);
     io.onFrame = (buf, start, end) => this._onFrame(buf, start, end);
   }
@@ -498,15 +502,17 @@ export class Pn532 implements ApduChannel {
       cb(statusError(status), null);
       return;
     }
-    let prev = this._apduParts;
     const part = r.subarray(2);
-    let whole: Uint8Array | null;
-    if (prev) {
-      whole = new Uint8Array(prev.length + part.length);
-      whole.set(prev, 0);
-      whole.set(part, prev.length);
-    } else whole = new Uint8Array(part); // a copy: Espruino's typed-array slice() gives an Array
-    if (whole.length > MAX_R_APDU) {
+    let parts = this._apduParts;
+    if (!parts && !(status & STATUS_MI)) {
+      // One part: a copy (Espruino's typed-array slice() gives an Array), and only the callee
+      // holds it: this frame keeps no name for it while secure messaging and the file reader work.
+      this._apduCallback = null;
+      cb(null, new Uint8Array(part));
+      return;
+    }
+    const at = parts ? this._apduLength : 0;
+    if (at + part.length > MAX_R_APDU) {
       // A card that keeps saying "more" (or answers far beyond any Le we send) must not take
       // the device's memory: no READ BINARY answer we ask for is longer than this.
       this._apduCallback = null;
@@ -514,25 +520,24 @@ export class Pn532 implements ApduChannel {
       cb(new Pn532Error('too-large', 'R-APDU over ' + MAX_R_APDU + ' bytes'), null);
       return;
     }
+    if (!parts) parts = this._apduParts = new Uint8Array(MAX_R_APDU);
+    parts.set(part, at);
+    this._apduLength = at + part.length;
+    parts = null;
     if (status & STATUS_MI) {
       // The card has more: an empty InDataExchange fetches the next part.
-      this._apduParts = whole;
       this._cmd[0] = CMD.IN_DATA_EXCHANGE;
       this._cmd[1] = this.target ? this.target.tg : 1;
       this._exec(2, TIMING.DATA_EXCHANGE, this._onExchangeBound);
       return;
     }
-    // Only the callee holds the answer: the parts joined before it (up to 2 KB) are freed, and
-    // this frame keeps no name for it while secure messaging and the file reader work.
-    prev = null;
+    // The answer is a view of the joined parts; only the callee holds it (as above).
     this._apduCallback = null;
-    this._apduParts = whole;
-    whole = null;
     cb(null, this._takeParts());
   }
 
   private _takeParts(): Uint8Array {
-    const whole = this._apduParts!;
+    const whole = this._apduParts!.subarray(0, this._apduLength);
     this._apduParts = null;
     return whole;
   }
