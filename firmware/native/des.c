@@ -4,7 +4,8 @@
  * same scheme as firmware/src/crypto/des.ts): S-boxes merged with P into eight 64-word SP
  * tables; the expansion E is two rotations of R, so a round is one key-pair load, two XORs and
  * eight table look-ups; IP and FP are five masked swaps. Between the three DES passes of 3DES the
- * FP/IP pairs cancel and are left out. Rounds are unrolled by two so L and R never swap. */
+ * FP/IP pairs cancel and are left out. Rounds are unrolled by two so L and R never swap. One
+ * round loop, forwards only: decryption runs it over the round-key pairs reversed in place. */
 #include "des.h"
 #include "des-sp.h"
 

@@ -6,7 +6,8 @@
 
 typedef struct {
   /* K1, K2, K3: 16 rounds x (S1/S3/S5/S7 word, S2/S4/S6/S8 word). For 3DES (keylen 16 or 24)
-   * K2's rounds are stored last-first, so that E(K1) D(K2) E(K3) is one forward sweep. */
+   * K2's rounds are stored last-first, so that E(K1) D(K2) E(K3) is one forward sweep.
+   * des_cbc decrypting reverses the round pairs in place for the call and restores them. */
   uint32_t ks[3][32];
   uint8_t cv[8];        /* chaining value / IV, as the bytes of a block */
   uint32_t keylen;      /* 8, 16 or 24 */
