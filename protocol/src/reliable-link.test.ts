@@ -140,6 +140,24 @@ describe('ReliableLink', () => {
     }), { numRuns: 200 });
   });
 
+  it('keeps each unacknowledged frame in a copy of its length, and lets go of it when acknowledged', () => {
+    const s = new Scheduler();
+    const { a, b, got } = pair(s, []);
+    const writes: Uint8Array[] = [];
+    const write = a['write'];
+    a['write'] = (bytes: Uint8Array) => { writes.push(bytes.slice()); write(bytes); };
+    a.send(chunk(1));
+    a.send({ type: 'cancel' });
+    const held = () => a['slots'].filter((f) => f !== null) as Uint8Array[];
+    expect(held()).toEqual(writes); // a chunk and a cancel, not two buffers of MAX_WIRE_FRAME
+    expect(held().map((f) => f.length)).toEqual([writes[0].length, writes[1].length]);
+    s.run(() => got.b.length === 2 && a.idle);
+    expect(held()).toEqual([]);
+    b.send({ type: 'cancel' }); // and the peer's own frame, once acknowledged
+    s.run(() => got.a.length === 1 && b.idle);
+    expect(b['slots'].every((f) => f === null)).toBe(true);
+  });
+
   it('rounds the window down to a power of two', () => {
     const link = new ReliableLink(() => {}, new Scheduler(), { onMessage: () => {} }, { window: 6 });
     expect(link.freeSlots).toBe(4);

@@ -3,9 +3,11 @@
 // USB CDC is reliable in principle, but cables, hubs and host drivers drop or mangle bytes, and
 // a slow host must be able to hold the device back. So every message except `ack` carries a
 // sequence number; the receiver acknowledges cumulatively; the sender keeps at most `window`
-// unacknowledged frames (a fixed ring of preallocated buffers on the device, each frame built
-// and encoded in place in its slot: no separate body, payload or wire buffer) and resends all of them
-// (go-back-N) when the oldest waits longer than `retransmitMs`. A full window is back-pressure:
+// unacknowledged frames and resends all of them (go-back-N) when the oldest waits longer than
+// `retransmitMs`. Each frame is built and encoded in place in one preallocated buffer, then kept
+// in a copy of exactly its length until acknowledged: on the device, whose host acknowledges
+// within milliseconds, what the window holds is the one or two frames in flight (a short
+// block's chunk is ~250 bytes), not four buffers of the largest frame. A full window is back-pressure:
 // `send` returns false and the sender waits for `onDrain`.
 //
 // `hello` and `hello-reply` open a session: they are accepted whatever their sequence number,
@@ -49,7 +51,7 @@ const SESSION_OPENERS = ['hello', 'hello-reply'];
 /** An ack's body (type, seq, its 2-byte payload, CRC) and its frame at most (COBS + 2 delimiters). */
 const ACK_BODY = 6;
 const ACK_WIRE = ACK_BODY + 3;
-/** Where a frame's body is built in its slot. COBS then encodes it forward into the same slot
+/** Where a frame's body is built in `frame`. COBS then encodes it forward into the same buffer
  * from index 1: the encoder writes byte i's output at most at 1 + 1 + i + i / 254 (2 extra code
  * bytes for 516 bytes), always before body byte i + 1 at BODY_AT + i + 1, so it never overwrites
  * a byte it has yet to read (the JavaScript loop and the blob's cobs_encode alike). */
@@ -67,9 +69,9 @@ export class ReliableLink {
   /** The ack's own body and frame: an ack may go out while every slot is in flight. */
   private ackBody: Uint8Array;
   private ackWire: Uint8Array;
-  // Send side: ring of encoded frames awaiting acknowledgement.
-  private slots: Uint8Array[];
-  private slotLength: Uint16Array;
+  // Send side: the frame being built, and the ring of encoded frames awaiting acknowledgement.
+  private frame: Uint8Array;
+  private slots: (Uint8Array | null)[];
   private nextSeq: number;
   private unacked: number;
   private oldestSentAt: number;
@@ -94,9 +96,9 @@ export class ReliableLink {
     this.decoder = new FrameDecoder();
     this.ackBody = new Uint8Array(ACK_BODY);
     this.ackWire = new Uint8Array(ACK_WIRE);
+    this.frame = new Uint8Array(MAX_WIRE_FRAME);
     this.slots = [];
-    for (let i = 0; i < this.window; i++) this.slots.push(new Uint8Array(MAX_WIRE_FRAME));
-    this.slotLength = new Uint16Array(this.window);
+    for (let i = 0; i < this.window; i++) this.slots.push(null);
     this.stats = { sent: 0, retransmitted: 0, received: 0, duplicates: 0, outOfOrder: 0, damaged: 0 };
     this.nextSeq = 0;
     this.unacked = 0;
@@ -129,20 +131,18 @@ export class ReliableLink {
       return false;
     }
     const seq = this.nextSeq;
-    const slot = seq % this.window;
-    const frame = this.slots[slot];
-    // The body (type, seq, payload, CRC) at BODY_AT in the slot, then encoded over it.
-    const body = frame.subarray(BODY_AT);
+    // The body (type, seq, payload, CRC) at BODY_AT, then encoded over it from 0.
+    const body = this.frame.subarray(BODY_AT);
     const n = encodePayload(message, body.subarray(2, 2 + MAX_PAYLOAD)).length;
     body[0] = messageCode(message);
     body[1] = seq;
-    const length = frameBody(body, n, frame);
-    this.slotLength[slot] = length;
+    const frame = new Uint8Array(this.frame.subarray(0, frameBody(body, n, this.frame)));
+    this.slots[seq % this.window] = frame;
     this.nextSeq = (seq + 1) & 0xff;
     if (this.unacked === 0) this.oldestSentAt = this.timers.now();
     this.unacked++;
     this.stats.sent++;
-    this.write(frame.subarray(0, length));
+    this.write(frame);
     this.arm();
     return true;
   }
@@ -193,6 +193,7 @@ export class ReliableLink {
   }
 
   private resetSender(): void {
+    for (let i = 0; i < this.window; i++) this.slots[i] = null;
     this.unacked = 0;
     this.nextSeq = 0;
     this.rounds = 0;
@@ -213,6 +214,7 @@ export class ReliableLink {
     const first = (this.nextSeq - this.unacked) & 0xff;
     const n = ((seq - first) & 0xff) + 1; // frames this ack covers
     if (n > this.unacked) return; // stale: acknowledges something before our window
+    for (let k = 0; k < n; k++) this.slots[(first + k) % this.window] = null;
     this.unacked -= n;
     this.rounds = 0;
     this.oldestSentAt = this.timers.now();
@@ -249,7 +251,7 @@ export class ReliableLink {
     for (let k = 0; k < this.unacked; k++) {
       const slot = ((first + k) & 0xff) % this.window;
       this.stats.retransmitted++;
-      this.write(this.slots[slot].subarray(0, this.slotLength[slot]));
+      this.write(this.slots[slot]!);
     }
     this.oldestSentAt = this.timers.now();
     this.arm();
