@@ -55,7 +55,11 @@ export async function bundle(entry: string, outfile: string, globalName?: string
   const mangleAll = o.mangleAll ?? resolve(entry) === FIRMWARE_ENTRY;
   const settings: BuildOptions = {
     // A board's bundle also keeps only the device's half of the protocol codec (codec.ts).
-    define: { NATIVE_ONLY: o.nativeOnly ? 'true' : 'false', NFC_BUS: JSON.stringify(o.bus ?? ''), PROTOCOL_DEVICE_SIDE: o.bus ? 'true' : 'false' },
+    define: {
+      NATIVE_ONLY: o.nativeOnly ? 'true' : 'false', NFC_BUS: JSON.stringify(o.bus ?? ''), PROTOCOL_DEVICE_SIDE: o.bus ? 'true' : 'false',
+      // main.ts opens chips by BAC only (no Chip Authentication): its bundles leave CA's code out.
+      WITH_CHIP_AUTH: resolve(entry) === FIRMWARE_ENTRY ? 'false' : 'true',
+    },
     entryPoints: [entry],
     bundle: true,
     write: false,

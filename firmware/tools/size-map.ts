@@ -25,7 +25,7 @@ export async function moduleBytes(board: string): Promise<Map<string, number>> {
 /** As `moduleBytes`, for a device build of `entry` with the PN532 bus `bus` ('' keeps all three). */
 export async function entryModuleBytes(entry: string, bus: string): Promise<Map<string, number>> {
   const settings = {
-    define: { NATIVE_ONLY: 'true', NFC_BUS: JSON.stringify(bus), PROTOCOL_DEVICE_SIDE: 'true' },
+    define: { NATIVE_ONLY: 'true', NFC_BUS: JSON.stringify(bus), PROTOCOL_DEVICE_SIDE: 'true', WITH_CHIP_AUTH: resolve(entry) === resolve(firmwareDir, 'src/main.ts') ? 'false' : 'true' },
     entryPoints: [entry],
     bundle: true, write: false, format: 'esm' as const, minify: true, platform: 'neutral' as const,
     conditions: ['@epassport/source'], target: 'es2020', supported: ESPRUINO_SUPPORTED, charset: 'ascii' as const,

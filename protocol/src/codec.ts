@@ -18,6 +18,8 @@ import { MAX_PAYLOAD } from './frame.js';
 // only encodes what it sends and decodes what the host sends, so esbuild drops the other half
 // (~1.2 KB of the Pico's flash). Elsewhere (host, tests, portable bundle) the name is undefined.
 declare const PROTOCOL_DEVICE_SIDE: boolean;
+/** False in firmware bundles that cannot run Chip Authentication (no `chipAuth` byte to encode). */
+declare const WITH_CHIP_AUTH: boolean;
 
 /** Largest data slice that fits one file-chunk message (fileId + offset take 5 bytes). */
 export const MAX_CHUNK_DATA = MAX_PAYLOAD - 5;
@@ -98,7 +100,7 @@ export function encodePayload(m: Message, buf: Uint8Array): Uint8Array {
       break;
     case 'result':
       w.u8(m.ok ? 1 : 0).u32(groupsToMask(m.files)).u32(m.bytesRead).u32(m.apdus).u32(m.elapsedMs);
-      if (m.chipAuth && m.chipAuth !== 'none') w.u8(indexIn(CHIP_AUTH, m.chipAuth));
+      if ((typeof WITH_CHIP_AUTH === 'undefined' || WITH_CHIP_AUTH) && m.chipAuth && m.chipAuth !== 'none') w.u8(indexIn(CHIP_AUTH, m.chipAuth));
       break;
     case 'error':
       w.u8(errorCodeValue(m.code)).u16(m.sw).u8(m.fileId).str(m.message);

@@ -98,6 +98,12 @@ const enum STATE {
   RELEASING = 6,
 }
 
+/** Whether this bundle can run Chip Authentication (esbuild define, tools/bundler.ts): false in
+ * the bundles built from main.ts, whose chip access (BAC) has none, so that its code is left out
+ * of them (written out at each use: esbuild folds the define, not a constant made of it);
+ * undefined under Node. */
+declare const WITH_CHIP_AUTH: boolean;
+
 /** EAC-protected groups (fingerprints, iris): a BAC reader is refused them; skipped quietly. */
 const EAC_GROUPS = [3, 4];
 
@@ -373,7 +379,7 @@ export class ReadSession {
         this._host.send(this._at('resumed'));
       }
       if (this._file) this._readOn();
-      else if (this._caDg14) this._runChipAuth();
+      else if ((typeof WITH_CHIP_AUTH === 'undefined' || WITH_CHIP_AUTH) && this._caDg14) this._runChipAuth();
       else if (this._aaDue) this._activeAuth();
       else this._readCom();
     });
@@ -480,13 +486,14 @@ export class ReadSession {
     const expected = this._sodHashes ? this._sodHashes[g] : undefined;
     if (expected) sink.checkHash(createHash(this._hashName), expected);
     // DG14 is kept for Chip Authentication, which runs before the next group.
-    const ca = g === 14 && this._access!.chipAuth;
-    if (ca) sink.captureInto(new Uint8Array(READ_DEFAULTS.MAX_DG14));
-    this._read(sink, READ_DEFAULTS.MAX_DG, ca ? () => {
-      this._caDg14 = sink.captured();
-      this._next = () => this._nextGroup();
-      this._runChipAuth();
-    } : () => this._nextGroup());
+    if ((typeof WITH_CHIP_AUTH === 'undefined' || WITH_CHIP_AUTH) && g === 14 && this._access!.chipAuth) {
+      sink.captureInto(new Uint8Array(READ_DEFAULTS.MAX_DG14));
+      this._read(sink, READ_DEFAULTS.MAX_DG, () => {
+        this._caDg14 = sink.captured();
+        this._next = () => this._nextGroup();
+        this._runChipAuth();
+      });
+    } else this._read(sink, READ_DEFAULTS.MAX_DG, () => this._nextGroup());
   }
 
   /** Chip Authentication with DG14's key, then the next group under the new keys. Refused or a
@@ -630,7 +637,7 @@ export class ReadSession {
     } else {
       host.send({
         type: 'result', ok: this._allMatch, files: this._files, bytesRead: this._bytesRead, apdus: this._chip.apdus,
-        elapsedMs: Math.round(this._timers.now() - this._startedAt), chipAuth: this._chipAuth,
+        elapsedMs: Math.round(this._timers.now() - this._startedAt), chipAuth: typeof WITH_CHIP_AUTH === 'undefined' || WITH_CHIP_AUTH ? this._chipAuth : undefined,
       });
     }
   }
