@@ -33,6 +33,11 @@ export const LINK_RETRANSMIT_MS = 300;
  * stalled host (busy, swapping, suspended) only holds the read back meanwhile; a host that went
  * away for good and comes back says hello, which ends the old read at once. */
 export const LINK_MAX_RETRANSMITS = 200;
+/** Largest payload the device takes from the host: a read is at most 57 bytes with fields the
+ * firmware accepts (document number of 22, dates, check digits, an 8-byte challenge); hello,
+ * cancel, reset and ack are 0-2. A larger frame is dropped as damaged, so the frame decoder holds
+ * 134 bytes instead of 519. */
+export const LINK_MAX_RECEIVE = 128;
 /** Messages waiting for window space at most (the pipeline's whenRoom keeps this short). */
 const MAX_QUEUE = 8;
 
@@ -63,7 +68,9 @@ export class HostLink implements HostOut {
         this._waiter = null;
         this._handlers.onReset(false);
       },
-    }, { window: LINK_WINDOW, retransmitMs: LINK_RETRANSMIT_MS, maxRetransmits: LINK_MAX_RETRANSMITS });
+    }, {
+      window: LINK_WINDOW, retransmitMs: LINK_RETRANSMIT_MS, maxRetransmits: LINK_MAX_RETRANSMITS, maxReceivePayload: LINK_MAX_RECEIVE,
+    });
   }
 
   /** Bytes from the host. */

@@ -103,9 +103,11 @@ export class FrameDecoder {
   private len: number;
   private dropping: boolean;
 
-  constructor() {
+  /** `maxPayload`: larger frames are dropped as oversize (a device sizes this to what its host
+   * sends it; default MAX_PAYLOAD). */
+  constructor(maxPayload?: number) {
     this.errors = { cobs: 0, short: 0, crc: 0, oversize: 0 };
-    this.buf = new Uint8Array(cobsMaxEncodedLength(MAX_BODY));
+    this.buf = new Uint8Array(cobsMaxEncodedLength((maxPayload === undefined ? MAX_PAYLOAD : maxPayload) + BODY_OVERHEAD));
     this.len = 0;
     this.dropping = false;
   }

@@ -36,6 +36,8 @@ export interface LinkOptions {
   window?: number;
   retransmitMs?: number;
   maxRetransmits?: number;
+  /** Largest payload received; longer frames are dropped as damaged (default MAX_PAYLOAD). */
+  maxReceivePayload?: number;
 }
 
 export interface LinkStats {
@@ -93,7 +95,7 @@ export class ReliableLink {
     this.window = w;
     this.retransmitMs = o.retransmitMs === undefined ? 300 : o.retransmitMs;
     this.maxRetransmits = o.maxRetransmits === undefined ? 10 : o.maxRetransmits;
-    this.decoder = new FrameDecoder();
+    this.decoder = new FrameDecoder(o.maxReceivePayload);
     this.ackBody = new Uint8Array(ACK_BODY);
     this.ackWire = new Uint8Array(ACK_WIRE);
     this.frame = new Uint8Array(MAX_WIRE_FRAME);
