@@ -40,6 +40,12 @@ export interface Pn532Options {
   maxBitRate?: number;
 }
 
+/** The PN532 bus of a per-board device bundle (esbuild define, tools/bundler.ts); '' in the
+ * portable bundle, undefined under Node. Only HSU changes speed (SetSerialBaudRate): the I2C
+ * and SPI device bundles leave that code out. Written out at each use (esbuild folds the
+ * define, not a constant made of it). */
+declare const NFC_BUS: string;
+
 const enum STATE {
   IDLE = 0,
   WAIT_ACK = 1,
@@ -329,7 +335,7 @@ export class Pn532 implements ApduChannel {
       // cannot help: the set-up starts over once, woken. On HSU a reset also means the base
       // speed, and a chip silent from the start may be at the other one: that speed is tried.
       const io = this._io;
-      if (io.setBaud && this._fastBaud && this._baseBaud && this._fastBaud !== this._baseBaud) {
+      if ((typeof NFC_BUS === 'undefined' || !NFC_BUS || NFC_BUS === 'hsu') && io.setBaud && this._fastBaud && this._baseBaud && this._fastBaud !== this._baseBaud) {
         io.setBaud(io.baud === this._baseBaud ? this._fastBaud : this._baseBaud);
       }
       this._asleep = true;
@@ -363,9 +369,9 @@ export class Pn532 implements ApduChannel {
         if (err) callback(err);
         else this._setup(step + 1, callback);
       });
-    } else {
+    } else if (typeof NFC_BUS === 'undefined' || !NFC_BUS || NFC_BUS === 'hsu') {
       this._switchBaud(callback);
-    }
+    } else callback(null);
   }
 
   /** HSU: SetSerialBaudRate to the fast speed. The reply comes at the old speed; our ACK ends
