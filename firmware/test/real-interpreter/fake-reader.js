@@ -4,7 +4,7 @@
 // (the recording, the host's frames) stays in flash and is read a record at a time.
 // Replaced for the run: Serial1.setup/write, USB.write, the console moves (the output must stay
 // on stdout), E.hwRand (a fixed sequence, set by the loader before this file).
-/* global Serial1, USB, LoopbackA, print, quit */
+/* global Serial1, USB, LoopbackA, print, quit, FAKE_TRACE */
 /* eslint-disable @typescript-eslint/no-require-imports -- Espruino's require('Storage') */
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- used by the loader script
 var FakeReader = (function () {
@@ -17,12 +17,21 @@ var FakeReader = (function () {
   var helloLen = lens.charCodeAt(0), readLen = lens.charCodeAt(1), ackLen = lens.charCodeAt(2);
   var next = 0, kind = 0, offset = 0, length = 0;
   var answering = false, readSent = false, finalType = 0, failure = '';
-  var peak = 0, samples = 0;
+  // peakAt: the recording's event index at the peak (a UART write's; for a USB write, negative:
+  // minus the next event); started: usage at the first USB write (the ack of the host's hello:
+  // start() done, the PN532 probe under way). Numbers, so that sampling allocates nothing.
+  var peak = 0, peakAt = 0, samples = 0, started = 0;
 
-  function sample() {
+  function sample(usb) {
     var used = process.memory().usage;
-    if (used > peak) peak = used;
+    if (used > peak) {
+      peak = used;
+      peakAt = usb ? -next : next;
+    }
+    if (usb && !started) started = used;
     samples++;
+    // With a trace (the loader sets FAKE_TRACE): every sample, '@@ s <event> <used>' (USB: -event).
+    if (typeof FAKE_TRACE !== 'undefined') print('@@ s ' + (usb ? -next : next) + ' ' + used);
   }
 
   function record(i) {
@@ -73,6 +82,14 @@ var FakeReader = (function () {
     }, 1);
   }
 
+  // The interpreter here shares two cores with other work (at nice 19 it may wait for seconds):
+  // the firmware's timeouts (PN532 answers, heartbeat, link resend; all >= 30 ms) run ten times
+  // longer, so that a busy machine does not end the playback with a timeout the recording never
+  // had. Short timers (0 ms deferrals, this file's 1-20 ms) are unchanged.
+  var setTimeout0 = setTimeout;
+  // (global.setTimeout: the built-in's name itself cannot be assigned.)
+  global.setTimeout = function (fn, ms) { return setTimeout0(fn, ms > 25 ? ms * 10 : ms); };
+
   var onData = null;
   Serial1.on = function (event, fn) {
     if (event === 'data') onData = fn;
@@ -98,10 +115,11 @@ var FakeReader = (function () {
 
   // One frame per write: 00, COBS code, type, seq (the seq is 0 when the code is 2).
   USB.write = function (data) {
-    sample();
+    sample(true);
     if (data.length < 4 || byteOf(data, 0) !== 0) return;
     var code = byteOf(data, 1), type = byteOf(data, 2), seq = code > 2 ? byteOf(data, 3) : 0;
     if (type === 0x05) return; // the device acknowledging the host
+    if (type === 0x83 && typeof FAKE_TRACE !== 'undefined') print('@@ file-begin ' + byteOf(data, 4));
     toDevice(helloLen + readLen + seq * ackLen, ackLen, 1);
     if (type === 0x81 && !readSent) {
       readSent = true;
@@ -117,7 +135,7 @@ var FakeReader = (function () {
 
   function finish() {
     var m = process.memory();
-    print('@@ read ' + JSON.stringify({ final: finalType, consumed: next, events: events, peak: peak, samples: samples, end: m.usage, failure: failure }));
+    print('@@ read ' + JSON.stringify({ final: finalType, consumed: next, events: events, peak: peak, peakAt: peakAt, started: started, samples: samples, end: m.usage, failure: failure }));
     quit();
   }
 

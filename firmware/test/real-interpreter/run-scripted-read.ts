@@ -10,15 +10,15 @@ export interface ReadFigures {
   /** process.memory() before the bundle, after it, the fake's own share, the Pico's total. */
   load: { before: number; after: number; free: number; fake: number; total: number };
   /** The playback: last message type (0x86 result), events consumed / recorded, peak usage. */
-  read: { final: number; consumed: number; events: number; peak: number; samples: number; end: number; failure: string };
+  read: { final: number; consumed: number; events: number; peak: number; peakAt: number; started: number; samples: number; end: number; failure: string };
   complaints: string[];
   output: string;
   wallMs: number;
 }
 
 /** Everything runs from Storage: the bundle, the fake and this main script (no script text in RAM). */
-function mainScript(board: object): string {
-  return RANDOM_SOURCE + `
+function mainScript(board: object, trace: boolean): string {
+  return RANDOM_SOURCE + (trace ? 'var FAKE_TRACE=1;' : '') + `
 var m0 = process.memory().usage;
 eval(require('Storage').read('fw'));
 var m1 = process.memory();
@@ -31,15 +31,16 @@ FakeReader.begin();
 `;
 }
 
-/** `pretokenised`: store the bundle as the flash tool stores code (tools/pretokenise.ts). */
-export async function runScriptedRead(scripted: ScriptedRead, build: Build, timeoutMs: number, bundle = PORTABLE_BUNDLE, pretokenised = false): Promise<ReadFigures> {
+/** `pretokenised`: store the bundle as the flash tool stores code (tools/pretokenise.ts).
+ * `trace`: the output has a line '@@ s <event> <used>' per sample (a USB write: -event). */
+export async function runScriptedRead(scripted: ScriptedRead, build: Build, timeoutMs: number, bundle = PORTABLE_BUNDLE, pretokenised = false, trace = false): Promise<ReadFigures> {
   const session = openSession(build);
   try {
     const text = readFileSync(bundle, 'latin1');
     session.writeFile('fw', pretokenised ? pretokenise(text) : text);
     session.writeFile('fake', readFileSync(FAKE_READER, 'latin1'));
     for (const [name, bytes] of Object.entries(scripted.files)) session.writeFile(name, bytes);
-    session.writeFile('main', mainScript(scripted.board));
+    session.writeFile('main', mainScript(scripted.board, trace));
     const t0 = Date.now();
     // Asynchronous: a whole read takes minutes, and a test worker must keep answering vitest.
     const r = await session.runAsync(`eval(require('Storage').read('main'));`, timeoutMs);

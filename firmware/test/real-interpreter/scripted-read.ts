@@ -51,13 +51,14 @@ export interface RecordHooks {
   sample?: () => void;
 }
 
-/** Records a read of `fixtureName` (data groups `dataGroups`) through `bundle` in the shim. */
-export function recordRead(fixtureName: string, dataGroups: number[], hooks: RecordHooks = {}, bundle = PORTABLE_BUNDLE): ScriptedRead {
+/** Records a read of `fixtureName` (data groups `dataGroups`) through `bundle` in the shim.
+ * `extendedLength`: the passport answers extended-length READ BINARY (2,048-byte blocks). */
+export function recordRead(fixtureName: string, dataGroups: number[], hooks: RecordHooks = {}, bundle = PORTABLE_BUNDLE, extendedLength = false): ScriptedRead {
   const clock = new VirtualClock();
   const fixture = loadFixture(fixtureName);
   const board = loadBoard('pico');
   if (board.nfc.bus !== 'hsu') throw new Error('the scripted read plays back HSU');
-  const pn532 = new Pn532Simulator({ clock, card: new VirtualPassport(fixture.files, fixture.bac) });
+  const pn532 = new Pn532Simulator({ clock, card: new VirtualPassport(fixture.files, fixture.bac, { extendedLength }) });
   const line = new HsuTransport(pn532);
   const events: [number, Uint8Array][] = [];
   const peer: UartPeer = {
