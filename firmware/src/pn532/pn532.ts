@@ -189,8 +189,9 @@ export class Pn532 implements ApduChannel {
     const wake = this._asleep;
     this._asleep = false;
     this._state = STATE.WAIT_ACK;
-    const out = this._frameLength + (wake ? HSU_WAKE_UP_LENGTH : 0);
-    this._arm(TIMING.ACK + (wake ? TIMING.SPI_WAKE : 0) + this._io.txMillis(out), () => this._onAckTimeout());
+    // The frame's time on the wire counts on HSU only (txMillis is 0 on I2C and SPI).
+    const tx = typeof NFC_BUS === 'undefined' || !NFC_BUS || NFC_BUS === 'hsu' ? this._io.txMillis(this._frameLength + (wake ? HSU_WAKE_UP_LENGTH : 0)) : 0;
+    this._arm(TIMING.ACK + (wake ? TIMING.SPI_WAKE : 0) + tx, () => this._onAckTimeout());
     this._undelivered = false;
     try {
       this._io.send(this._tx.subarray(0, this._frameLength), wake);
@@ -261,9 +262,10 @@ export class Pn532 implements ApduChannel {
       } else if (kind === FRAME.DATA && p.tfi === TFI.CHIP && p.pdLength > 0 && buf[p.pd] === this._expectCode) {
         // The answer with its ACK lost on the way.
         this._finish(null, buf.subarray(p.pd, p.pd + p.pdLength));
-      } else if (kind === FRAME.INCOMPLETE) {
+      } else if ((typeof NFC_BUS === 'undefined' || NFC_BUS !== 'hsu') && kind === FRAME.INCOMPLETE) {
         // I2C read an ACK's worth of an answer whose ACK was lost, and a read takes the frame off the
-        // chip: ask for it again, whole (SPI reads frames whole, see spi.ts).
+        // chip: ask for it again, whole (SPI reads frames whole, see spi.ts; HSU hands up only
+        // whole frames, so its device bundle leaves this out).
         this._state = STATE.WAIT_RESPONSE;
         this._arm(this._responseTimeout, () => this._onResponseTimeout());
         this._io.send(NACK_FRAME, false);
