@@ -115,43 +115,43 @@ export class ReadSession {
   private _random: (n: number) => Uint8Array;
   private _pollTypeB: boolean;
   private _state: STATE;
-  private _silent: boolean;
-  private _seed: Uint8Array | null;
-  private _sm: SmSession | null;
+  private _silent!: boolean;
+  private _seed!: Uint8Array | null;
+  private _sm!: SmSession | null;
   private _accessFactory: AccessFactory;
   private _access?: ChipAccess;
   /** The Chip Authentication outcome for the result: 'none', 'ok' or 'failed'. */
   private _chipAuth?: string;
   /** DG14 while Chip Authentication is due (it runs again after a resume). */
   private _caDg14?: Uint8Array | null;
-  private _plain: GatedChannel | null;
-  private _secure: GatedChannel | null;
-  private _wanted: number[];
-  private _queue: number[];
-  private _timeoutMs: number;
-  private _startedAt: number;
-  private _pollStartedAt: number;
-  private _lastBeat: number;
-  private _nextTypeB: boolean;
+  private _plain!: GatedChannel | null;
+  private _secure!: GatedChannel | null;
+  private _wanted!: number[];
+  private _queue!: number[];
+  private _timeoutMs!: number;
+  private _startedAt!: number;
+  private _pollStartedAt!: number;
+  private _lastBeat!: number;
+  private _nextTypeB!: boolean;
   private _pollTimer: unknown;
   private _chipAwake: boolean;
-  private _file: FileStreamer | null;
+  private _file!: FileStreamer | null;
   /** The current file's limit and what follows it (kept for a resume). */
-  private _max: number;
+  private _max!: number;
   private _next: () => void;
   /** When the card was lost (waiting for it to come back), else -1. */
-  private _lostAt: number;
-  private _files: number[];
-  private _bytesRead: number;
-  private _allMatch: boolean;
-  private _firstMismatch: number;
-  private _hashName: string;
-  private _sodHashes: { [dataGroup: number]: Uint8Array } | null;
+  private _lostAt!: number;
+  private _files!: number[];
+  private _bytesRead!: number;
+  private _allMatch!: boolean;
+  private _firstMismatch!: number;
+  private _hashName!: string;
+  private _sodHashes!: { [dataGroup: number]: Uint8Array } | null;
   /** The host's Active Authentication challenge (null: none); set while AA is due (resume). */
-  private _challenge: Uint8Array | null;
-  private _aaDue: boolean;
+  private _challenge!: Uint8Array | null;
+  private _aaDue!: boolean;
   /** EF.COM was missing or did not parse: groups are guessed, a missing one is skipped. */
-  private _guessed: boolean;
+  private _guessed!: boolean;
   private _smChannel: ApduChannel;
   private _pipeline: boolean;
   /** The reader's source of commands sent ahead, handed to each SM session it uses. */
@@ -162,6 +162,8 @@ export class ReadSession {
   private _deferBound: (fn: () => void) => void;
 
   constructor(options: ReadSessionOptions) {
+    // A read's own fields are set by start() (or the step that first needs them), not here: each
+    // initialiser is flash (issue #14).
     this._chip = options.chip;
     this._host = options.host;
     this._timers = options.timers;
@@ -169,35 +171,11 @@ export class ReadSession {
     this._random = options.random;
     this._pollTypeB = options.typeB !== false;
     this._state = STATE.IDLE;
-    this._silent = false;
-    this._seed = null;
-    this._sm = null;
     this._accessFactory = options.access || bacAccess;
-    this._plain = null;
-    this._secure = null;
-    this._wanted = [];
-    this._queue = [];
-    this._timeoutMs = 0;
-    this._startedAt = 0;
-    this._pollStartedAt = 0;
-    this._lastBeat = 0;
-    this._nextTypeB = false;
     this._pollTimer = null;
     this._chipAwake = false;
-    this._file = null;
-    this._max = 0;
     this._pollBound = () => this._poll();
     this._next = this._pollBound;
-    this._lostAt = -1;
-    this._files = [];
-    this._bytesRead = 0;
-    this._allMatch = true;
-    this._firstMismatch = 0;
-    this._hashName = '';
-    this._sodHashes = null;
-    this._challenge = null;
-    this._aaDue = false;
-    this._guessed = false;
     this._pipeline = options.pipeline === true;
     this._ahead = null;
     this._smChannel = { transceive: (apdu, cb) => this._smSend(apdu, cb) };
