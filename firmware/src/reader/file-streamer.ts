@@ -21,22 +21,19 @@ export class FileStreamer implements FileSink {
   /** Bytes delivered so far. */
   received: number;
   private _host: HostOut;
-  private _hash: Hash | null;
-  private _expected: Uint8Array | null;
-  private _extractor: SodHashExtractor | null;
-  private _capture: Uint8Array | null;
+  private _hash!: Hash | null;
+  private _expected!: Uint8Array | null;
+  private _extractor!: SodHashExtractor | null;
+  private _capture!: Uint8Array | null;
   private _chunks: number;
   private _digestValue: Uint8Array;
 
   constructor(host: HostOut, fileId: number) {
+    // What is only tested for truth stays unset until used (flash, issue #14).
     this._host = host;
     this.fileId = fileId;
     this.total = -1;
     this.received = 0;
-    this._hash = null;
-    this._expected = null;
-    this._extractor = null;
-    this._capture = null;
     this._chunks = 0;
     this._digestValue = EMPTY;
   }

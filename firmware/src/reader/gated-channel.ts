@@ -8,19 +8,19 @@ import type { HostOut } from './host-out';
 
 export class GatedChannel implements ApduChannel {
   /** Set by the session when the host cancels. */
-  stopped: IcaoError | null;
+  stopped!: IcaoError | null;
   /** ApduChannel.readBlock: readFile notes here whether the chip reads extended. */
   declare readBlock?: number;
   private _inner: ApduChannel;
   private _host: HostOut;
   private _slots: number;
-  private _waitingApdu: Uint8Array | null;
-  private _waitingCallback: ApduCallback | null;
+  private _waitingApdu!: Uint8Array | null;
+  private _waitingCallback!: ApduCallback | null;
   private _proceedBound: () => void;
   private _gateBound: () => void;
-  private _source: AheadSource | null;
+  private _source!: AheadSource | null;
   private _gatedSource: AheadSource;
-  private _aheadOwner: AheadSource | null;
+  private _aheadOwner!: AheadSource | null;
   /** Commands sent ahead for `_aheadOwner` whose answers have not come back. */
   private _aheadPending: number;
 
@@ -28,16 +28,12 @@ export class GatedChannel implements ApduChannel {
    * after the caller's stack has unwound, so the previous answer and the buffers it was opened
    * into are not kept in RAM while the next command goes out. Without it, at once. */
   constructor(inner: ApduChannel, host: HostOut, slots: number, defer?: (fn: () => void) => void) {
-    this.stopped = null;
+    // What is only tested for truth stays unset until used (flash, issue #14).
     this._inner = inner;
     this._host = host;
     this._slots = slots;
-    this._waitingApdu = null;
-    this._waitingCallback = null;
     this._proceedBound = () => this._proceed();
     this._gateBound = defer ? () => defer(this._proceedBound) : this._proceedBound;
-    this._source = null;
-    this._aheadOwner = null;
     this._aheadPending = 0;
     // A command sent ahead passes the same gate, checked now: not stopped, and room for two
     // blocks' frames (the one in flight has not been forwarded yet).
