@@ -101,7 +101,8 @@ export class FrameDecoder {
   readonly errors: FrameErrors;
   private buf: Uint8Array;
   private len: number;
-  private dropping: boolean;
+  /** Dropping an oversize frame up to its delimiter (only tested for truth: unset is no). */
+  private dropping!: boolean;
 
   /** `maxPayload`: larger frames are dropped as oversize (a device sizes this to what its host
    * sends it; default MAX_PAYLOAD). */
@@ -109,7 +110,6 @@ export class FrameDecoder {
     this.errors = { cobs: 0, short: 0, crc: 0, oversize: 0 };
     this.buf = new Uint8Array(cobsMaxEncodedLength((maxPayload === undefined ? MAX_PAYLOAD : maxPayload) + BODY_OVERHEAD));
     this.len = 0;
-    this.dropping = false;
   }
 
   /** Total frames lost to damage so far. */

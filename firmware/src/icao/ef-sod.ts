@@ -65,31 +65,30 @@ export class SodHashExtractor {
   private _headerLen: number;
   /** Bytes still to skip or capture in the current element; -1 while reading a header. */
   private _remaining: number;
-  private _target: Uint8Array | null;
+  private _target!: Uint8Array | null;
   private _targetPos: number;
   /** End positions of the constructed elements entered so far. */
   private _ends: number[];
-  private _object: Uint8Array | null;
+  private _object!: Uint8Array | null;
   /** End of a constructed (BER) OCTET STRING whose segments are being captured, or -1. */
   private _segmentsEnd: number;
 
   constructor(maxObjectLength?: number) {
+    // Fields only tested for truth stay unset until used (flash, issue #14).
     this._maxObject = maxObjectLength || DEFAULT_MAX_SECURITY_OBJECT;
     this._pos = 0;
     this._step = 0;
     this._header = new Uint8Array(6);
     this._headerLen = 0;
     this._remaining = -1;
-    this._target = null;
     this._targetPos = 0;
     this._ends = [];
-    this._object = null;
     this._segmentsEnd = -1;
   }
 
   /** True once the LDSSecurityObject has been captured (later chunks are ignored). */
   isComplete(): boolean {
-    return this._object !== null;
+    return !!this._object;
   }
 
   /** Feeds the next bytes of EF.SOD, in file order. Throws 'malformed-data' / 'too-large'. */

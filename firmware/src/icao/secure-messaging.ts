@@ -91,7 +91,7 @@ export class SecureMessagingChannel implements ApduChannel {
   private _open: boolean;
   /** See ApduChannel.readBlock (readFile's note about extended length). */
   readBlock?: number;
-  private _ahead: AheadSource | null;
+  private _ahead!: AheadSource | null;
   /** With the native blob: its entries, and the SM ctx holding both key schedules and the SSC
    * (native-sm.ts), which unwrap opens responses with in one call. */
   private _f: NativeFn[] | null;
@@ -123,7 +123,6 @@ export class SecureMessagingChannel implements ApduChannel {
       this._mac = createRetailMac(ksMac);
     }
     this._open = true;
-    this._ahead = null;
   }
 
   setAhead(source: AheadSource | null): void {

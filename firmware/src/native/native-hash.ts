@@ -19,14 +19,13 @@ export class NativeHash implements Hash {
   private _f: NativeFn[];
   private _init: number;
   private _state: Uint8Array;
-  private _done: boolean;
+  private _done!: boolean;
 
   constructor(f: NativeFn[], kind: number[]) {
     this._f = f;
     this._init = kind[0];
     this.outputLength = kind[3];
     this._state = new Uint8Array(kind[1]);
-    this._done = false;
     f[kind[0]](contextAddress(this._state), kind[2], 0, 0);
   }
 

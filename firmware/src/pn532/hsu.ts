@@ -25,7 +25,7 @@ function wakeUpBytes(baud: number): Uint8Array {
 }
 
 export class HsuTransport implements Pn532Io {
-  onFrame: FrameHandler | null;
+  onFrame!: FrameHandler | null;
   baud: number;
   private _port: UartPort;
   private _reconfigure: (baud: number) => void;
@@ -37,7 +37,6 @@ export class HsuTransport implements Pn532Io {
   /** `reconfigure(baud)` sets the UART to a new speed (Serial.setup with the board's pins).
    * Bytes from the UART go to `feed`. */
   constructor(port: UartPort, baud: number, reconfigure: (baud: number) => void) {
-    this.onFrame = null;
     this._port = port;
     this.baud = baud;
     this._reconfigure = reconfigure;

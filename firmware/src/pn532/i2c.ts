@@ -27,24 +27,23 @@ export interface IrqLine {
 }
 
 export class I2cTransport implements Pn532Io {
-  onFrame: FrameHandler | null;
+  onFrame!: FrameHandler | null;
   private _bus: I2cBus;
   private _timers: Timers;
   private _irq: IrqLine | null;
   private _maxLength: number;
   private _timer: unknown;
-  private _watching: boolean;
+  private _watching!: boolean;
   private _pollBound: () => void;
   private _readyBound: () => void;
 
   constructor(bus: I2cBus, timers: Timers, irq?: IrqLine | null) {
-    this.onFrame = null;
+    // Fields only tested for truth stay unset until used (flash, issue #14).
     this._bus = bus;
     this._timers = timers;
     this._irq = irq || null;
     this._maxLength = 0;
     this._timer = null;
-    this._watching = false;
     this._pollBound = () => this._poll();
     this._readyBound = () => this._ready();
   }

@@ -21,7 +21,7 @@ export interface SpiBus {
 }
 
 export class SpiTransport implements Pn532Io {
-  onFrame: FrameHandler | null;
+  onFrame!: FrameHandler | null;
   private _bus: SpiBus;
   private _nss: unknown;
   private _timers: Timers;
@@ -32,7 +32,7 @@ export class SpiTransport implements Pn532Io {
   private _parsed: ParsedFrame;
   private _maxLength: number;
   private _timer: unknown;
-  private _watching: boolean;
+  private _watching!: boolean;
   private _pending: number;
   private _pollBound: () => void;
   private _readyBound: () => void;
@@ -40,7 +40,7 @@ export class SpiTransport implements Pn532Io {
 
   /** `nss` is the chip-select pin, passed to every send. */
   constructor(bus: SpiBus, nss: unknown, timers: Timers, irq?: IrqLine | null) {
-    this.onFrame = null;
+    // Fields only tested for truth stay unset until used (flash, issue #14).
     this._bus = bus;
     this._nss = nss;
     this._timers = timers;
@@ -53,7 +53,6 @@ export class SpiTransport implements Pn532Io {
     this._parsed = newParsedFrame();
     this._maxLength = 0;
     this._timer = null;
-    this._watching = false;
     this._pending = 0;
     this._pollBound = () => this._poll();
     this._readyBound = () => this._ready();

@@ -134,7 +134,7 @@ export class ReadSession {
   private _lastBeat!: number;
   private _nextTypeB!: boolean;
   private _pollTimer: unknown;
-  private _chipAwake: boolean;
+  private _chipAwake!: boolean;
   private _file!: FileStreamer | null;
   /** The current file's limit and what follows it (kept for a resume). */
   private _max!: number;
@@ -173,7 +173,6 @@ export class ReadSession {
     this._state = STATE.IDLE;
     this._accessFactory = options.access || bacAccess;
     this._pollTimer = null;
-    this._chipAwake = false;
     this._pollBound = () => this._poll();
     this._next = this._pollBound;
     this._pipeline = options.pipeline === true;
