@@ -95,7 +95,8 @@ export const enum RETRIES {
 
 /** Most PD bytes in one frame (extended frame; libnfc PN53x_EXTENDED_FRAME__DATA_MAX_LEN). */
 export const MAX_PD = 264;
-/** Largest whole frame: preamble, start code, extended length (5), LCS, TFI, PD, DCS, postamble. */
-export const MAX_FRAME = 1 + 2 + 3 + 1 + 1 + MAX_PD + 1 + 1;
+/** Largest whole frame: preamble, start code, extended length (FF FF LENM LENL), LCS, TFI, PD,
+ * DCS, postamble: 275 (it was one short, so a 262-byte C-APDU did not fit the SPI buffer). */
+export const MAX_FRAME = 1 + 2 + 4 + 1 + 1 + MAX_PD + 1 + 1;
 /** An ACK or NACK frame. */
 export const ACK_LENGTH = 6;

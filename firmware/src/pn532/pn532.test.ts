@@ -96,6 +96,20 @@ describe.each(BUSES)('PN532 driver over $bus (irq $irq)', ({ bus, irq }) => {
     expect(Array.from(r!.subarray(400))).toEqual([0x90, 0x00]);
   });
 
+  it('sends the longest C-APDU (262 bytes: an extended PN532 frame) and a short one after it', () => {
+    const card = new EchoCard();
+    const w = wire(bus, { card, irq });
+    connect(w);
+    const longest = Uint8Array.from({ length: 262 }, (_, i) => (i * 5 + 1) & 0xff);
+    const [err, r] = exchange(w, longest);
+    expect(err).toBeNull();
+    expect(Array.from(card.apdus[card.apdus.length - 1])).toEqual(Array.from(longest));
+    expect(Array.from(r!)).toEqual([...Array.from(longest).reverse(), 0x90, 0x00]);
+    const [e2, short] = exchange(w, Uint8Array.of(1, 2, 3));
+    expect(e2).toBeNull();
+    expect(Array.from(short!)).toEqual([3, 2, 1, 0x90, 0x00]);
+  });
+
   it('joins MI parts up to MAX_R_APDU bytes exactly, refuses one byte more, and goes on', () => {
     const w = wire(bus, { card: new EchoCard(), irq });
     connect(w);

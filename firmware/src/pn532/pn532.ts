@@ -19,6 +19,11 @@ import type { Pn532Io } from './pn532-io';
  * secure messaging is 2,076 bytes (DO'87' header and padding, DO'99', DO'8E', SW). */
 export const MAX_R_APDU = 2304;
 
+/** Where a command's PD is written in the frame buffer: after the longest header (00 00 FF FF FF
+ * LEN LEN LCS TFI). buildFrame moves it 3 bytes down for a normal frame (a copy towards the start
+ * of the same buffer, which Espruino and V8 both do front to back), so no separate PD buffer. */
+const PD_AT = 9;
+
 export type ResponseCallback = (err: Pn532Error | null, response: Uint8Array | null) => void;
 export type DoneCallback = (err: Pn532Error | null) => void;
 
@@ -101,8 +106,10 @@ export class Pn532 implements ApduChannel {
   private _fastBaud: number;
   private _baseBaud: number;
   private _bitRateLimit: number;
-  private _cmd: Uint8Array;
+  /** The command frame; its PD is written at PD_AT and framed in place (buildFrame). */
   private _tx: Uint8Array;
+  /** The command code of the frame in _tx. */
+  private _code: number;
   private _frameLength: number;
   private _parsed: ParsedFrame;
   private _state: STATE;
@@ -132,8 +139,8 @@ export class Pn532 implements ApduChannel {
     this._baseBaud = io.baud || 0;
     const limit = PSL_BR.indexOf(o.maxBitRate || 424);
     this._bitRateLimit = limit < 0 ? PSL_BR.length - 1 : limit;
-    this._cmd = new Uint8Array(MAX_PD);
-    this._tx = new Uint8Array(MAX_FRAME);
+    this._tx = new Uint8Array(MAX_FRAME); // PD_AT + MAX_PD + DCS + postamble
+    this._code = 0;
     this._frameLength = 0;
     this._parsed = newParsedFrame();
     this._state = STATE.IDLE;
@@ -163,25 +170,26 @@ export class Pn532 implements ApduChannel {
 
   // ---- one command --------------------------------------------------------------------------
 
-  /** Sends `length` PD bytes already in `this._cmd` (command code first). */
+  /** Sends `length` PD bytes already in `this._tx` at PD_AT (command code first). */
   private _exec(length: number, timeoutMs: number, callback: ResponseCallback): void {
     if (this._state !== STATE.IDLE) {
       callback(new Pn532Error('internal', 'PN532 busy'), null);
       return;
     }
     this._callback = callback;
-    this._expectCode = (this._cmd[0] + 1) & 0xff;
+    this._code = this._tx[PD_AT];
+    this._expectCode = (this._code + 1) & 0xff;
     this._responseTimeout = timeoutMs;
     this._tries = 0;
     this._nacks = 0;
     this._ackSeen = false;
-    this._frameLength = buildFrame(this._tx, TFI.HOST, this._cmd, 0, length);
+    this._frameLength = buildFrame(this._tx, TFI.HOST, this._tx, PD_AT, length);
     this._transmit();
   }
 
   /** Runs a command given as a list of PD bytes. */
   command(pd: number[], timeoutMs: number, callback: ResponseCallback): void {
-    for (let i = 0; i < pd.length; i++) this._cmd[i] = pd[i];
+    for (let i = 0; i < pd.length; i++) this._tx[PD_AT + i] = pd[i];
     this._exec(pd.length, timeoutMs, callback);
   }
 
@@ -218,7 +226,7 @@ export class Pn532 implements ApduChannel {
   }
 
   private _onAckTimeout(): void {
-    if (this._cmd[0] === CMD.IN_DATA_EXCHANGE && !this._undelivered) {
+    if (this._code === CMD.IN_DATA_EXCHANGE && !this._undelivered) {
       // The chip is awake (a card was listed) and the ACK may be what got lost while the command
       // runs: a resend would make the card execute the APDU twice, and under secure messaging
       // the replay breaks the session. Wait for the answer instead; if none comes, the response
@@ -485,9 +493,10 @@ export class Pn532 implements ApduChannel {
       callback(new Pn532Error('internal', 'C-APDU over 262 bytes'), null);
       return;
     }
-    this._cmd[0] = CMD.IN_DATA_EXCHANGE;
-    this._cmd[1] = t.tg;
-    this._cmd.set(apdu, 2);
+    const tx = this._tx;
+    tx[PD_AT] = CMD.IN_DATA_EXCHANGE;
+    tx[PD_AT + 1] = t.tg;
+    tx.set(apdu, PD_AT + 2);
     this._apduCallback = callback;
     this._apduParts = null;
     this.apdus++;
@@ -534,8 +543,8 @@ export class Pn532 implements ApduChannel {
     parts = null;
     if (status & STATUS_MI) {
       // The card has more: an empty InDataExchange fetches the next part.
-      this._cmd[0] = CMD.IN_DATA_EXCHANGE;
-      this._cmd[1] = this.target ? this.target.tg : 1;
+      this._tx[PD_AT] = CMD.IN_DATA_EXCHANGE;
+      this._tx[PD_AT + 1] = this.target ? this.target.tg : 1;
       this._exec(2, TIMING.DATA_EXCHANGE, this._onExchangeBound);
       return;
     }
