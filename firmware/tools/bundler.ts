@@ -12,6 +12,7 @@ import { dropUnused } from './drop-unused';
 import { dropWriteOnly } from './write-only';
 import { inlineConstants } from './inline-constants';
 import { arrowFunctions } from './arrow-functions';
+import { thisArrows } from './this-arrows';
 import { poolConstants } from './pool-constants';
 import { stripErrorProse } from './strip-prose';
 
@@ -100,6 +101,8 @@ export async function bundle(entry: string, outfile: string, globalName?: string
   if (o.stripProse && globalName && reserveProps) text = dropUnused(dropWriteOnly(text, reserveProps), reserveProps);
   // Function expressions without `this` or `arguments` as arrows (arrow-functions.ts).
   if (o.stripProse && globalName) text = arrowFunctions(text);
+  // `var e=this` where the arrows that use `e` may read `this` (this-arrows.ts).
+  if (o.stripProse && globalName) text = thisArrows(text);
   if (o.poolConstants) text = poolConstants(text);
   text = MODULE_BANNER + '\n' + text;
   writeFileSync(outfile, text);
