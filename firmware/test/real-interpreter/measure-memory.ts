@@ -11,7 +11,10 @@
 //   bundles need the native blob, which cannot run on x86): usage sampled at every UART and USB
 //   write, the fake's own share measured and subtracted. Device-bundle peak = its after-load +
 //   (read peak - pico-ts after-load): the read's dynamic memory, with the TypeScript crypto's
-//   tables and key schedules in place of the blob's contexts.
+//   tables and key schedules in place of the blob's contexts; and the same less what the
+//   TypeScript crypto's typed arrays hold at the peak (crypto-share.ts, in the shim);
+// - the same read from a chip that answers extended-length READ BINARY (2,048-byte blocks, the
+//   file reader's default whenever the chip takes them), for what such a block costs at the peak.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +26,7 @@ import { LINE_PREFIX, complaints, interpreterProblem, openSession, type Build } 
 import { runScriptedRead } from './run-scripted-read';
 import { PICO_MEMORY, TypedArrayLedger } from '@epassport/hardware/shim/memory-model';
 import { PICO_TS_BUNDLE, PORTABLE_BUNDLE, recordRead } from './scripted-read';
+import { cryptoShare } from './crypto-share';
 
 export const MEMORY_JSON = join(import.meta.dirname, 'memory.json');
 const FIXTURE = 'utopia-jp2';
@@ -111,19 +115,40 @@ async function main(): Promise<void> {
     const dynamic = peak - r.load.after;
     const pico = loads['firmware-pico.js (stored)'];
     modelOther = dynamic - ledgerPeak[build];
+    // The same read from an extended-length chip (recorded afresh: other commands, other answers).
+    const ext = await runScriptedRead(recordRead(FIXTURE, GROUPS, {}, PICO_TS_BUNDLE, true), build, 1_800_000, PICO_TS_BUNDLE, true);
+    const extOk = ext.read && !ext.read.failure && ext.read.final === 0x86 && ext.read.consumed === ext.read.events && !ext.complaints.length;
+    const extPeak = ext.read ? ext.read.peak - ext.load.fake : 0;
+    const share = cryptoShare(PICO_TS_BUNDLE, GROUPS, false, gc);
+    const shareExt = cryptoShare(PICO_TS_BUNDLE, GROUPS, true, gc);
     out[build].scriptedRead = {
       bundle: 'firmware-pico-ts.js (pretokenised)',
       afterLoad: r.load.after,
       fakeReaderVars: r.load.fake,
       peakUsed: peak,
       peakFree: r.load.total - peak,
+      peakAtEvent: r.read.peakAt,
+      startedUsed: r.read.started - r.load.fake,
       readDynamicVars: dynamic,
       endUsed: r.read.end - r.load.fake,
       samples: r.read.samples,
       wallSeconds: Math.round((Date.now() - t0) / 1000),
       shimTypedArrayVarsAtPeak: ledgerPeak[build],
     };
-    out[build].picoDeviceBundleEstimate = { afterLoadFree: pico.free, peakUsed: pico.used + dynamic, peakFree: r.load.total - pico.used - dynamic };
+    out[build].scriptedReadExtended = extOk
+      ? { afterLoad: ext.load.after, peakUsed: extPeak, peakFree: ext.load.total - extPeak, peakAtEvent: ext.read.peakAt, readDynamicVars: extPeak - ext.load.after, overShortBlocks: extPeak - ext.load.after - dynamic }
+      : { failure: ext.read ? ext.read.failure || 'final ' + ext.read.final : 'no result', complaints: ext.complaints };
+    out[build].tsCryptoTypedArrayVars = { shortBlocks: share, extendedBlocks: shareExt };
+    const extDynamic = extOk ? extPeak - ext.load.after : NaN;
+    out[build].picoDeviceBundleEstimate = {
+      afterLoadFree: pico.free,
+      peakUsed: pico.used + dynamic,
+      peakFree: r.load.total - pico.used - dynamic,
+      // Without the TypeScript crypto's typed arrays (the Pico runs the blob).
+      peakFreeWithoutTsCrypto: r.load.total - pico.used - dynamic + share.tsCryptoVars,
+      extendedPeakFree: r.load.total - pico.used - extDynamic,
+      extendedPeakFreeWithoutTsCrypto: r.load.total - pico.used - extDynamic + shareExt.tsCryptoVars,
+    };
     console.log(build, JSON.stringify(out[build]));
   }
   // hardware/shim/memory-model.ts PICO_MEMORY: the Pico's blocks (pico32), the after-load there of
@@ -139,7 +164,8 @@ async function main(): Promise<void> {
   console.log(`wrote ${MEMORY_JSON}`);
 }
 
-main().catch((e: unknown) => {
+// Exit at once: the shim's emulated blob (crypto-share.ts) may leave a handle open.
+main().then(() => process.exit(0), (e: unknown) => {
   console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });

@@ -14,13 +14,16 @@ import { interpreterRuns } from './availability';
 import { runScriptedRead } from './run-scripted-read';
 import { PICO_TS_BUNDLE, PORTABLE_BUNDLE, recordRead } from './scripted-read';
 
-/** Variables a change may add to the read's peak before this fails: re-measure and commit. */
-const GROWTH_VARS = 40;
+/** Variables a change may add to the read's peak before this fails: re-measure and commit. Runs
+ * of the same tree differ by up to ~80 (20:05 4,578, 20:09 4,658): how many frames are in flight and
+ * whether a pipelined command goes out before an ack arrives depend on the machine's load. */
+const GROWTH_VARS = 100;
 /** Peak variables of the full read, 64-bit build, firmware-pico-ts.js, the fake reader's own
- * share subtracted. Measured 2026-12-02 17:19 (npm run measure:memory at 1b2fc23): after load
- * 2,853, peak 4,770 (330 free; in DG2); 16:50 (a3a7574): 4,874. Before a3a7574 the full read ran
- * out of memory; EF.COM, EF.SOD and DG1 alone: 4,767 (9559fad), 4,692 (a3a7574). */
-const MEASURED_PEAK = 4770;
+ * share subtracted. Measured 2026-12-02 20:09 (npm run measure:memory after adbfd0b): after load
+ * 2,810, peak 4,658 (442 free; at DG2's end, DG15's file-begin); 17:19 (1b2fc23): 4,770; 16:50
+ * (a3a7574): 4,874. Before a3a7574 the full read ran out of memory; EF.COM, EF.SOD and DG1 alone:
+ * 4,767 (9559fad), 4,692 (a3a7574). */
+const MEASURED_PEAK = 4658;
 
 describe.skipIf(!interpreterRuns('a scripted read on the real interpreter'))('a scripted read on the real Espruino interpreter', () => {
   it("utopia-jp2 whole by the Pico's bundle (TypeScript crypto): the recorded PN532 conversation, a verified result, no growth", async () => {
