@@ -10,13 +10,6 @@ import { boardStoredFiles, checkBudget, NATIVE_BLOB } from './flash';
 
 const blob = new Uint8Array(readFileSync(NATIVE_BLOB));
 
-/**
- * Boards whose stored set is known to be over the budget's `limit` (but within the flash area):
- * issue #14 is open for them. Their target test is `it.fails`, so it turns red the day they fit:
- * then take them off this list. The flash tool refuses them (checkBudget) until then.
- */
-const KNOWN_OVER_LIMIT = ['pico', 'pico-i2c', 'pico-spi'];
-
 async function stored(b: ReturnType<typeof deviceBundles>[number]): Promise<number> {
   const source = existsSync(b.path) ? readFileSync(b.path, 'utf8') : await buildDeviceBundle(b);
   const files = boardStoredFiles(source, b.config); // .bootcde, native, and pace on a board with PACE
@@ -31,8 +24,7 @@ describe('flash budget per board', () => {
     it(`${b.board} (${b.config.board}, ${b.bus}): bundle + boot line + native blob fit the board's ${budget.savedCodeBytes}-byte saved-code area`, async () => {
       expect(await stored(b)).toBeLessThanOrEqual(budget.savedCodeBytes);
     });
-    const over = KNOWN_OVER_LIMIT.includes(b.board);
-    (over ? it.fails : it)(`${b.board}: ${over ? 'KNOWN OVER (issue #14 open): ' : ''}stored set within the ${budget.limit}-byte budget`, async () => {
+    it(`${b.board}: stored set within the ${budget.limit}-byte budget`, async () => {
       expect(await stored(b)).toBeLessThanOrEqual(budget.limit);
     });
   }
