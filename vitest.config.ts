@@ -15,6 +15,10 @@ export default defineConfig({
     exclude: ['**/node_modules/**', '**/dist/**', '.stryker-tmp/**'],
     // One private temporary directory per run, removed at the end (test/support/temp-root.ts).
     globalSetup: ['./test/support/temp-root.ts'],
+    // Two files at a time: on 2 cores vitest's default (cores - 1) runs one file at a time while
+    // most files wait on child processes (the interpreter, the simulated chain, the CLI).
+    maxWorkers: 2,
+    minWorkers: 1,
     testTimeout: 20_000,
     hookTimeout: 30_000,
     // The skip lines of test/support/requires-tool.ts are printed once, in the summary at the end
