@@ -7,6 +7,7 @@
 // --write-readme puts the tables between the bench markers of test/bench/README.md and README.md.
 // See test/bench/README.md for the definitions.
 
+import '../support/script-temp-root'; // first: every temporary file of the run goes in one directory, removed at exit
 import { standardConfigs } from './link-config';
 import { PHASES, bundleFirmware, runReading, type BenchResult } from './run-reading';
 import { readFileSync, writeFileSync } from 'node:fs';

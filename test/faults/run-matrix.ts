@@ -7,6 +7,7 @@
 //   --soak N          instead: N consecutive reads on one device, memory figures
 //   --skip-host-input leave out the host-input checks (MRZ strings, CLI arguments, master lists)
 
+import '../support/script-temp-root'; // first: every temporary file of the run goes in one directory, removed at exit
 import { parseArgs } from 'node:util';
 import { describeFailure, formatTable, MUST_BE_ZERO, runMatrix, type MatrixRow } from './matrix';
 import { runScenario } from './run-scenario';
