@@ -36,6 +36,10 @@ describe('board definitions', () => {
     expect(checkBoard({ ...wifi, pace: 'yes' }).join()).toMatch(/pace must be true or false/);
     expect(checkBoard({ ...wifi, pipeline: 1 }).join()).toMatch(/pipeline must be true or false/);
     expect(checkBoard({ ...wifi, pace: false })).toEqual([]);
+    for (const maxRead of [-1, 2049, 1.5, '256']) expect(checkBoard({ ...wifi, maxRead }).join()).toMatch(/maxRead must be a whole number/);
+    for (const maxRead of [0, 256, 2048]) expect(checkBoard({ ...wifi, maxRead })).toEqual([]);
+    for (const name of ['pico', 'pico-i2c', 'pico-spi']) expect(loadBoard(name).maxRead).toBe(256);
+    expect(loadBoard('espruino-wifi').maxRead).toBeUndefined();
     const line = bootCode(wifi);
     expect(line).not.toContain('pace');
     const { pace: _pace, ...wiring } = wifi;

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BoardConfig } from '../src/board-config';
+import { EXTENDED_READ } from '../src/icao/file-reader';
 import { BOARD_PINS } from './pins';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -101,6 +102,7 @@ export function checkBoard(data: unknown): string[] {
   if (b.reset !== undefined) pinOk(b.reset, 'reset');
   if (b.pipeline !== undefined && typeof b.pipeline !== 'boolean') out.push('pipeline must be true or false');
   if (b.pace !== undefined && typeof b.pace !== 'boolean') out.push('pace must be true or false');
+  if (b.maxRead !== undefined && !(Number.isInteger(b.maxRead) && (b.maxRead as number) >= 0 && (b.maxRead as number) <= EXTENDED_READ)) out.push(`maxRead must be a whole number of bytes, 0..${EXTENDED_READ}`);
   if (b.led !== undefined && !(typeof b.led === 'string' && (profile.aliases[b.led] || profile.pins.includes(b.led)))) out.push(`led: ${String(b.led)} is not an LED or pin`);
   const used = [nfc.tx, nfc.rx, nfc.scl, nfc.sda, nfc.sck, nfc.miso, nfc.mosi, nfc.nss, b.irq, b.reset].filter((p) => typeof p === 'string');
   const twice = used.filter((p, i) => used.indexOf(p) !== i);

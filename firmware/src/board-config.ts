@@ -47,6 +47,11 @@ export interface BoardConfig {
   /** Pipelined READ BINARY: block N+1 is requested before block N is checked (default true;
    * false: one block after the other, as the bench's --no-pipeline compares). */
   pipeline?: boolean;
+  /** Largest READ BINARY block in bytes: extended-length blocks (Le > 256) up to this when the
+   * chip takes them, short blocks only at 256 or less (default 2,048, EXTENDED_READ). The peak of
+   * a read grows with it (the joined answer and its decrypted block): the Pico's value is taken
+   * from a measurement (firmware/README.md "Memory budget"). */
+  maxRead?: number;
   /** PACE first, BAC as fallback, and Chip Authentication (issue #18): the board's device bundle
    * is built from main-pace.ts and the board also stores the PACE blob (Storage file `pace`).
    * Only where the flash holds both (the Espruino WiFi, tools/board-budgets.ts). Read by the

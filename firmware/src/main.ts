@@ -168,7 +168,7 @@ export function start(config: BoardConfig, withPace?: (random: (n: number) => Ui
     onReset,
   });
   host = link;
-  session = new ReadSession({ chip: pn532, host: link, timers, random: hwRandom, onIdle: flushReadyWaiters, pipeline: config.pipeline !== false, access });
+  session = new ReadSession({ chip: pn532, host: link, timers, random: hwRandom, onIdle: flushReadyWaiters, pipeline: config.pipeline !== false, maxRead: config.maxRead, access });
   LoopbackA.setConsole(true);
   USB.on('data', (data) => link.receive(E.toUint8Array(data)));
   // Probe the PN532 once (its firmware word for hello-reply), then let it sleep.

@@ -8,6 +8,7 @@ import type { Card, CardReply } from '@epassport/hardware/sim/card';
 import { checkActiveAuthentication } from '@epassport/host-sdk/aa/active-authentication';
 import { createDocument } from '@epassport/hardware/sim/document/index';
 import { VirtualPassport } from '@epassport/hardware/sim/passport/virtual-passport';
+import { loadBoard } from '@epassport/hardware/boards/index';
 import { filesOf, rig, type Rig } from './device-host';
 
 const CHALLENGE = Uint8Array.of(0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88);
@@ -64,7 +65,8 @@ describe('Active Authentication through the bundle', () => {
 
   it('RSA-2048: extended INTERNAL AUTHENTICATE once the chip has read extended; after a resume (not known yet) short, 6700, then extended', async () => {
     const doc = await createDocument(PERSON, { dataGroups: [1, 15], activeAuthBits: 2048 });
-    const r = await rig('pico', 'utopia-anna');
+    // The Pico's wiring with extended reads allowed (pico.json's maxRead 256 never reads extended).
+    const r = await rig({ ...loadBoard('pico'), maxRead: 2048 }, 'utopia-anna');
     const commands: boolean[] = [];
     let removeAtAa = false;
     const passport = new VirtualPassport(doc.files, BAC, { activeAuthKey: doc.activeAuthPrivateKey, extendedLength: true });

@@ -46,7 +46,8 @@ async function readAnna(native?: 'emulator', bundlePath?: string, options: { fla
   const fixture = loadFixture('utopia-anna');
   const clock = new VirtualClock();
   const device = createVirtualDevice({
-    clock, board: loadBoard('pico'), card: newPassport(fixture, { extendedLength: options.extendedLength }),
+    // The Pico's wiring with extended reads allowed: the fragmented-heap case needs 2 KB answers.
+    clock, board: { ...loadBoard('pico'), maxRead: 2048 }, card: newPassport(fixture, { extendedLength: options.extendedLength }),
     bundlePath: bundlePath ?? (await firmwareBundle()), native,
   });
   device.runtime.nativeCalls.flatLimit = options.flatLimit ?? Infinity;

@@ -18,13 +18,13 @@ import { filesOf, Host, newPassport } from './device-host';
 
 let picoSource: Promise<string> | null = null;
 
-async function readAnna(flatLimit: number) {
+async function readAnna(flatLimit: number, maxRead = 2048) {
   picoSource ??= bundle(FIRMWARE_ENTRY, join(mkdtempSync(join(tmpdir(), 'fw-heap-')), 'firmware.js'), 'Firmware', deviceOptions('hsu'));
   const source = await picoSource;
   const clock = new VirtualClock();
   const fixture = loadFixture('utopia-anna');
   const device = createVirtualDevice({
-    clock, board: loadBoard('pico'), card: newPassport(fixture, { extendedLength: true }), bundleSource: source, start: false, native: 'emulator',
+    clock, board: { ...loadBoard('pico'), maxRead }, card: newPassport(fixture, { extendedLength: true }), bundleSource: source, start: false, native: 'emulator',
   });
   const install = device.runtime.evaluate('(function (f) { if (typeof E.hwRand !== "function") E.hwRand = f; })') as (f: () => number) => void;
   install(() => randomInt(0, 0xffffffff) | 0);
@@ -50,5 +50,17 @@ describe('Pico device bundle: every SM answer opened natively', () => {
     // Whole heap: DG2 in 2 KB extended blocks. Fragmented: the first 2 KB answer could not be
     // copied flat, so DG2 came in 239-byte blocks: many more answers, every one through sm_unwrap.
     expect(frag.counts.sm_unwrap).toBeGreaterThan(whole.counts.sm_unwrap + 40);
+  }, 120_000);
+
+  it('pico.json\'s maxRead (256: short blocks only) reads an extended-length chip in short blocks, verified', async () => {
+    expect(loadBoard('pico').maxRead).toBe(256);
+    const extended = await readAnna(Infinity);
+    const short = await readAnna(Infinity, 256);
+    expect(short.device.errors).toEqual([]);
+    expect(short.messages[short.messages.length - 1]).toMatchObject({ type: 'result', ok: true });
+    const files = filesOf(short.messages);
+    for (const id of [FILE.COM, FILE.SOD, 1, 2, 15]) expect(files.get(id)).toEqual(short.fixture.files[id]);
+    // No 2 KB answer: as many answers as the fragmented heap's short blocks.
+    expect(short.counts.sm_unwrap).toBeGreaterThan(extended.counts.sm_unwrap + 40);
   }, 120_000);
 });

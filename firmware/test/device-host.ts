@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBoard } from '@epassport/hardware/boards/index';
+import type { BoardConfig } from '../src/board-config';
 import { loadFixture, type Fixture } from '@epassport/hardware/fixtures/index';
 import { VirtualClock } from '@epassport/hardware/sim/clock';
 import { VirtualPassport } from '@epassport/hardware/sim/passport/virtual-passport';
@@ -112,13 +113,13 @@ function provideHwRand(device: VirtualDevice): void {
   install(() => randomInt(0, 0xffffffff) | 0);
 }
 
-/** A device on `board` (a board file name) with the fixture's passport in the field. */
-export async function rig(board: string, fixtureName = 'utopia-anna', options: PassportOptions = {}, beforeStart?: (device: VirtualDevice) => void): Promise<Rig> {
+/** A device on `board` (a board file name, or a loaded board) with the fixture's passport in the field. */
+export async function rig(board: string | BoardConfig, fixtureName = 'utopia-anna', options: PassportOptions = {}, beforeStart?: (device: VirtualDevice) => void): Promise<Rig> {
   const bundlePath = await firmwareBundle();
   const clock = new VirtualClock();
   const fixture = loadFixture(fixtureName);
   const passport = newPassport(fixture, options);
-  const device = createVirtualDevice({ clock, board: loadBoard(board), card: passport, bundlePath, start: false });
+  const device = createVirtualDevice({ clock, board: typeof board === 'string' ? loadBoard(board) : board, card: passport, bundlePath, start: false });
   provideHwRand(device);
   if (beforeStart) beforeStart(device);
   device.start();

@@ -66,6 +66,8 @@ export interface ReadSessionOptions {
   onIdle?: () => void;
   /** Pipelined READ BINARY (readFile's `pipeline`; BoardConfig.pipeline). Default false. */
   pipeline?: boolean;
+  /** Largest READ BINARY block (readFile's `extendedBlock`; BoardConfig.maxRead). Default 2,048. */
+  maxRead?: number;
   /** How the chip is opened (chip-access.ts); default BAC only. main-pace.ts passes PACE's. */
   access?: AccessFactory | null;
 }
@@ -154,6 +156,7 @@ export class ReadSession {
   private _guessed!: boolean;
   private _smChannel: ApduChannel;
   private _pipeline: boolean;
+  private _maxRead: number | undefined;
   /** The reader's source of commands sent ahead, handed to each SM session it uses. */
   private _ahead: AheadSource | null;
   private _pollBound: () => void;
@@ -176,6 +179,7 @@ export class ReadSession {
     this._pollBound = () => this._poll();
     this._next = this._pollBound;
     this._pipeline = options.pipeline === true;
+    this._maxRead = options.maxRead;
     this._ahead = null;
     this._smChannel = { transceive: (apdu, cb) => this._smSend(apdu, cb) };
     if (this._pipeline) this._smChannel.setAhead = (source) => {
@@ -502,7 +506,7 @@ export class ReadSession {
   /** Reads the current file from its first byte not yet delivered (0, or where the card left). */
   private _readOn(): void {
     const sink = this._file!;
-    readFile(this._secure!, sink.fileId, sink, { maxFileLength: this._max, startOffset: sink.received, pipeline: this._pipeline }, (err, length) => {
+    readFile(this._secure!, sink.fileId, sink, { maxFileLength: this._max, startOffset: sink.received, pipeline: this._pipeline, extendedBlock: this._maxRead }, (err, length) => {
       if (this._state !== STATE.READING) return;
       if (err) {
         const id = sink.fileId;

@@ -52,11 +52,13 @@ export interface RecordHooks {
 }
 
 /** Records a read of `fixtureName` (data groups `dataGroups`) through `bundle` in the shim.
- * `extendedLength`: the passport answers extended-length READ BINARY (2,048-byte blocks). */
-export function recordRead(fixtureName: string, dataGroups: number[], hooks: RecordHooks = {}, bundle = PORTABLE_BUNDLE, extendedLength = false): ScriptedRead {
+ * `extendedLength`: the passport answers extended-length READ BINARY (blocks up to 2,048 bytes).
+ * `maxRead`: in place of pico.json's block limit (BoardConfig.maxRead; undefined: the file's). */
+export function recordRead(fixtureName: string, dataGroups: number[], hooks: RecordHooks = {}, bundle = PORTABLE_BUNDLE, extendedLength = false, maxRead?: number): ScriptedRead {
   const clock = new VirtualClock();
   const fixture = loadFixture(fixtureName);
   const board = loadBoard('pico');
+  if (maxRead !== undefined) board.maxRead = maxRead;
   if (board.nfc.bus !== 'hsu') throw new Error('the scripted read plays back HSU');
   const pn532 = new Pn532Simulator({ clock, card: new VirtualPassport(fixture.files, fixture.bac, { extendedLength }) });
   const line = new HsuTransport(pn532);
