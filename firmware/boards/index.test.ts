@@ -38,7 +38,7 @@ describe('board definitions', () => {
     expect(checkBoard({ ...wifi, pace: false })).toEqual([]);
     for (const maxRead of [-1, 2049, 1.5, '256']) expect(checkBoard({ ...wifi, maxRead }).join()).toMatch(/maxRead must be a whole number/);
     for (const maxRead of [0, 256, 2048]) expect(checkBoard({ ...wifi, maxRead })).toEqual([]);
-    for (const name of ['pico', 'pico-i2c', 'pico-spi']) expect(loadBoard(name).maxRead).toBe(256);
+    for (const name of ['pico', 'pico-i2c', 'pico-spi']) expect(loadBoard(name).maxRead).toBe(1024);
     expect(loadBoard('espruino-wifi').maxRead).toBeUndefined();
     const line = bootCode(wifi);
     expect(line).not.toContain('pace');

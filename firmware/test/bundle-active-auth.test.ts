@@ -65,7 +65,7 @@ describe('Active Authentication through the bundle', () => {
 
   it('RSA-2048: extended INTERNAL AUTHENTICATE once the chip has read extended; after a resume (not known yet) short, 6700, then extended', async () => {
     const doc = await createDocument(PERSON, { dataGroups: [1, 15], activeAuthBits: 2048 });
-    // The Pico's wiring with extended reads allowed (pico.json's maxRead 256 never reads extended).
+    // The Pico's wiring with 2 KB blocks, as written for (pico.json's maxRead is 1,024).
     const r = await rig({ ...loadBoard('pico'), maxRead: 2048 }, 'utopia-anna');
     const commands: boolean[] = [];
     let removeAtAa = false;
