@@ -86,6 +86,21 @@ describe.each(BUSES)('PN532 driver over $bus (irq $irq)', ({ bus, irq }) => {
     expect(t).not.toBeNull();
   });
 
+  it('sets the chip up again when it was reset while polling (it then takes only SAMConfiguration), and finds the card', () => {
+    // The fault matrix's pn532-reset-mid-command seed 475550746 on pico (HSU): a reset after the
+    // ACK of InListPassiveTarget; the next poll got no ACK (the chip in LowVbat, on HSU at the
+    // base speed) and the read ended pn532-silent.
+    const w = wire(bus, { card: new EchoCard(), irq, fastBaud: bus === 'hsu' ? 1288000 : undefined });
+    expect(run<[IcaoError | null]>(w.clock, (done) => w.pn532.begin(done))[0]).toBeNull();
+    // The reset (that poll, its answer lost, counted as no card); the next poll is the case.
+    w.sim.reset();
+    const [err, t] = run<[IcaoError | null, Target | null]>(w.clock, (done) => w.pn532.listPassiveTarget(false, done));
+    expect(err).toBeNull();
+    expect(t).not.toBeNull();
+    if (bus === 'hsu') expect(w.sim.chip.hsuBaud).toBe(1288000);
+    expect(exchange(w, Uint8Array.of(1, 2))[1]).toEqual(Uint8Array.of(2, 1, 0x90, 0x00));
+  });
+
   it('reassembles a 402-byte R-APDU from MI parts', () => {
     const w = wire(bus, { card: new EchoCard(), irq });
     connect(w);

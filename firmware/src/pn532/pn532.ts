@@ -410,13 +410,17 @@ export class Pn532 implements ApduChannel {
 
   /** One InListPassiveTarget for a type A (or B) card. Calls back with null when none answered
    * within the chip's retries. */
-  listPassiveTarget(typeB: boolean, callback: (err: Pn532Error | null, target: Target | null) => void): void {
+  listPassiveTarget(typeB: boolean, callback: (err: Pn532Error | null, target: Target | null) => void, again?: boolean): void {
     const pd = typeB ? [CMD.IN_LIST_PASSIVE_TARGET, 0x01, BR_TY.TYPE_B_106, 0x00] : [CMD.IN_LIST_PASSIVE_TARGET, 0x01, BR_TY.TYPE_A_106];
     this.target = null;
     this.command(pd, TIMING.RESPONSE, (err, r) => {
       if (err) {
         // No answer after the ACK: the chip is still polling; our ACK stopped it. No card.
         if (err.code === 'pn532-silent' && this._ackSeen) callback(null, null);
+        // No ACK, woken and asked twice: the chip may have been reset since the set-up (RSTPD_N,
+        // a brown-out), and is then in LowVbat, where it takes nothing but SAMConfiguration (on
+        // HSU at the base speed). The set-up once more, then the poll again.
+        else if (err.code === 'pn532-silent' && !again) this.begin((e) => (e ? callback(e, null) : this.listPassiveTarget(typeB, callback, true)));
         else callback(err, null);
         return;
       }
