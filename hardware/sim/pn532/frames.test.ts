@@ -55,7 +55,9 @@ describe('PN532 frames', () => {
   it('round-trips any body after any garbage without 00', () => {
     fc.assert(
       fc.property(
-        fc.uint8Array({ minLength: 1, maxLength: 265 }),
+        // Not the one-byte body 7F: that frame is the PN532's error frame (00 00 FF 01 FF 7F 81
+        // 00), parsed as such (the test above). A random run hit it: CI stop 24, seed 1304438832.
+        fc.uint8Array({ minLength: 1, maxLength: 265 }).filter((b) => !(b.length === 1 && b[0] === 0x7f)),
         fc.uint8Array({ maxLength: 20 }).map((g) => g.map((b) => b || 1)),
         (body, garbage) => {
           expect(parse([...garbage, ...encodeFrame(body)])).toEqual([{ kind: 'info', body }]);
