@@ -11,10 +11,10 @@ import { bundle } from '../../tools/bundler';
 import { deviceBundlePath } from '../../tools/device-bundles';
 import { checkBundle, formatViolations } from '../../tools/espruino-gate';
 import { pretokenise } from '../../tools/pretokenise';
-import { complaints, openSession, type Build, type EspruinoSession } from './espruino-runner';
+import { openSession, type Build, type EspruinoSession } from './espruino-runner';
 import { ENTRY_COUNT } from './native-oracle';
-import type { ReadFigures } from './run-scripted-read';
-import { FAKE_READER, RANDOM_SOURCE, type ScriptedRead } from './scripted-read';
+import { playRead, type ReadFigures } from './run-scripted-read';
+import { RANDOM_SOURCE, type ScriptedRead } from './scripted-read';
 
 export const PICO_BUNDLE = deviceBundlePath('pico');
 const ORACLE_ENTRY = join(import.meta.dirname, 'native-oracle.ts');
@@ -84,25 +84,8 @@ export async function runOracleRead(scripted: ScriptedRead, build: Build, timeou
   const session = openSession(build);
   try {
     await storeOracle(session);
-    session.writeFile('fw', pretokenise(readFileSync(PICO_BUNDLE, 'latin1')));
-    session.writeFile('fake', readFileSync(FAKE_READER, 'latin1'));
-    for (const [name, bytes] of Object.entries(scripted.files)) session.writeFile(name, bytes);
-    session.writeFile('main', mainScript(scripted.board, trace));
-    const t0 = Date.now();
-    const r = await session.runAsync(`eval(require('Storage').read('main'));`, timeoutMs);
-    const wallMs = Date.now() - t0;
-    const line = (tag: string): unknown => {
-      const l = r.lines.find((x) => x.startsWith(tag + ' '));
-      return l ? JSON.parse(l.slice(tag.length + 1)) : null;
-    };
-    return {
-      build,
-      load: line('load') as OracleReadFigures['load'],
-      read: line('read') as ReadFigures['read'],
-      complaints: complaints(r.output),
-      output: r.output,
-      wallMs,
-    };
+    const fw = pretokenise(readFileSync(PICO_BUNDLE, 'latin1'));
+    return (await playRead(session, build, scripted, fw, mainScript(scripted.board, trace), timeoutMs)) as OracleReadFigures;
   } finally {
     session.close();
   }

@@ -2,7 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { pretokenise } from '../../tools/pretokenise';
-import { complaints, openSession, type Build } from './espruino-runner';
+import { complaints, openSession, type Build, type EspruinoSession } from './espruino-runner';
 import { FAKE_READER, PORTABLE_BUNDLE, RANDOM_SOURCE, type ScriptedRead } from './scripted-read';
 
 export interface ReadFigures {
@@ -37,27 +37,33 @@ export async function runScriptedRead(scripted: ScriptedRead, build: Build, time
   const session = openSession(build);
   try {
     const text = readFileSync(bundle, 'latin1');
-    session.writeFile('fw', pretokenised ? pretokenise(text) : text);
-    session.writeFile('fake', readFileSync(FAKE_READER, 'latin1'));
-    for (const [name, bytes] of Object.entries(scripted.files)) session.writeFile(name, bytes);
-    session.writeFile('main', mainScript(scripted.board, trace));
-    const t0 = Date.now();
-    // Asynchronous: a whole read takes minutes, and a test worker must keep answering vitest.
-    const r = await session.runAsync(`eval(require('Storage').read('main'));`, timeoutMs);
-    const wallMs = Date.now() - t0;
-    const line = (tag: string): unknown => {
-      const l = r.lines.find((x) => x.startsWith(tag + ' '));
-      return l ? JSON.parse(l.slice(tag.length + 1)) : null;
-    };
-    return {
-      build,
-      load: line('load') as ReadFigures['load'],
-      read: line('read') as ReadFigures['read'],
-      complaints: complaints(r.output),
-      output: r.output,
-      wallMs,
-    };
+    return await playRead(session, build, scripted, pretokenised ? pretokenise(text) : text, mainScript(scripted.board, trace), timeoutMs);
   } finally {
     session.close();
   }
+}
+
+/** Stores `fw` (the bundle as stored), the fake reader, the recording's files and `main` in
+ * `session`, runs `main` and reads its '@@ load' and '@@ read' lines. */
+export async function playRead(session: EspruinoSession, build: Build, scripted: ScriptedRead, fw: string, main: string, timeoutMs: number): Promise<ReadFigures> {
+  session.writeFile('fw', fw);
+  session.writeFile('fake', readFileSync(FAKE_READER, 'latin1'));
+  for (const [name, bytes] of Object.entries(scripted.files)) session.writeFile(name, bytes);
+  session.writeFile('main', main);
+  const t0 = Date.now();
+  // Asynchronous: a whole read takes minutes, and a test worker must keep answering vitest.
+  const r = await session.runAsync(`eval(require('Storage').read('main'));`, timeoutMs);
+  const wallMs = Date.now() - t0;
+  const line = (tag: string): unknown => {
+    const l = r.lines.find((x) => x.startsWith(tag + ' '));
+    return l ? JSON.parse(l.slice(tag.length + 1)) : null;
+  };
+  return {
+    build,
+    load: line('load') as ReadFigures['load'],
+    read: line('read') as ReadFigures['read'],
+    complaints: complaints(r.output),
+    output: r.output,
+    wallMs,
+  };
 }
