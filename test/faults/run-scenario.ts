@@ -205,7 +205,9 @@ export function liftFaults(r: Reader): void {
   r.faults.dropAcks = 0;
   r.faults.corruptResponses = 0;
   r.faults.exchangeErrors = [];
-  r.faults.resetAfterAckMs = null;
+  // A reset armed in the faulted read may be scheduled to fire after it ended (0-20 ms after its
+  // last ACK): it belongs to that read, not to the follow-up (seed 480054093 on pico).
+  r.faults.cancelResets();
   r.faults.endlessMoreParts = 0;
   r.link.configure({}).reconnect();
   r.device.setCard(new VirtualPassport(r.fixture.files, r.fixture.bac, { random: (n) => new Uint8Array(cryptoRandomBytes(n)) }));

@@ -13,6 +13,8 @@ export class Pn532Faults {
   exchangeErrors: number[] = [];
   /** The chip is reset (RSTPD_N pulse) this many ms after ACKing the next command. */
   resetAfterAckMs: number | null = null;
+  /** Bumped by cancelResets(): a reset scheduled under an older epoch does not happen. */
+  resetEpoch = 0;
   /** Upcoming InDataExchange answers that say "more information" (MI) and then repeat the same
    * part, never reaching the end while this is above 0 (Infinity: a card that never finishes). */
   endlessMoreParts = 0;
@@ -59,6 +61,13 @@ export class Pn532Faults {
 
   resetDuringNextCommand(afterAckMs = 0.5): this {
     this.resetAfterAckMs = afterAckMs;
+    return this;
+  }
+
+  /** No reset armed, and none of those already scheduled (after an ACK) happens. */
+  cancelResets(): this {
+    this.resetAfterAckMs = null;
+    this.resetEpoch++;
     return this;
   }
 

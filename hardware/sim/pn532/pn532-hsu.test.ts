@@ -443,6 +443,16 @@ describe('PN532 simulator: faults', () => {
     host.command([0x14, 0x01]);
     expect(hex(host.command([0x40, 0x01, ...SELECT_EMRTD]))).toBe('27');
   });
+
+  it('does not reset when the reset was cancelled after the ACK that scheduled it', () => {
+    const { host } = ready(new EmrtdStubCard({ processingMs: 20 }));
+    host.sim.faults.resetDuringNextCommand(10);
+    host.send([0x40, 0x01, ...SELECT_EMRTD]);
+    expect(host.receive(1)[0].kind).toBe('ack');
+    host.sim.faults.cancelResets();
+    expect(host.receive(1)[0].kind).toBe('info'); // the command ran to its end
+    expect(hex(host.command([0x40, 0x01, ...SELECT_EMRTD]))).toBe('00 90 00'); // not reset: the card is still listed
+  });
 });
 
 describe('PN532 simulator: clock model', () => {

@@ -246,8 +246,11 @@ export class Pn532Simulator {
     }
     if (this.faults.resetAfterAckMs !== null) {
       const ms = this.faults.resetAfterAckMs;
+      const epoch = this.faults.resetEpoch;
       this.faults.resetAfterAckMs = null;
-      this.after(ACK_DELAY_MS + ms, () => this.reset());
+      this.after(ACK_DELAY_MS + ms, () => {
+        if (this.faults.resetEpoch === epoch) this.reset();
+      });
     }
     const job = this.chip.execute(body, (reply, effects) => {
       if (this.job === job) this.job = null;
