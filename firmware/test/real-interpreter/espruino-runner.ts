@@ -14,7 +14,15 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 /** Where the interpreters live; ESPRUINO_DIR overrides. */
 export const ESPRUINO_DIR = process.env.ESPRUINO_DIR ?? resolve(repoRoot, '../shared/espruino');
 
-export type Build = 'pico64' | 'pico32';
+/** Where build-measure-interpreter.sh puts the measurement interpreter; MEASURE_ESPRUINO_DIR
+ * overrides. */
+export const MEASURE_DIR = process.env.MEASURE_ESPRUINO_DIR ?? resolve(repoRoot, 'firmware/test/real-interpreter/measure-interpreter');
+
+/** pico64: the 64-bit build (17-byte blocks); pico32: the Pico's 13-byte blocks, under qemu-i386;
+ * pico64-measure: pico64 with 8,191 variables and the same JsVar layout
+ * (build-measure-interpreter.sh), for reads that carry a measured share of their own
+ * (oracle-read.ts); only its usage, never its free count, is the Pico's. */
+export type Build = 'pico64' | 'pico32' | 'pico64-measure';
 
 /** Lines the harness prints start with this, so that the banner and prompts can be dropped. */
 export const LINE_PREFIX = '@@ ';
@@ -23,18 +31,23 @@ const LOADER_SCRIPT = 12 * 1024;
 /** Bytes per Storage.write: one string literal at a time in RAM. */
 const STRING_PIECE = 1024;
 
+function executable(build: Build): string {
+  if (build === 'pico64-measure') return join(MEASURE_DIR, 'espruino');
+  return join(ESPRUINO_DIR, build === 'pico64' ? 'espruino' : 'espruino-pico32');
+}
+
 function command(build: Build): { file: string; args: string[] } {
-  const exe = join(ESPRUINO_DIR, build === 'pico64' ? 'espruino' : 'espruino-pico32');
-  return build === 'pico64' ? { file: exe, args: [] } : { file: 'qemu-i386', args: ['-L', '/', exe] };
+  const exe = executable(build);
+  return build === 'pico32' ? { file: 'qemu-i386', args: ['-L', '/', exe] } : { file: exe, args: [] };
 }
 
 /** Why the interpreter cannot run here, or null when it can (it is run once to be sure). */
 export function interpreterProblem(build: Build = 'pico64'): string | null {
   const { file, args } = command(build);
   try {
-    accessSync(join(ESPRUINO_DIR, build === 'pico64' ? 'espruino' : 'espruino-pico32'), constants.X_OK);
+    accessSync(executable(build), constants.X_OK);
   } catch {
-    return `no Espruino interpreter at ${ESPRUINO_DIR}`;
+    return `no Espruino interpreter at ${executable(build)}`;
   }
   const r = spawnSync(file, [...args, '-e', `print("${LINE_PREFIX}ok")`], { encoding: 'latin1', timeout: 10_000, stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.error) return `${file} cannot run: ${r.error.message}`;
