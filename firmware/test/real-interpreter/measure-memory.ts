@@ -14,7 +14,11 @@
 //   tables and key schedules in place of the blob's contexts; and the same less what the
 //   TypeScript crypto's typed arrays hold at the peak (crypto-share.ts, in the shim);
 // - the same read from a chip that answers extended-length READ BINARY (2,048-byte blocks, the
-//   file reader's default whenever the chip takes them), for what such a block costs at the peak.
+//   file reader's default whenever the chip takes them), for what such a block costs at the peak;
+// - firmware-pico.js itself (native code paths) reading the same, on native-oracle.ts, on the
+//   measurement interpreter (measure-oracle.ts; 8,191 variables, the oracle's and the fake's shares
+//   subtracted): the Pico's measured peak. Without that interpreter one line says it was not
+//   measured. MEASURE_ONLY=oracle: only this, merged into memory.json as `picoOracleRead`.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +31,7 @@ import { runScriptedRead } from './run-scripted-read';
 import { PICO_MEMORY, TypedArrayLedger } from '@epassport/hardware/shim/memory-model';
 import { PICO_TS_BUNDLE, PORTABLE_BUNDLE, recordRead } from './scripted-read';
 import { cryptoShare } from './crypto-share';
+import { oracleReads } from './measure-oracle';
 
 export const MEMORY_JSON = join(import.meta.dirname, 'memory.json');
 const FIXTURE = 'utopia-jp2';
@@ -62,8 +67,19 @@ out.shift();print('${LINE_PREFIX}'+out.join(' '));`);
   }
 }
 
+/** MEASURE_ONLY=oracle: firmware-pico.js on the oracle only, into the memory.json there is. */
+async function oracleOnly(): Promise<void> {
+  const figures = await oracleReads(FIXTURE, GROUPS);
+  if (figures.notMeasured) return;
+  const json = JSON.parse(readFileSync(MEMORY_JSON, 'utf8')) as Record<string, unknown>;
+  json.picoOracleRead = figures;
+  writeFileSync(MEMORY_JSON, JSON.stringify(json, null, 2) + '\n');
+  console.log(`wrote picoOracleRead into ${MEMORY_JSON}`);
+}
+
 async function main(): Promise<void> {
-  const builds = (process.argv[2] ? process.argv[2].split(',') : ['pico64', 'pico32']) as Build[];
+  if (process.env.MEASURE_ONLY === 'oracle') return oracleOnly();
+  const builds = (process.argv[2] ? process.argv[2].split(',') : ['pico64', 'pico32']) as ('pico64' | 'pico32')[];
   for (const b of builds) {
     const problem = interpreterProblem(b);
     if (problem) throw new Error(problem);
@@ -73,8 +89,8 @@ async function main(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) throw new Error('run with node --expose-gc (npm run measure:memory)');
   const ledger = new TypedArrayLedger();
-  const blockBytes: Record<Build, number> = { pico64: 17, pico32: 13 };
-  const ledgerPeak: Record<Build, number> = { pico64: 0, pico32: 0 };
+  const blockBytes = { pico64: 17, pico32: 13 };
+  const ledgerPeak = { pico64: 0, pico32: 0 };
   const scripted = recordRead(FIXTURE, GROUPS, {
     beforeLoad: (runtime) => ledger.install((code) => runtime.evaluate(code)),
     sample: () => {
@@ -94,6 +110,7 @@ async function main(): Promise<void> {
   };
   const out = result.builds as Record<string, Record<string, unknown>>;
   let modelOther = 0;
+  let tsPico64: { peakUsed: number; afterLoad: number } | undefined;
   for (const build of builds) {
     const loads: Record<string, { used: number; free: number }> = {};
     loads['firmware.js (portable, pretokenised)'] = afterLoad(build, pretokenise(readFileSync(PORTABLE_BUNDLE, 'latin1')));
@@ -115,6 +132,7 @@ async function main(): Promise<void> {
     const dynamic = peak - r.load.after;
     const pico = loads['firmware-pico.js (stored)'];
     modelOther = dynamic - ledgerPeak[build];
+    tsPico64 = { peakUsed: peak, afterLoad: r.load.after };
     // The same read from an extended-length chip (recorded afresh: other commands, other answers).
     const ext = await runScriptedRead(recordRead(FIXTURE, GROUPS, {}, PICO_TS_BUNDLE, true), build, 1_800_000, PICO_TS_BUNDLE, true);
     const extOk = ext.read && !ext.read.failure && ext.read.final === 0x86 && ext.read.consumed === ext.read.events && !ext.complaints.length;
@@ -160,6 +178,7 @@ async function main(): Promise<void> {
     afterLoad: pico32 ? pico32['firmware-pico-ts.js (pretokenised)'].used : null,
     other: modelOther,
   };
+  result.picoOracleRead = await oracleReads(FIXTURE, GROUPS, tsPico64);
   writeFileSync(MEMORY_JSON, JSON.stringify(result, null, 2) + '\n');
   console.log(`wrote ${MEMORY_JSON}`);
 }
