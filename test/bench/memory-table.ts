@@ -17,7 +17,16 @@ interface Build {
   afterLoad: Record<string, Use>;
   scriptedRead?: { bundle: string; afterLoad: number; peakUsed: number; peakFree: number };
 }
-interface MemoryJson { measured: string; read: { fixture: string; dataGroups: number[] }; builds: Record<string, Build> }
+interface FirmwareRead { afterLoad: number; peakUsed: number; peakFree: number }
+interface OracleRead {
+  notMeasured?: string;
+  measured?: string;
+  maxRead?: number;
+  shortBlocks?: FirmwareRead & { oracleVars: number };
+  extendedBlocks?: FirmwareRead;
+  crossCheck?: { pico64PeakUsed: number; measurePeakUsed: number };
+}
+interface MemoryJson { measured: string; read: { fixture: string; dataGroups: number[] }; builds: Record<string, Build>; picoOracleRead?: OracleRead }
 
 const n = (x: number | undefined): string => (x === undefined ? '–' : x.toLocaleString('en-US'));
 
@@ -44,8 +53,23 @@ export async function formatMemory(): Promise<string> {
   const lines = [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`);
   const peak = read
     ? `Peak of the scripted ${m.read.fixture} read (EF.COM, EF.SOD, DG${m.read.dataGroups.join(', DG')}) on the 64-bit build, ` +
-      `\`${read.bundle}\` (the Pico's bundle with the TypeScript crypto, as native calls cannot run on x86): ` +
-      `${n(read.afterLoad)} after load, ${n(read.peakUsed)} at the peak, **${n(read.peakFree)} free** (issue #14's target: >= 1,250 free).`
+      `\`${read.bundle}\` (the Pico's bundle with the TypeScript crypto in place of the blob, which cannot run on x86): ` +
+      `${n(read.afterLoad)} after load, ${n(read.peakUsed)} at the peak, **${n(read.peakFree)} free**.`
     : 'No scripted read in memory.json.';
-  return `${lines.join('\n')}\n\nVariables measured ${m.measured.slice(0, 16).replace('T', ' ')} UTC (\`npm run measure:memory\`); stored bytes computed now. ${peak}`;
+  return `${lines.join('\n')}\n\nVariables measured ${m.measured.slice(0, 16).replace('T', ' ')} UTC (\`npm run measure:memory\`); stored bytes computed now. ${peak} ${picoPeak(m.picoOracleRead)}`;
+}
+
+/** The Pico bundle's own peak (measure-oracle.ts), or why there is none. */
+function picoPeak(o: OracleRead | undefined): string {
+  if (!o || !o.shortBlocks || !o.extendedBlocks || !o.crossCheck || !o.measured) {
+    return `The Pico's own bundle (\`firmware-pico.js\`) was not measured at the peak${o?.notMeasured ? ` (${o.notMeasured})` : ''}: build the measurement interpreter (firmware/test/real-interpreter/build-measure-interpreter.sh). Issue #14's target: >= 1,250 free.`;
+  }
+  const s = o.shortBlocks;
+  const e = o.extendedBlocks;
+  const c = o.crossCheck;
+  return `**The Pico's own bundle, \`firmware-pico.js\`, measured** (${o.measured.slice(0, 16).replace('T', ' ')} UTC): the same read with its native code paths, ` +
+    `the blob answered by a JavaScript oracle on an 8,191-variable build of the same interpreter (same JsVar layout), the oracle's ${n(s.oracleVars)} variables subtracted: ` +
+    `${n(s.afterLoad)} after load; short blocks ${n(s.peakUsed)} at the peak, **${n(s.peakFree)} free** of 5,100; ` +
+    `from an extended-length chip in ${n(o.maxRead)}-byte blocks (the board's maxRead) ${n(e.peakUsed)}, **${n(e.peakFree)} free**. ` +
+    `Issue #14's target: >= 1,250 free. Cross-check, the TypeScript-crypto read on both builds, the same subtraction: ${n(c.pico64PeakUsed)} (5,100) / ${n(c.measurePeakUsed)} (8,191) at the peak.`;
 }
