@@ -10,8 +10,8 @@
 # the shared one is put back afterwards. No Espruino file is kept in this repository. 8,191 is the largest count with the same JsVar layout as
 # 5,100 (13-bit references, 4 reference-count bits: src/jsutils.h), so a string, an object or a
 # typed array takes the same number of variables on both builds; 8,192 or more would not.
-# Output: measure-interpreter/espruino (gitignored). Needs gcc, make, python3. About 5 minutes
-# at -j2.
+# Output: measure-interpreter/espruino (gitignored). Needs gcc, make, python3, git. About 2 minutes
+# at -j2 (116-133 s on a loaded 2-core machine).
 set -eu
 [ $# -eq 1 ] || { echo "usage: $0 /path/to/Espruino-checkout (commit c5ff787b1)" >&2; exit 2; }
 src=$(cd "$1" && pwd)
