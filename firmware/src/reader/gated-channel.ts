@@ -16,10 +16,9 @@ export class GatedChannel implements ApduChannel {
   private _slots: number;
   private _waitingApdu!: Uint8Array | null;
   private _waitingCallback!: ApduCallback | null;
-  private _proceedBound: () => void;
-  private _gateBound: () => void;
+  private _proceedBound!: () => void;
+  private _gateBound!: () => void;
   private _source!: AheadSource | null;
-  private _gatedSource: AheadSource;
   private _aheadOwner!: AheadSource | null;
   /** Commands sent ahead for `_aheadOwner` whose answers have not come back. */
   private _aheadPending: number;
@@ -32,38 +31,44 @@ export class GatedChannel implements ApduChannel {
     this._inner = inner;
     this._host = host;
     this._slots = slots;
-    this._proceedBound = () => this._proceed();
-    this._gateBound = defer ? () => defer(this._proceedBound) : this._proceedBound;
     this._aheadPending = 0;
-    // A command sent ahead passes the same gate, checked now: not stopped, and room for two
-    // blocks' frames (the one in flight has not been forwarded yet).
-    this._gatedSource = {
-      nextCommand: () => {
-        const source = this._source;
-        const next = source && !this.stopped && this._roomNow(2 * this._slots) ? source.nextCommand() : null;
-        if (next) {
-          if (source !== this._aheadOwner) this._aheadPending = 0;
-          this._aheadOwner = source;
-          this._aheadPending++;
-        }
-        return next;
-      },
-      // To the reader that asked, even after it cleared its source (it drains the answer). The
-      // last answer lets go of the reader: it holds its sink (hash, EF.SOD extractor) and would
-      // otherwise stay in RAM through the next file.
-      onAhead: (err, response) => {
-        const owner = this._aheadOwner;
-        if (--this._aheadPending <= 0) {
-          this._aheadPending = 0;
-          this._aheadOwner = null;
-        }
-        if (owner) owner.onAhead(err, response);
-      },
-    };
-    if (inner.setAhead) this.setAhead = (source) => {
-      this._source = source;
-      inner.setAhead!(source ? this._gatedSource : null);
-    };
+    // The plain channel (slots 0, over the PN532: no commands sent ahead) needs neither the gate's
+    // closures nor the ahead source: made only where used (~35 variables held through a read).
+    if (slots > 0) {
+      this._proceedBound = () => this._proceed();
+      this._gateBound = defer ? () => defer(this._proceedBound) : this._proceedBound;
+    }
+    if (inner.setAhead) {
+      // A command sent ahead passes the same gate, checked now: not stopped, and room for two
+      // blocks' frames (the one in flight has not been forwarded yet).
+      const gated: AheadSource = {
+        nextCommand: () => {
+          const source = this._source;
+          const next = source && !this.stopped && this._roomNow(2 * this._slots) ? source.nextCommand() : null;
+          if (next) {
+            if (source !== this._aheadOwner) this._aheadPending = 0;
+            this._aheadOwner = source;
+            this._aheadPending++;
+          }
+          return next;
+        },
+        // To the reader that asked, even after it cleared its source (it drains the answer). The
+        // last answer lets go of the reader: it holds its sink (hash, EF.SOD extractor) and would
+        // otherwise stay in RAM through the next file.
+        onAhead: (err, response) => {
+          const owner = this._aheadOwner;
+          if (--this._aheadPending <= 0) {
+            this._aheadPending = 0;
+            this._aheadOwner = null;
+          }
+          if (owner) owner.onAhead(err, response);
+        },
+      };
+      this.setAhead = (source) => {
+        this._source = source;
+        inner.setAhead!(source ? gated : null);
+      };
+    }
   }
 
   setAhead?(source: AheadSource | null): void;
