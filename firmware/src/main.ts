@@ -42,6 +42,14 @@ const timers: Timers = {
   clearTimeout: (id) => clearTimeout(id as number),
 };
 
+/** The longest answer a read with blocks of at most `maxRead` bytes asks for: a READ BINARY's
+ * block, or an RSA-4096 INTERNAL AUTHENTICATE signature (512 bytes), under secure messaging
+ * (+ 37: DO'87' header and 1..16 padding bytes (AES; 3DES 1..8), DO'99', DO'8E', SW). The PN532
+ * joins MI parts in a buffer this long (1,061 bytes for a Pico's 1,024, not 2,304). */
+function responseRoom(maxRead: number): number {
+  return (maxRead > 512 ? maxRead : 512) + 37;
+}
+
 /** n bytes from the hardware RNG (BAC's RND.IFD and K.IFD). */
 function hwRandom(n: number): Uint8Array {
   const out = new Uint8Array(n);
@@ -142,7 +150,8 @@ export function start(config: BoardConfig, withPace?: (random: (n: number) => Ui
   installNativeFraming(); // CRC-16 and COBS of the host link on the native blob, when present
   if (config.reset) digitalWrite(Pin(config.reset), 1); // RSTPD_N high: the PN532 runs
   const io = createIo(config);
-  const pn532 = new Pn532(io, timers, { fastBaud: config.nfc.bus === 'hsu' ? config.nfc.fastBaud : 0 });
+  const maxRead = config.maxRead;
+  const pn532 = new Pn532(io, timers, { fastBaud: config.nfc.bus === 'hsu' ? config.nfc.fastBaud : 0, maxResponse: maxRead === undefined ? 0 : responseRoom(maxRead) });
   // PACE and Chip Authentication when the bundle has them (main-pace.ts) and the board can run them.
   const access = withPace && withPace(hwRandom);
   chip = pn532;
@@ -168,7 +177,7 @@ export function start(config: BoardConfig, withPace?: (random: (n: number) => Ui
     onReset,
   });
   host = link;
-  session = new ReadSession({ chip: pn532, host: link, timers, random: hwRandom, onIdle: flushReadyWaiters, pipeline: config.pipeline !== false, maxRead: config.maxRead, access });
+  session = new ReadSession({ chip: pn532, host: link, timers, random: hwRandom, onIdle: flushReadyWaiters, pipeline: config.pipeline !== false, maxRead, access });
   LoopbackA.setConsole(true);
   USB.on('data', (data) => link.receive(E.toUint8Array(data)));
   // Probe the PN532 once (its firmware word for hello-reply), then let it sleep.

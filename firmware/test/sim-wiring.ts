@@ -44,7 +44,7 @@ function irqLine(sim: Pn532Simulator, clock: VirtualClock): IrqLine {
   };
 }
 
-export function wire(bus: Bus, options: { card?: Card | null; irq?: boolean; fastBaud?: number } = {}): Wired {
+export function wire(bus: Bus, options: { card?: Card | null; irq?: boolean; fastBaud?: number; maxResponse?: number } = {}): Wired {
   const clock = new VirtualClock();
   const sim = new Pn532Simulator({ clock, card: options.card ?? null });
   const writes: Uint8Array[] = [];
@@ -73,7 +73,7 @@ export function wire(bus: Bus, options: { card?: Card | null; irq?: boolean; fas
     const dev = new SimSpi(sim);
     io = new SpiTransport({ send: (d) => { writes.push(d.slice()); return dev.transfer(d); } }, 'A4', clock, options.irq ? irqLine(sim, clock) : null);
   }
-  const pn532 = new Pn532(io, clock, { fastBaud: options.fastBaud });
+  const pn532 = new Pn532(io, clock, { fastBaud: options.fastBaud, maxResponse: options.maxResponse });
   return { clock, sim, io, pn532, writes };
 }
 

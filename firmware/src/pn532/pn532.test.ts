@@ -139,6 +139,17 @@ describe.each(BUSES)('PN532 driver over $bus (irq $irq)', ({ bus, irq }) => {
     expect(Array.from(short!)).toEqual([3, 2, 1, 0x90, 0x00]);
   });
 
+  it('joins MI parts up to maxResponse bytes (a board reading smaller blocks), refuses one byte more', () => {
+    const w = wire(bus, { card: new EchoCard(), irq, maxResponse: 1061 });
+    connect(w);
+    const longest = 1061 - 2;
+    const [err, r] = exchange(w, Uint8Array.of(0x00, 0xef, longest >> 8, longest & 0xff, 0x00));
+    expect(err).toBeNull();
+    expect(r!.length).toBe(1061);
+    const [tooLong] = exchange(w, Uint8Array.of(0x00, 0xef, (longest + 1) >> 8, (longest + 1) & 0xff, 0x00));
+    expect(tooLong?.code).toBe('too-large');
+  });
+
   it('reports no card promptly when the field is empty', () => {
     const w = wire(bus, { card: null, irq });
     const [err] = run<[IcaoError | null]>(w.clock, (done) => w.pn532.begin(done));

@@ -43,6 +43,9 @@ export interface Pn532Options {
   fastBaud?: number;
   /** Highest RF bit rate to negotiate (106, 212 or 424; default 424). */
   maxBitRate?: number;
+  /** Longest R-APDU joined from MI parts (default MAX_R_APDU): the buffer they are joined in is
+   * this long, so a board that reads smaller blocks (BoardConfig.maxRead) holds less. */
+  maxResponse?: number;
 }
 
 /** The PN532 bus of a per-board device bundle (esbuild define, tools/bundler.ts); '' in the
@@ -125,10 +128,11 @@ export class Pn532 implements ApduChannel {
   /** The last frame never left (the bus refused it), so resending cannot replay anything. */
   private _undelivered: boolean;
   private _apduCallback: ApduCallback | null;
-  /** MI parts joined so far, in one buffer of MAX_R_APDU made at the first part with MI: a
+  /** MI parts joined so far, in one buffer of _maxResponse made at the first part with MI: a
    * 2 KB answer never holds its parts twice (growing a copy per part held ~3.9 KB at the last). */
   private _apduParts: Uint8Array | null;
   private _apduLength: number;
+  private _maxResponse: number;
   private _onExchangeBound: ResponseCallback;
 
   constructor(io: Pn532Io, timers: Timers, options?: Pn532Options) {
@@ -159,6 +163,7 @@ export class Pn532 implements ApduChannel {
     this._apduCallback = null;
     this._apduParts = null;
     this._apduLength = 0;
+    this._maxResponse = o.maxResponse || MAX_R_APDU;
     this._onExchangeBound = (err, r) => this._onExchange(err, r);
     io.onFrame = (buf, start, end) => this._onFrame(buf, start, end);
   }
@@ -533,15 +538,16 @@ export class Pn532 implements ApduChannel {
       return;
     }
     const at = parts ? this._apduLength : 0;
-    if (at + part.length > MAX_R_APDU) {
+    const max = this._maxResponse;
+    if (at + part.length > max) {
       // A card that keeps saying "more" (or answers far beyond any Le we send) must not take
       // the device's memory: no READ BINARY answer we ask for is longer than this.
       this._apduCallback = null;
       this._apduParts = null;
-      cb(new Pn532Error('too-large', 'R-APDU over ' + MAX_R_APDU + ' bytes'), null);
+      cb(new Pn532Error('too-large', 'R-APDU over ' + max + ' bytes'), null);
       return;
     }
-    if (!parts) parts = this._apduParts = new Uint8Array(MAX_R_APDU);
+    if (!parts) parts = this._apduParts = new Uint8Array(max);
     parts.set(part, at);
     this._apduLength = at + part.length;
     parts = null;
