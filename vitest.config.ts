@@ -1,6 +1,6 @@
 import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
-import { SKIP_MARKER } from './test/support/skip-marker';
+import { BLOCK_MARKER, SKIP_MARKER } from './test/support/skip-marker';
 
 // Workspace packages resolve to their TypeScript sources (the "@epassport/source" export
 // condition); the published packages' dist/ is for consumers and the pack test.
@@ -15,6 +15,8 @@ export default defineConfig({
     exclude: ['**/node_modules/**', '**/dist/**', '.stryker-tmp/**'],
     // One private temporary directory per run, removed at the end (test/support/temp-root.ts).
     globalSetup: ['./test/support/temp-root.ts'],
+    // Names a test that holds its worker's event loop for seconds (see the file).
+    setupFiles: ['./test/support/block-monitor.ts'],
     // Two files at a time: on 2 cores vitest's default (cores - 1) runs one file at a time while
     // most files wait on child processes (the interpreter, the simulated chain, the CLI).
     maxWorkers: 2,
@@ -24,6 +26,6 @@ export default defineConfig({
     // The skip lines of test/support/requires-tool.ts are printed once, in the summary at the end
     // (with their count and the slowest files), not by the default reporter as well.
     reporters: ['default', './test/support/summary-reporter.ts'],
-    onConsoleLog: (log) => !log.startsWith(SKIP_MARKER),
+    onConsoleLog: (log) => !log.startsWith(SKIP_MARKER) && !log.startsWith(BLOCK_MARKER),
   },
 });

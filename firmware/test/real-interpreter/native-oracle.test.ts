@@ -154,7 +154,7 @@ describe.skipIf(!interpreterRuns('the native oracle on the real interpreter'))('
     try {
       await storeOracle(session);
       session.writeFile('t', LOAD_ORACLE + SCRIPT);
-      const r = session.run(`eval(require('Storage').read('t'));`, 60_000);
+      const r = await session.runAsync(`eval(require('Storage').read('t'));`, 60_000);
       const got = Object.fromEntries(r.lines.map((l) => [l.slice(0, l.indexOf(' ')), l.slice(l.indexOf(' ') + 1)]));
       expect(r.output).not.toMatch(/Uncaught|ERROR|WARNING|OUT OF MEMORY/);
       for (const [name, , bits] of HASHES) {

@@ -17,7 +17,7 @@ import { formatTable, TABLE_PATH } from './table-file';
 /** Names the probe must check even if neither V8 nor a wrapper table lists them (issue #14). */
 const EXTRA_CANDIDATES = ['keys', 'entries', 'values', 'search', 'toPrecision', 'is', 'freeze', 'race', 'log2'];
 
-function main(): void {
+async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const sourceAt = args.indexOf('--source');
   let source: MemberTable['source'];
@@ -31,7 +31,7 @@ function main(): void {
   }
   const candidates = new Set([...v8Names(), ...EXTRA_CANDIDATES]);
   for (const b of Object.values(source.boards)) for (const names of Object.values(b.tables)) names.forEach((n) => candidates.add(n));
-  const probe = runProbe(candidates);
+  const probe = await runProbe(candidates);
   if (!source.commit.startsWith(probe.commit)) {
     throw new Error(`the interpreter is ${probe.commit}, the wrapper tables are from ${source.commit}: regenerate with --source`);
   }
@@ -49,4 +49,4 @@ function main(): void {
   for (const id of TABLE_BOARDS) console.log(`  ${id}: ${table.boards[id].notes.join('; ') || 'as probed'}`);
 }
 
-main();
+await main();

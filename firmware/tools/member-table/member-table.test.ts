@@ -9,11 +9,11 @@ const table = readTable();
 describe('the committed member table', () => {
   // CI must have the interpreter (the file fails there without it); elsewhere a counted skip.
   const present = requireTool('espruino', 'the member table against a fresh probe of the interpreter');
-  it.runIf(present)('equals a fresh probe of the interpreter', { timeout: 60_000 }, () => {
+  it.runIf(present)('equals a fresh probe of the interpreter', { timeout: 60_000 }, async () => {
     const candidates = new Set(v8Names());
     for (const b of Object.values(table.source.boards)) for (const names of Object.values(b.tables)) names.forEach((n) => candidates.add(n));
     for (const n of ['keys', 'entries', 'values', 'search', 'toPrecision', 'is', 'freeze', 'race', 'log2']) candidates.add(n);
-    const fresh = runProbe(candidates);
+    const fresh = await runProbe(candidates);
     expect(fresh).toEqual(table.probe);
   });
 

@@ -1,6 +1,6 @@
 // Runs probe.js on the real interpreter and parses what it prints (see probe.js for the format).
 
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +34,9 @@ export function interpreterAvailable(): boolean {
 
 const PROBE_SOURCE = join(import.meta.dirname, 'probe.js');
 
-export function runProbe(candidates: Iterable<string>): ProbeResult {
+/** Runs the probe; asynchronous, since it takes 10 s and more: a test worker blocked that long
+ * on a loaded machine misses vitest's 60 s RPC deadline (test/support/block-monitor.ts). */
+export async function runProbe(candidates: Iterable<string>): Promise<ProbeResult> {
   const names = [...new Set(candidates)].filter((n) => /^[A-Za-z_$][\w$]*$/.test(n)).sort();
   // Storage is a file `espruino.flash` in the working directory: a fresh one per probe.
   const dir = mkdtempSync(join(tmpdir(), 'espruino-probe-'));
@@ -47,7 +49,13 @@ export function runProbe(candidates: Iterable<string>): ProbeResult {
     const outFile = join(dir, 'out.txt');
     const fd = openSync(outFile, 'w');
     try {
-      execFileSync(interpreterPath(), [script], { cwd: dir, stdio: ['ignore', fd, 'pipe'] });
+      await new Promise<void>((resolve, reject) => {
+        const child = spawn(interpreterPath(), [script], { cwd: dir, stdio: ['ignore', fd, 'pipe'] });
+        const err: Buffer[] = [];
+        child.stderr?.on('data', (d: Buffer) => err.push(d));
+        child.on('error', reject);
+        child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`the probe exited ${code}: ${Buffer.concat(err).toString('utf8')}`))));
+      });
     } finally {
       closeSync(fd);
     }
