@@ -98,7 +98,7 @@ function createIo(config: BoardConfig): Pn532Io {
     const setup = (baud: number): void => port.setup(baud, { rx: Pin(nfc.rx), tx: Pin(nfc.tx) });
     setup(nfc.baud);
     const hsu = new HsuTransport(port, nfc.baud, setup);
-    port.on('data', (data) => hsu.feed(E.toUint8Array(data)));
+    port.on('data', (data) => hsu.feed(data));
     return hsu;
   }
   if ((typeof NFC_BUS === 'undefined' || !NFC_BUS || NFC_BUS === 'i2c') && nfc.bus === 'i2c') {

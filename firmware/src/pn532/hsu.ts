@@ -71,13 +71,15 @@ export class HsuTransport implements Pn532Io {
     this._reconfigure(baud);
   }
 
-  /** Bytes as the UART delivered them. */
-  feed(data: Uint8Array): void {
+  /** Bytes as the UART delivered them: Espruino's Serial gives a string, which is copied into
+   * the frame buffer a piece at a time (no array of the whole of it is held while the frames in
+   * it are handled: ~17 variables per answer on the Pico). */
+  feed(data: Uint8Array | string): void {
     let offset = 0;
     while (offset < data.length) {
       const rx = this._rx;
       const n = Math.min(rx.length - this._length, data.length - offset);
-      rx.set(data.subarray(offset, offset + n), this._length);
+      rx.set(typeof data === 'string' ? E.toUint8Array(data.substring(offset, offset + n)) : data.subarray(offset, offset + n), this._length);
       this._length += n;
       offset += n;
       this._extract();
