@@ -77,12 +77,12 @@ const STATE_DONE = 4;
 class FileReadJob implements AheadSource {
   private _channel: ApduChannel;
   private _sfi: number;
-  private _sink: FileSink;
+  private _sink: FileSink | null;
   private _maxLength: number;
   private _startOffset: number;
   private _block: number;
   private _useSfi: boolean;
-  private _callback: ReadCallback;
+  private _callback: ReadCallback | null;
   private _state!: number;
   private _total: number;
   private _offset: number;
@@ -124,11 +124,11 @@ class FileReadJob implements AheadSource {
     this._le = 0;
     this._retries = 0;
     this._extended = options.extendedBlock === undefined ? EXTENDED_READ : options.extendedBlock;
-    this._onResponse = (err, response) => this._handle(err, response);
+    this._onResponse = onResponse(this);
+    this.onAhead = onAhead(this);
     // Left unset until used, read only as true or false (fewer bytes and variables): _state,
     // _exactLe, _lastOdd, _lastExtended, _next, _looping, _aheadCmd, _claimed, _stale, _deferred.
     this._result = null;
-    this.onAhead = (err, response) => this._onAheadAnswer(err, response);
     if (options.pipeline && channel.setAhead) channel.setAhead(this);
   }
 
@@ -146,7 +146,7 @@ class FileReadJob implements AheadSource {
 
   /** The answer to a command sent ahead: the next block if claimed; else dropped (its MAC was
    * checked, so the SSC stays in step), then what the reader asked for, or its end. */
-  private _onAheadAnswer(err: IcaoError | null, response: Uint8Array | null): void {
+  _onAheadAnswer(err: IcaoError | null, response: Uint8Array | null): void {
     if (this._claimed) {
       this._claimed = false;
       this._handle(err, response);
@@ -207,9 +207,16 @@ class FileReadJob implements AheadSource {
     else this._report();
   }
 
+  /** Calls back once. The finished job lets go of its sink and callback first: on the real
+   * interpreter (2v29) every finished job stayed in RAM, unreachable but locked (trace() of
+   * EF.COM's job after the read: 15 locks), and with it each file's sink (hash, EF.SOD
+   * extractor, EF.COM buffer) and the reader's callback, through the read's peak and after. */
   private _report(): void {
     const err = this._result;
-    this._callback(err, err ? 0 : this._total);
+    const cb = this._callback;
+    this._sink = null;
+    this._callback = null;
+    if (cb) cb(err, err ? 0 : this._total);
   }
 
   private _requestSelect(): void {
@@ -269,7 +276,7 @@ class FileReadJob implements AheadSource {
 
   private _complete(): void {
     try {
-      this._sink.end();
+      this._sink!.end();
     } catch (e) {
       this._finish(asIcaoError(e));
       return;
@@ -281,7 +288,7 @@ class FileReadJob implements AheadSource {
     return ++this._retries <= MAX_RETRIES;
   }
 
-  private _handle(err: IcaoError | null, response: Uint8Array | null): void {
+  _handle(err: IcaoError | null, response: Uint8Array | null): void {
     if (this._state === STATE_DONE) return;
     if (err || !response) {
       this._finish(err || new IcaoError('card-error', 'no response'));
@@ -337,7 +344,7 @@ class FileReadJob implements AheadSource {
     if (n > this._le) throw new IcaoError('malformed-data', 'chip returned more than requested');
     if (n === 0 && !this._startOffset) {
       // An empty file (a chip answers its READ BINARY 6282 or 9000 with no data).
-      this._sink.begin(0);
+      this._sink!.begin(0);
       this._complete();
       return;
     }
@@ -348,9 +355,9 @@ class FileReadJob implements AheadSource {
     if (this._startOffset > total) throw new IcaoError('bad-request', 'start offset beyond the end of the file');
     this._total = total;
     this._retries = 0;
-    this._sink.begin(total);
+    this._sink!.begin(total);
     const have = n < total ? n : total;
-    if (this._startOffset < have) this._sink.chunk(response.subarray(this._startOffset, have), this._startOffset);
+    if (this._startOffset < have) this._sink!.chunk(response.subarray(this._startOffset, have), this._startOffset);
     this._offset = this._startOffset > have ? this._startOffset : have;
     if (sw === SW.END_OF_FILE && this._offset < total) throw new IcaoError('malformed-data', 'file ends before its TLV length');
     this._requestBlock();
@@ -391,7 +398,7 @@ class FileReadJob implements AheadSource {
     if (n > this._total - this._offset) n = this._total - this._offset;
     if (n > 0) {
       this._retries = 0;
-      this._sink.chunk(response.subarray(start, start + n), this._offset);
+      this._sink!.chunk(response.subarray(start, start + n), this._offset);
       this._offset += n;
     }
     if (this._offset >= this._total) {
@@ -402,6 +409,16 @@ class FileReadJob implements AheadSource {
     if (n === 0) throw new IcaoError('malformed-data', 'READ BINARY returned no data');
     this._requestBlock();
   }
+}
+
+// A job's two callbacks, made where their scope holds the job alone (a closure keeps its whole
+// scope: made in the constructor, they held the sink, the callback and the options).
+function onResponse(job: FileReadJob): ApduCallback {
+  return (err, response) => job._handle(err, response);
+}
+
+function onAhead(job: FileReadJob): ApduCallback {
+  return (err, response) => job._onAheadAnswer(err, response);
 }
 
 /**

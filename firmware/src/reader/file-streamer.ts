@@ -87,6 +87,8 @@ export class FileStreamer implements FileSink {
       this._digestValue = this._hash.digest();
       this._hash = null;
     }
+    // The session keeps its own reference to the extractor for finish().
+    this._extractor = null;
   }
 
   /** The captured file (captureInto). */

@@ -505,9 +505,10 @@ export class ReadSession {
 
   /** Reads the current file from its first byte not yet delivered (0, or where the card left). */
   private _readOn(): void {
-    const sink = this._file!;
-    readFile(this._secure!, sink.fileId, sink, { maxFileLength: this._max, startOffset: sink.received, pipeline: this._pipeline, extendedBlock: this._maxRead }, (err, length) => {
+    // No local for the sink: the callback's scope is this function's, and would keep it.
+    readFile(this._secure!, this._file!.fileId, this._file!, { maxFileLength: this._max, startOffset: this._file!.received, pipeline: this._pipeline, extendedBlock: this._maxRead }, (err, length) => {
       if (this._state !== STATE.READING) return;
+      const sink = this._file!;
       if (err) {
         const id = sink.fileId;
         // Refused before any byte and not essential: skipped (EAC groups; EF.COM, EF.SOD, and
