@@ -14,9 +14,11 @@ var FakeReader = (function () {
   var PNI = S.read('pni'), PNW = S.read('pnw'), PND = S.read('pnd'), HOST = S.read('host');
   var events = PNI.length / 7;
   var lens = S.read('hostlen');
-  var helloLen = lens.charCodeAt(0), readLen = lens.charCodeAt(1), ackLen = lens.charCodeAt(2);
+  var helloLen = lens.charCodeAt(0), readLen = lens.charCodeAt(1), ackLen = lens.charCodeAt(2), reads = lens.charCodeAt(3);
   var next = 0, kind = 0, offset = 0, length = 0;
-  var answering = false, readSent = false, finalType = 0, failure = '';
+  // readsSent: read requests sent; finals: results (or errors) received; ends: usage (after a GC)
+  // 20 ms after each result (allocated here: a growing array would count as the firmware's).
+  var answering = false, readsSent = 0, finals = 0, finalType = 0, ends = new Uint16Array(reads), failure = '';
   // peakAt: the recording's event index at the peak (a UART write's; for a USB write, negative:
   // minus the next event); started: usage at the first USB write (the ack of the host's hello:
   // start() done, the PN532 probe under way). Numbers, so that sampling allocates nothing.
@@ -120,22 +122,31 @@ var FakeReader = (function () {
     var code = byteOf(data, 1), type = byteOf(data, 2), seq = code > 2 ? byteOf(data, 3) : 0;
     if (type === 0x05) return; // the device acknowledging the host
     if (type === 0x83 && typeof FAKE_TRACE !== 'undefined') print('@@ file-begin ' + byteOf(data, 4));
-    toDevice(helloLen + readLen + seq * ackLen, ackLen, 1);
-    if (type === 0x81 && !readSent) {
-      readSent = true;
-      toDevice(helloLen, readLen, 2);
-    }
-    if ((type === 0x86 || type === 0x87) && !finalType) {
+    toDevice(helloLen + reads * readLen + seq * ackLen, ackLen, 1);
+    if (type === 0x81 && !readsSent) sendRead();
+    if ((type === 0x86 || type === 0x87) && finals === readsSent - 1) {
+      finals++;
       finalType = type;
-      setTimeout(finish, 20);
+      setTimeout(finals < reads ? nextRead : finish, 20);
     }
   };
+
+  function sendRead() {
+    toDevice(helloLen + readsSent * readLen, readLen, 2);
+    readsSent++;
+  }
+
+  function nextRead() {
+    ends[finals - 1] = process.memory().usage;
+    sendRead();
+  }
   USB.setConsole = function () {};
   LoopbackA.setConsole = function () {};
 
   function finish() {
     var m = process.memory();
-    print('@@ read ' + JSON.stringify({ final: finalType, consumed: next, events: events, peak: peak, peakAt: peakAt, started: started, samples: samples, end: m.usage, failure: failure }));
+    if (finals) ends[finals - 1] = m.usage;
+    print('@@ read ' + JSON.stringify({ final: finalType, finals: finals, consumed: next, events: events, peak: peak, peakAt: peakAt, started: started, samples: samples, end: m.usage, ends: [].slice.call(ends, 0, finals), failure: failure }));
     quit();
   }
 

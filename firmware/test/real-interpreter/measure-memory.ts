@@ -92,14 +92,17 @@ async function main(): Promise<void> {
   const blockBytes = { pico64: 17, pico32: 13 };
   const ledgerPeak = { pico64: 0, pico32: 0 };
   const scripted = recordRead(FIXTURE, GROUPS, {
-    beforeLoad: (runtime) => ledger.install((code) => runtime.evaluate(code)),
-    sample: () => {
-      gc();
-      for (const b of ['pico64', 'pico32'] as const) {
-        ledgerPeak[b] = Math.max(ledgerPeak[b], ledger.estimateVars({ ...PICO_MEMORY, blockBytes: blockBytes[b], afterLoad: 0, other: 0 }));
-      }
+    bundle: PICO_TS_BUNDLE,
+    hooks: {
+      beforeLoad: (runtime) => ledger.install((code) => runtime.evaluate(code)),
+      sample: () => {
+        gc();
+        for (const b of ['pico64', 'pico32'] as const) {
+          ledgerPeak[b] = Math.max(ledgerPeak[b], ledger.estimateVars({ ...PICO_MEMORY, blockBytes: blockBytes[b], afterLoad: 0, other: 0 }));
+        }
+      },
     },
-  }, PICO_TS_BUNDLE);
+  });
   if (scripted.finalMessage.type !== 'result' || !scripted.finalMessage.ok) throw new Error('the recorded read did not end in a verified result');
   const result: Record<string, unknown> = {
     measured: new Date().toISOString(),
@@ -134,7 +137,7 @@ async function main(): Promise<void> {
     modelOther = dynamic - ledgerPeak[build];
     tsPico64 = { peakUsed: peak, afterLoad: r.load.after };
     // The same read from an extended-length chip (recorded afresh: other commands, other answers).
-    const ext = await runScriptedRead(recordRead(FIXTURE, GROUPS, {}, PICO_TS_BUNDLE, true), build, 1_800_000, PICO_TS_BUNDLE, true);
+    const ext = await runScriptedRead(recordRead(FIXTURE, GROUPS, { bundle: PICO_TS_BUNDLE, extendedLength: true }), build, 1_800_000, PICO_TS_BUNDLE, true);
     const extOk = ext.read && !ext.read.failure && ext.read.final === 0x86 && ext.read.consumed === ext.read.events && !ext.complaints.length;
     const extPeak = ext.read ? ext.read.peak - ext.load.fake : 0;
     const share = cryptoShare(PICO_TS_BUNDLE, GROUPS, false, gc);

@@ -96,8 +96,8 @@ export async function oracleReads(fixture: string, groups: number[], tsOnPico64?
     return { notMeasured: problem };
   }
   const maxRead = loadBoard('pico').maxRead;
-  const short = recordRead(fixture, groups, {}, PICO_TS_BUNDLE);
-  const extended = recordRead(fixture, groups, {}, PICO_TS_BUNDLE, true);
+  const short = recordRead(fixture, groups, { bundle: PICO_TS_BUNDLE });
+  const extended = recordRead(fixture, groups, { bundle: PICO_TS_BUNDLE, extendedLength: true });
   const t0 = Date.now();
   const shortBlocks = await measureOracleRead(short);
   console.log('firmware-pico.js on the oracle, short blocks', JSON.stringify(shortBlocks));

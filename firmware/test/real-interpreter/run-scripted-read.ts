@@ -9,8 +9,9 @@ export interface ReadFigures {
   build: Build;
   /** process.memory() before the bundle, after it, the fake's own share, the Pico's total. */
   load: { before: number; after: number; free: number; fake: number; total: number };
-  /** The playback: last message type (0x86 result), events consumed / recorded, peak usage. */
-  read: { final: number; consumed: number; events: number; peak: number; peakAt: number; started: number; samples: number; end: number; failure: string };
+  /** The playback: last message type (0x86 result), results received, events consumed / recorded,
+   * peak usage, usage 20 ms after each read's result (the last is `end`). */
+  read: { final: number; finals: number; consumed: number; events: number; peak: number; peakAt: number; started: number; samples: number; end: number; ends: number[]; failure: string };
   complaints: string[];
   output: string;
   wallMs: number;

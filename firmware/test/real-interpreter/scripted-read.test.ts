@@ -29,7 +29,7 @@ const MEASURED_PEAK = 4279;
 
 describe.skipIf(!interpreterRuns('a scripted read on the real interpreter'))('a scripted read on the real Espruino interpreter', () => {
   it("utopia-jp2 whole by the Pico's bundle (TypeScript crypto): the recorded PN532 conversation, a verified result, no growth", async () => {
-    const scripted = recordRead('utopia-jp2', [1, 2, 15], {}, PICO_TS_BUNDLE);
+    const scripted = recordRead('utopia-jp2', [1, 2, 15], { bundle: PICO_TS_BUNDLE });
     expect(scripted.finalMessage).toMatchObject({ type: 'result', ok: true, files: [1, 2, 15, 29, 30] });
     const r = await runScriptedRead(scripted, 'pico64', 480_000, PICO_TS_BUNDLE, true);
     expect(r.complaints).toEqual([]);
@@ -59,7 +59,7 @@ describe.skipIf(!interpreterRuns('a scripted read on the real interpreter'))('a 
   }, 120_000);
 
   it('a firmware that strays from the recording is caught (the check can fail)', async () => {
-    const scripted = recordRead('utopia-jp2', [1], {}, PICO_TS_BUNDLE);
+    const scripted = recordRead('utopia-jp2', [1], { bundle: PICO_TS_BUNDLE });
     // One byte of the PN532's first response changed (its checksum fails): the firmware answers
     // with a NACK where the recording has its next command.
     scripted.files.pnd[10] ^= 0x01;

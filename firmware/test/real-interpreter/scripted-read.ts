@@ -35,8 +35,10 @@ export interface ScriptedRead {
   /** Board file as the interpreter gets it: pins renamed to Linux's D0..D32, and no RSTPD_N
    * (Linux has no GPIO path for it: digitalWrite prints an ERROR). */
   board: object;
-  /** What the shim's host received (the interpreter must end the same way). */
+  /** What the shim's host received last (the interpreter must end the same way). */
   finalMessage: Message;
+  /** The shim host's last message of each read (result or error). */
+  finalMessages: Message[];
   writes: number;
   answers: number;
 }
@@ -51,10 +53,23 @@ export interface RecordHooks {
   sample?: () => void;
 }
 
-/** Records a read of `fixtureName` (data groups `dataGroups`) through `bundle` in the shim.
- * `extendedLength`: the passport answers extended-length READ BINARY (blocks up to 2,048 bytes).
- * `maxRead`: in place of pico.json's block limit (BoardConfig.maxRead; undefined: the file's). */
-export function recordRead(fixtureName: string, dataGroups: number[], hooks: RecordHooks = {}, bundle = PORTABLE_BUNDLE, extendedLength = false, maxRead?: number): ScriptedRead {
+export interface RecordOptions {
+  hooks?: RecordHooks;
+  /** The bundle that reads (default: the portable bundle). */
+  bundle?: string;
+  /** The passport answers extended-length READ BINARY (blocks up to 2,048 bytes). */
+  extendedLength?: boolean;
+  /** In place of pico.json's block limit (BoardConfig.maxRead; undefined: the file's). */
+  maxRead?: number;
+  /** Reads one after another on one device (each a new BAC session; default 1): what a read
+   * leaves behind shows as growth between their ends. */
+  reads?: number;
+}
+
+/** Records `reads` reads of `fixtureName` (data groups `dataGroups`) in the shim. */
+export function recordRead(fixtureName: string, dataGroups: number[], options: RecordOptions = {}): ScriptedRead {
+  const { hooks = {}, bundle = PORTABLE_BUNDLE, extendedLength = false, maxRead, reads = 1 } = options;
+  if (!(reads >= 1 && reads <= 16)) throw new Error(`reads: 1 to 16, not ${reads}`);
   const clock = new VirtualClock();
   const fixture = loadFixture(fixtureName);
   const board = loadBoard('pico');
@@ -93,9 +108,13 @@ export function recordRead(fixtureName: string, dataGroups: number[], hooks: Rec
   const read: Message = { type: 'read', documentNumber: fixture.bac.documentNumber, dateOfBirth: fixture.bac.dateOfBirth, dateOfExpiry: fixture.bac.dateOfExpiry, checkDigits: '', dataGroups, cardTimeoutMs: 5000 };
   host.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION });
   clock.runUntil(() => messages.some((m) => m.type === 'hello-reply'));
-  host.send(read);
-  clock.runUntil(() => messages.some((m) => m.type === 'result' || m.type === 'error'), 600_000);
+  const finals = (): number => messages.filter((m) => m.type === 'result' || m.type === 'error').length;
+  for (let i = 1; i <= reads; i++) {
+    host.send(read);
+    clock.runUntil(() => finals() === i, 600_000);
+  }
   if (runtime.errors.length) throw new Error('shim: ' + runtime.errors.map((e) => e.message).join('; '));
+  const finalMessages = messages.filter((m) => m.type === 'result' || m.type === 'error');
   const finalMessage = messages[messages.length - 1];
 
   // Index: per event 1 byte kind, 4 bytes offset, 2 bytes length (big-endian): fixed records that
@@ -112,8 +131,12 @@ export function recordRead(fixtureName: string, dataGroups: number[], hooks: Rec
     sizes[kind] += bytes.length;
   });
   const join = (parts: Uint8Array[]): Uint8Array => new Uint8Array(Buffer.concat(parts));
-  // The host's two frames (hello seq 0, read seq 1), then an ack frame for every sequence number.
-  const hostFrames = [encodeFrame(MSG.HELLO, 0, payloadOf({ type: 'hello', protocolVersion: PROTOCOL_VERSION })), encodeFrame(messageCode(read), 1, payloadOf(read))];
+  // The host's frames (hello seq 0, the reads seq 1..reads), then an ack frame for every sequence
+  // number.
+  const hello = encodeFrame(MSG.HELLO, 0, payloadOf({ type: 'hello', protocolVersion: PROTOCOL_VERSION }));
+  const readFrames: Uint8Array[] = [];
+  for (let seq = 1; seq <= reads; seq++) readFrames.push(encodeFrame(messageCode(read), seq, payloadOf(read)));
+  if (new Set(readFrames.map((f) => f.length)).size !== 1) throw new Error('read frames differ in length');
   const acks: Uint8Array[] = [];
   for (let seq = 0; seq < 256; seq++) acks.push(encodeFrame(MSG.ACK, 0, new Uint8Array([seq, 4])));
   if (new Set(acks.map((a) => a.length)).size !== 1) throw new Error('ack frames differ in length');
@@ -128,11 +151,12 @@ export function recordRead(fixtureName: string, dataGroups: number[], hooks: Rec
       pnw: join(pieces[EVENT_WRITE]),
       pnd: join(pieces[EVENT_ANSWER]),
       pni: index,
-      host: join([hostFrames[0], hostFrames[1], ...acks]),
-      hostlen: new Uint8Array([hostFrames[0].length, hostFrames[1].length, acks[0].length]),
+      host: join([hello, ...readFrames, ...acks]),
+      hostlen: new Uint8Array([hello.length, readFrames[0].length, acks[0].length, reads]),
     },
     board: linuxBoard,
     finalMessage,
+    finalMessages,
     writes: pieces[EVENT_WRITE].length,
     answers: pieces[EVENT_ANSWER].length,
   };
