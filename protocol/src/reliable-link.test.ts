@@ -74,13 +74,16 @@ describe('ReliableLink', () => {
     expect(a.stats.retransmitted).toBe(0);
   });
 
-  it('loses nothing and duplicates nothing under drops, duplicates, corruption and delay', () => {
-    fc.assert(fc.property(
+  // Asynchronous, one event-loop turn per run: the 150 runs take 5-12 s, which in one block keeps
+  // the worker from answering vitest (test/support/block-monitor.ts).
+  it('loses nothing and duplicates nothing under drops, duplicates, corruption and delay', async () => {
+    await fc.assert(fc.asyncProperty(
       fc.array(fc.constantFrom<Fault>('ok', 'ok', 'ok', 'drop', 'dup', 'corrupt', 'delay'), { maxLength: 40 }),
       fc.integer({ min: 1, max: 300 }),
       fc.constantFrom(1, 2, 4, 8),
       fc.nat(),
-      (faults, count, window, seed) => {
+      async (faults, count, window, seed) => {
+        await new Promise((turn) => setImmediate(turn));
         const s = new Scheduler();
         const { a, b, got } = pair(s, faults, window, seed);
         let i = 0;
