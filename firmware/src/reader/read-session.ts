@@ -228,7 +228,8 @@ export class ReadSession {
     this._secure = null;
     this._wanted = request.dataGroups.slice();
     const c = request.challenge;
-    this._challenge = c && c.length === 8 ? c.slice() : null;
+    // A copy as a Uint8Array: on Espruino a typed array's slice() is a plain Array.
+    this._challenge = c && c.length === 8 ? new Uint8Array(c) : null;
     this._aaDue = false;
     this._guessed = false;
     this._queue = [];
