@@ -49,6 +49,19 @@ export function formatChip(aa: ActiveAuthenticationReport, ca: ChipAuthenticatio
   return caLine + (aa.status === 'not-supported' ? '' : aaLine);
 }
 
+/** One line on the revocation check of each certificate below the CSCA, or none without a chain. */
+function revocationLine(c: PassiveAuthenticationReport['chain']): string[] {
+  if (!c.revocation.length) return [];
+  const words = c.revocation.map((r, i) => {
+    const who = i === 0 ? 'Document Signer' : r.subject;
+    const until = r.crlNextUpdate ? r.crlNextUpdate.slice(0, 10) : '';
+    if (r.status === 'no-crl') return who + ' not checked (no CRL of its issuer in the trust store)';
+    if (r.status === 'stale') return who + ' checked against a stale CRL (next update was due ' + until + ')';
+    return who + ' checked' + (until ? ' (CRL current until ' + until + ')' : '');
+  });
+  return [pad('Revocation') + words.join('; ')];
+}
+
 export function formatReport(report: PassiveAuthenticationReport): string {
   const h = report.hashes;
   const groups = h.groups.map((g) => 'DG' + g.dataGroup + ' ' + g.verdict).join(', ');
@@ -60,6 +73,7 @@ export function formatReport(report: PassiveAuthenticationReport): string {
     pad('Signature') + s.status + (s.algorithm ? ' (' + s.algorithm + ')' : '') + (s.signingTime ? ', signed ' + s.signingTime.slice(0, 10) : ''),
     pad('Signer') + (ds ? ds.subject + ' [' + ds.validity + ', until ' + ds.notAfter.slice(0, 10) + ']' : 'none'),
     pad('Chain') + c.status + (c.csca ? ' by ' + c.csca.subject + ' [' + c.csca.validity + ']' : '') + (c.reason && c.status !== 'trusted' ? ' (' + c.reason + ')' : ''),
+    ...revocationLine(c),
   ];
   return lines.join('\n') + '\n';
 }

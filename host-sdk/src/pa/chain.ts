@@ -6,7 +6,7 @@
 
 import type { X509Certificate } from 'node:crypto';
 import { issuedBy, loadCertificate, summarize, validityAt, type CertificateSummary, type Validity } from './certificates.js';
-import { crlIssuedBy, revocationOf } from './crl.js';
+import { crlIssuedBy, revocationOf, revocationStatus, type RevocationStatus } from './crl.js';
 import type { TrustStore } from './trust-store.js';
 import { reason, type VerdictReason } from './verdict-reasons.js';
 
@@ -26,6 +26,10 @@ export interface ChainReport {
   links: (CertificateSummary & { validity: Validity })[];
   /** Certificates of the path found in a CRL of their issuer. */
   revoked: { subject: string; serialNumber: string; revokedAt: string }[];
+  /** Per certificate of the path below the CSCA (Document Signer first): whether the trust store
+   * has a current CRL of its issuer (crl.ts, RevocationStatus). Reported, not a verdict reason:
+   * whether a missing or stale CRL should fail a read is the integrator's policy. */
+  revocation: { subject: string; status: RevocationStatus; crlNextUpdate: string | null }[];
 }
 
 function selfSigned(c: X509Certificate): boolean {
@@ -58,7 +62,7 @@ export interface ChainResult {
 }
 
 export function checkChain(signerCertificate: Uint8Array | null, signingTime: Date | null, store: TrustStore | null | undefined, now: Date): ChainResult {
-  const report: ChainReport = { status: 'untrusted', reason: null, documentSigner: null, csca: null, links: [], revoked: [] };
+  const report: ChainReport = { status: 'untrusted', reason: null, documentSigner: null, csca: null, links: [], revoked: [], revocation: [] };
   const fail = (r: VerdictReason): ChainResult => {
     report.reason = r.message;
     return { report, reasons: [r] };
@@ -99,11 +103,13 @@ export function checkChain(signerCertificate: Uint8Array | null, signingTime: Da
     if (ca.validity !== 'valid') reasons.push(reason(ca.validity === 'expired' ? 'certificate-expired' : 'certificate-not-yet-valid', what + ' is ' + ca.validity));
   });
   for (let i = 0; i + 1 < path.length; i++) {
-    for (const crl of store.crls) {
-      if (!crlIssuedBy(crl, path[i + 1])) continue;
+    const s = summarize(path[i]);
+    const issuerCrls = store.crls.filter((crl) => crlIssuedBy(crl, path[i + 1]));
+    const { status, nextUpdate } = revocationStatus(issuerCrls, now);
+    report.revocation.push({ subject: s.subject, status, crlNextUpdate: nextUpdate });
+    for (const crl of issuerCrls) {
       const at = revocationOf(crl, path[i]);
       if (!at) continue;
-      const s = summarize(path[i]);
       report.revoked.push({ subject: s.subject, serialNumber: s.serialNumber, revokedAt: at.toISOString() });
       reasons.push(reason('certificate-revoked', (i === 0 ? 'the Document Signer certificate' : 'the link certificate ' + s.subject) + ' was revoked on ' + at.toISOString().slice(0, 10)));
     }

@@ -52,3 +52,18 @@ export function revocationOf(c: Crl, cert: X509Certificate): Date | null {
   const entry = c.crl.revokedCertificates?.find((r) => r.userCertificate.isEqual(serial));
   return entry ? entry.revocationDate.value : null;
 }
+
+/** Whether a certificate's revocation was checked against a CRL that is still current:
+ * `no-crl` (the trust store has no CRL of its issuer), `stale` (the newest one's nextUpdate has
+ * passed: a newer CRL is due and may list it; 9303-12 §7.1.4 has CSCAs issue one at least every 90
+ * days), `current`. */
+export type RevocationStatus = 'current' | 'stale' | 'no-crl';
+
+/** The status from the CRLs of the certificate's issuer, judged by the newest (latest thisUpdate),
+ * and that CRL's nextUpdate (ISO) when it has one. */
+export function revocationStatus(issuerCrls: Crl[], now: Date): { status: RevocationStatus; nextUpdate: string | null } {
+  if (!issuerCrls.length) return { status: 'no-crl', nextUpdate: null };
+  const newest = issuerCrls.reduce((a, b) => (b.crl.thisUpdate.value > a.crl.thisUpdate.value ? b : a));
+  const next = newest.crl.nextUpdate?.value ?? null;
+  return { status: next && next < now ? 'stale' : 'current', nextUpdate: next ? next.toISOString() : null };
+}
