@@ -143,6 +143,8 @@ export class ReadSession {
   private _next: () => void;
   /** When the card was lost (waiting for it to come back), else -1. */
   private _lostAt!: number;
+  /** The module fell silent once this read and was taken for reset (_fail). */
+  private _revived!: boolean;
   private _files!: number[];
   private _bytesRead!: number;
   private _allMatch!: boolean;
@@ -242,6 +244,7 @@ export class ReadSession {
     this._sodHashes = null;
     this._file = null;
     this._lostAt = -1;
+    this._revived = false;
     this._chip.apdus = 0;
     this._state = STATE.WAKING;
     this._chip.begin((err) => {
@@ -389,10 +392,15 @@ export class ReadSession {
   // ---- losing the card, and getting it back ----------------------------------------------------
 
   /** A failure while talking to the card. A lost card is waited for (resume); during a resume,
-   * a card that is not the same passport (BAC refused, not an eMRTD) ends the read card-lost. */
+   * a card that is not the same passport (BAC refused, not an eMRTD) ends the read card-lost.
+   * A module silent mid-read has most likely been reset (RSTPD_N, a brown-out): its field went
+   * down, so the passport restarted too. Once per read that is a lost card as well: the poll sets
+   * the module up again (Pn532.listPassiveTarget), then BAC, and the file goes on. */
   private _fail(err: IcaoError): void {
     const code = err.code;
-    if (code === 'card-lost' && !this._plain!.stopped) {
+    const revive = code === 'pn532-silent' && !this._revived;
+    if ((code === 'card-lost' || revive) && !this._plain!.stopped) {
+      if (revive) this._revived = true;
       this._lose();
       return;
     }
