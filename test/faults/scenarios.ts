@@ -39,8 +39,9 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'pn532-missing-ack', group: 'pn532', what: '1-3 ACK frames left out', boards: ALL_BOARDS, steps: [{ when: { afterMs: READ_MS }, do: [{ pn532: 'drop-ack', count: [1, 3] }] }],
     // A lost ACK: the driver takes the answer when it comes (no resend of InDataExchange, which
-    // would replay the APDU); several lost in a row may still end in a typed error.
-    expect: ['verified', 'pn532-silent', 'card-lost', 'sm-failure'],
+    // would replay the APDU), on SPI an extended frame too (spi.ts reads its header, then the rest;
+    // before, 21 of 26 pico-spi runs ended sm-failure). 200 runs: 200 verified.
+    expect: ['verified'],
   },
   { name: 'pn532-corrupt-response', group: 'pn532', what: 'one response frame with a bad checksum (NACK, resend)', boards: ALL_BOARDS, steps: [{ when: { afterMs: READ_MS }, do: [{ pn532: 'corrupt-response', count: 1 }] }], expect: ['verified'] },
   { name: 'pn532-nack-storm', group: 'pn532', what: '4-40 corrupt response frames in a row', boards: ALL_BOARDS, steps: [{ when: { afterMs: READ_MS }, do: [{ pn532: 'corrupt-response', count: [4, 40] }] }], expect: ['verified', 'pn532-error', 'pn532-silent', 'card-lost'] },

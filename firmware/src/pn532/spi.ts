@@ -5,7 +5,7 @@
 // Ready is signalled by the IRQ line when wired, else polled every TIMING.POLL ms.
 
 import { MAX_FRAME, TIMING } from './constants';
-import { newParsedFrame, scanFrame, type ParsedFrame } from './frames';
+import { FRAME, newParsedFrame, scanFrame, type ParsedFrame } from './frames';
 import type { FrameHandler, Pn532Io } from './pn532-io';
 import type { IrqLine } from './i2c';
 import type { Timers } from '../timers';
@@ -131,17 +131,22 @@ export class SpiTransport implements Pn532Io {
     let data = this._bus.send(this._readCmd.subarray(0, this._maxLength + 1), this._nss);
     // Over SPI a frame leaves the chip only when its last byte is read: a short read (an ACK's
     // worth of an answer whose ACK was lost) leaves the rest waiting. Read it too, so frames
-    // are always whole and nothing stale stays behind for the next command.
-    // need: the frame's bytes after the status byte, its postamble included (scanFrame's `end`
-    // is after the DCS; for a frame cut short, where it will be).
-    const need = scanFrame(data, 1, data.length, this._parsed) ? this._parsed.end : 0;
-    if (need > data.length - 1 && need <= MAX_FRAME) {
-      const rest = this._bus.send(this._readCmd.subarray(0, need - (data.length - 1) + 1), this._nss);
-      const whole = new Uint8Array(need + 1);
-      whole.set(data, 0);
-      whole.set(rest.subarray(1), data.length);
-      data = whole;
-    }
+    // are always whole and nothing stale stays behind for the next command. An extended frame
+    // (00 00 FF FF FF LENM LENL LCS: answers over 254 bytes) tells its length only past an ACK's
+    // worth: its header first.
+    const p = this._parsed;
+    if (scanFrame(data, 1, data.length, p) === FRAME.INCOMPLETE && p.end === p.start) data = this._more(data, p.start + 7);
+    // The frame's end (scanFrame's `end` is after the DCS), with its postamble.
+    if (scanFrame(data, 1, data.length, p) === FRAME.INCOMPLETE && p.end + 1 > data.length && p.end <= MAX_FRAME + 1) data = this._more(data, p.end + 1);
     if (this.onFrame) this.onFrame(data, 1, data.length);
+  }
+
+  /** `data` (a read: status byte, then frame bytes) continued by another read to `length` bytes. */
+  private _more(data: Uint8Array, length: number): Uint8Array {
+    const rest = this._bus.send(this._readCmd.subarray(0, length - data.length + 1), this._nss);
+    const whole = new Uint8Array(length);
+    whole.set(data, 0);
+    whole.set(rest.subarray(1), data.length);
+    return whole;
   }
 }
