@@ -116,7 +116,10 @@ export function openSession(build: Build = 'pico64'): EspruinoSession {
   };
   const runAsync = (script: string, timeoutMs = 20_000): Promise<RunResult> => new Promise((done, fail) => {
     scriptPath(script);
-    const child = spawn(file, [...args, 'script.js'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    // stdin a pipe that stays open and silent: at end of file the pico32 build under qemu-i386
+    // ends a long run ("EXITING."), and a console that waits for input costs nothing.
+    const child = spawn(file, [...args, 'script.js'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.on('error', () => {});
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
