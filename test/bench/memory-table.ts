@@ -25,6 +25,8 @@ interface OracleRead {
   shortBlocks?: FirmwareRead & { oracleVars: number };
   extendedBlocks?: FirmwareRead;
   crossCheck?: { pico64PeakUsed: number; measurePeakUsed: number };
+  /** The same reads with the Pico's 13-byte blocks (espruino-pico32's layout). */
+  pico32?: { notMeasured?: string | null; shortBlocks?: FirmwareRead; extendedBlocks?: FirmwareRead };
 }
 interface MemoryJson { measured: string; read: { fixture: string; dataGroups: number[] }; builds: Record<string, Build>; picoOracleRead?: OracleRead }
 
@@ -71,5 +73,13 @@ function picoPeak(o: OracleRead | undefined): string {
     `the blob answered by a JavaScript oracle on an 8,191-variable build of the same interpreter (same JsVar layout), the oracle's ${n(s.oracleVars)} variables subtracted: ` +
     `${n(s.afterLoad)} after load; short blocks ${n(s.peakUsed)} at the peak, **${n(s.peakFree)} free** of 5,100; ` +
     `from an extended-length chip in ${n(o.maxRead)}-byte blocks (the board's maxRead) ${n(e.peakUsed)}, **${n(e.peakFree)} free**. ` +
-    `Issue #14's target: >= 1,250 free. Cross-check, the TypeScript-crypto read on both builds, the same subtraction: ${n(c.pico64PeakUsed)} (5,100) / ${n(c.measurePeakUsed)} (8,191) at the peak.`;
+    `${pico32Peak(o)}Issue #14's target: >= 1,250 free. Cross-check, the TypeScript-crypto read on both builds, the same subtraction: ${n(c.pico64PeakUsed)} (5,100) / ${n(c.measurePeakUsed)} (8,191) at the peak.`;
+}
+
+/** The same with the Pico's 13-byte blocks, or why not. */
+function pico32Peak(o: OracleRead): string {
+  const p = o.pico32;
+  if (!p || !p.shortBlocks || !p.extendedBlocks) return `With the Pico's 13-byte blocks: not measured${p?.notMeasured ? ` (${p.notMeasured})` : ''}. `;
+  return `With the Pico's 13-byte blocks (espruino-pico32's layout, 8,191 variables): ${n(p.shortBlocks.afterLoad)} after load; ` +
+    `short blocks ${n(p.shortBlocks.peakUsed)}, **${n(p.shortBlocks.peakFree)} free**; ${n(o.maxRead)}-byte blocks ${n(p.extendedBlocks.peakUsed)}, **${n(p.extendedBlocks.peakFree)} free**. `;
 }

@@ -19,10 +19,10 @@ export const ESPRUINO_DIR = process.env.ESPRUINO_DIR ?? resolve(repoRoot, '../sh
 export const MEASURE_DIR = process.env.MEASURE_ESPRUINO_DIR ?? resolve(repoRoot, 'firmware/test/real-interpreter/measure-interpreter');
 
 /** pico64: the 64-bit build (17-byte blocks); pico32: the Pico's 13-byte blocks, under qemu-i386;
- * pico64-measure: pico64 with 8,191 variables and the same JsVar layout
+ * pico64-measure / pico32-measure: the same with 8,191 variables and the same JsVar layout
  * (build-measure-interpreter.sh), for reads that carry a measured share of their own
- * (oracle-read.ts); only its usage, never its free count, is the Pico's. */
-export type Build = 'pico64' | 'pico32' | 'pico64-measure';
+ * (oracle-read.ts); only their usage, never their free count, is the Pico's. */
+export type Build = 'pico64' | 'pico32' | 'pico64-measure' | 'pico32-measure';
 
 /** Lines the harness prints start with this, so that the banner and prompts can be dropped. */
 export const LINE_PREFIX = '@@ ';
@@ -32,13 +32,13 @@ const LOADER_SCRIPT = 12 * 1024;
 const STRING_PIECE = 1024;
 
 function executable(build: Build): string {
-  if (build === 'pico64-measure') return join(MEASURE_DIR, 'espruino');
-  return join(ESPRUINO_DIR, build === 'pico64' ? 'espruino' : 'espruino-pico32');
+  const dir = build.endsWith('-measure') ? MEASURE_DIR : ESPRUINO_DIR;
+  return join(dir, build.startsWith('pico64') ? 'espruino' : 'espruino-pico32');
 }
 
 function command(build: Build): { file: string; args: string[] } {
   const exe = executable(build);
-  return build === 'pico32' ? { file: 'qemu-i386', args: ['-L', '/', exe] } : { file: exe, args: [] };
+  return build.startsWith('pico32') ? { file: 'qemu-i386', args: ['-L', '/', exe] } : { file: exe, args: [] };
 }
 
 /** Why the interpreter cannot run here, or null when it can (it is run once to be sure). */

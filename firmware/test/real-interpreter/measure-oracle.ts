@@ -63,9 +63,9 @@ function firmwareFigures(r: ReadFigures, oracleVars: number): FirmwareRead {
   };
 }
 
-/** firmware-pico.js reading `scripted` on the oracle, on the measurement interpreter. */
-async function measureOracleRead(scripted: ScriptedRead): Promise<FirmwareRead> {
-  const r = await runOracleRead(scripted, 'pico64-measure', TIMEOUT_MS);
+/** firmware-pico.js reading `scripted` on the oracle, on a measurement interpreter. */
+async function measureOracleRead(scripted: ScriptedRead, build: 'pico64-measure' | 'pico32-measure' = 'pico64-measure'): Promise<FirmwareRead> {
+  const r = await runOracleRead(scripted, build, TIMEOUT_MS);
   const problem = readProblem(r);
   if (problem) throw new Error(`firmware-pico.js on the oracle: ${problem}\n${r.output.slice(-1500)}`);
   return firmwareFigures(r, r.load.oracle);
@@ -103,6 +103,16 @@ export async function oracleReads(fixture: string, groups: number[], tsOnPico64?
   console.log('firmware-pico.js on the oracle, short blocks', JSON.stringify(shortBlocks));
   const extendedBlocks = await measureOracleRead(extended);
   console.log(`firmware-pico.js on the oracle, extended-length chip (maxRead ${maxRead})`, JSON.stringify(extendedBlocks));
+  // The Pico's 13-byte blocks (espruino-pico32's layout, under qemu-i386: ~8 minutes a read).
+  const problem32 = interpreterProblem('pico32-measure');
+  let pico32: Record<string, unknown> = { notMeasured: problem32 };
+  if (!problem32) {
+    const shortBlocks32 = await measureOracleRead(short, 'pico32-measure');
+    console.log('firmware-pico.js on the oracle, 13-byte blocks, short blocks', JSON.stringify(shortBlocks32));
+    const extendedBlocks32 = await measureOracleRead(extended, 'pico32-measure');
+    console.log(`firmware-pico.js on the oracle, 13-byte blocks, extended-length chip (maxRead ${maxRead})`, JSON.stringify(extendedBlocks32));
+    pico32 = { shortBlocks: shortBlocks32, extendedBlocks: extendedBlocks32 };
+  } else console.log(`not measured: firmware-pico.js with 13-byte blocks (${problem32})`);
   const tsMeasure = await measureTsRead(short, 'pico64-measure');
   const tsPico = tsOnPico64 ?? await measureTsRead(short, 'pico64');
   const crossCheck = {
@@ -122,6 +132,8 @@ export async function oracleReads(fixture: string, groups: number[], tsOnPico64?
     maxRead,
     shortBlocks,
     extendedBlocks,
+    /** The same reads on measure-interpreter/espruino-pico32: the Pico's 13-byte blocks. */
+    pico32,
     crossCheck,
     wallSeconds: Math.round((Date.now() - t0) / 1000),
   };
