@@ -233,12 +233,11 @@ export class SecureMessagingChannel implements ApduChannel {
    * Checks and opens a protected response: returns plain data followed by the status word from
    * DO'99'. Increments the SSC first. Throws IcaoError('sm-failure') (and ends the session) on
    * any MAC or structure failure; nothing is decrypted before the MAC has been verified.
-   * `consume`: the caller drops `response` after this, which may then be opened in place.
    */
-  unwrap(response: Uint8Array, consume?: boolean): Uint8Array {
+  unwrap(response: Uint8Array): Uint8Array {
     if (!this._open) throw smFailure('secure messaging session has ended');
     try {
-      return this._unwrapOpen(response, consume);
+      return this._unwrapOpen(response);
     } catch (e) {
       const err = asIcaoError(e);
       if (err.code === 'sm-failure') this.wipe();
@@ -246,10 +245,10 @@ export class SecureMessagingChannel implements ApduChannel {
     }
   }
 
-  private _unwrapOpen(response: Uint8Array, consume?: boolean): Uint8Array {
+  private _unwrapOpen(response: Uint8Array): Uint8Array {
     const n = response.length;
     if (n < 2) throw smFailure('response shorter than a status word');
-    const opened = n > 2 && this._ctx ? nativeUnwrap(this._f!, this._ctx, response, consume) : null;
+    const opened = n > 2 && this._ctx ? nativeUnwrap(this._f!, this._ctx, response) : null;
     if (typeof opened === 'number') throw unwrapFailure(-opened);
     if (opened) return opened;
     incrementSsc(this.ssc);
@@ -313,9 +312,9 @@ export class SecureMessagingChannel implements ApduChannel {
           this.transceive(next, this._ahead!.onAhead);
           if (!this._open) throw smFailure('secure messaging session has ended');
           decrementSsc(this.ssc, 2);
-          plain = this.unwrap(response, true);
+          plain = this.unwrap(response);
           incrementSsc(this.ssc);
-        } else plain = this.unwrap(response, true);
+        } else plain = this.unwrap(response);
       } catch (e) {
         failure = asIcaoError(e);
       }

@@ -31,20 +31,17 @@ export function releaseSmContext(session: { wipe(): void }): void {
 /**
  * sm_unwrap on a flat copy of `response` (3 bytes or more; the caller's array is left as it is):
  * in the stage when it fits (small arrays are not flat; the answer is copied out and the stage
- * wiped), else in a new array. `inPlace` (the caller drops `response` after this): a long answer
- * is opened where it lies when its buffer is flat (the PN532's joined MI parts: a 1 KB copy less
- * at the read's peak), and it is overwritten. Returns plain data || SW, or the blob's negative
- * failure code (the SSC has moved, as in the TypeScript path); null when no flat copy could be
- * had (a long answer on a fragmented heap): nothing has happened.
+ * wiped), else in a new array. Returns plain data || SW, or the blob's negative failure code (the
+ * SSC has moved, as in the TypeScript path); null when no flat copy could be had (a long answer
+ * on a fragmented heap): nothing has happened.
  */
-export function nativeUnwrap(f: NativeFn[], ctx: Uint8Array, response: Uint8Array, inPlace?: boolean): Uint8Array | number | null {
+export function nativeUnwrap(f: NativeFn[], ctx: Uint8Array, response: Uint8Array): Uint8Array | number | null {
   const n = response.length;
   const staged = n <= STAGE_SIZE;
-  const direct = inPlace && !staged ? addressOf(response) : 0;
-  const buf = staged ? stageBuffer() : direct && !(direct & 3) ? response : new Uint8Array(n);
-  const at = buf === response ? direct : addressOf(buf);
+  const buf = staged ? stageBuffer() : new Uint8Array(n);
+  const at = addressOf(buf);
   if (!at) return null;
-  if (buf !== response) buf.set(response, 0);
+  buf.set(response, 0);
   const r = f[E_SM_UNWRAP](contextAddress(ctx), at, n, 0);
   const out = r < 0 ? r : buf.subarray(r & 0xff, (r & 0xff) + (r >> 8) + 2);
   if (!staged) return out;
