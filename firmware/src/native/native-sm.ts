@@ -45,7 +45,13 @@ export function nativeUnwrap(f: NativeFn[], ctx: Uint8Array, response: Uint8Arra
   const r = f[E_SM_UNWRAP](contextAddress(ctx), at, n, 0);
   const out = r < 0 ? r : buf.subarray(r & 0xff, (r & 0xff) + (r >> 8) + 2);
   if (!staged) return out;
-  const copy = r < 0 ? r : new Uint8Array(out as Uint8Array);
+  // A new array filled by set(): new Uint8Array(view) copies element by element through the
+  // interpreter's generic iterator, ~4x the instructions (callgrind: 0.46 M vs 0.12 M x86 for 241 B).
+  let copy: Uint8Array | number = r;
+  if (r >= 0) {
+    copy = new Uint8Array((out as Uint8Array).length);
+    copy.set(out as Uint8Array);
+  }
   buf.fill(0, 0, n); // plaintext
   return copy;
 }
