@@ -10,11 +10,8 @@ import type { ReadEvent } from './session/read-stream';
 import { ReaderError } from './reader-error';
 import { UnverifiedDocumentError } from './unverified-document-error';
 import { PROTOCOL_VERSION } from '@epassport/protocol';
+import { SAMPLE_PERSON as person } from '../test/support/pa-documents';
 
-const person = {
-  issuingState: 'UTO', surname: 'ERIKSSON', givenNames: 'ANNA MARIA', documentNumber: 'L898902C3',
-  nationality: 'UTO', dateOfBirth: '740812', sex: 'F' as const, dateOfExpiry: '320415',
-};
 const MRZ = { mrz: 'L898902C3 740812 320415' };
 
 let csca: Csca;

@@ -7,23 +7,15 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCsca, createDocument, createMasterList, tamper, toPem, type Csca, type GeneratedDocument, type SignatureKind } from '@epassport/hardware/sim/document/index';
 import { createHash } from 'node:crypto';
-import { checkHashes, passiveAuthentication, type PassiveAuthenticationInput } from './passive-authentication';
+import { checkHashes, passiveAuthentication } from './passive-authentication';
 import { importIntoTrustDir, loadTrustStore, TrustStore } from './trust-store';
 import { parseMasterList } from './master-list';
 import { parseSod, type Sod } from './sod';
 import { ReaderError } from '../reader-error';
+import { paInput as input, SAMPLE_PERSON as person } from '../../test/support/pa-documents';
 
 const DAY = 86_400_000;
-const person = {
-  issuingState: 'UTO', surname: 'ERIKSSON', givenNames: 'ANNA MARIA', documentNumber: 'L898902C3',
-  nationality: 'UTO', dateOfBirth: '740812', sex: 'F' as const, dateOfExpiry: '320415',
-};
 
-function input(doc: GeneratedDocument, trust: TrustStore | null, extra: Partial<PassiveAuthenticationInput> = {}): PassiveAuthenticationInput {
-  const dataGroups = new Map<number, Uint8Array>();
-  for (const [k, v] of Object.entries(doc.files)) if (Number(k) <= 16) dataGroups.set(Number(k), v);
-  return { sod: doc.files[0x1d], dataGroups, trustStore: trust, ...extra };
-}
 
 function storeOf(...certs: Uint8Array[]): TrustStore {
   const s = new TrustStore();

@@ -4,14 +4,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCrl, createCsca, createDocument, createLinkCertificate, serialOf, type Csca, type GeneratedDocument } from '@epassport/hardware/sim/document/index';
 import { passiveAuthentication } from './passive-authentication.js';
-import { TrustStore } from './trust-store.js';
 import { formatReport } from '../cli/format.js';
+import { paInput, SAMPLE_PERSON as person, trustStore } from '../../test/support/pa-documents';
 
 const DAY = 86_400_000;
-const person = {
-  issuingState: 'UTO', surname: 'ERIKSSON', givenNames: 'ANNA MARIA', documentNumber: 'L898902C3',
-  nationality: 'UTO', dateOfBirth: '740812', sex: 'F' as const, dateOfExpiry: '320415',
-};
 
 let csca: Csca;
 let doc: GeneratedDocument;
@@ -20,14 +16,8 @@ beforeAll(async () => {
   doc = await createDocument(person, { signature: 'ecdsa', csca });
 });
 
-function read(document: GeneratedDocument, certificates: Uint8Array[], crls: Uint8Array[], now = new Date()) {
-  const store = new TrustStore();
-  for (const c of certificates) store.add(c);
-  for (const c of crls) store.addCrl(c);
-  store.checkCrls();
-  const dataGroups = new Map<number, Uint8Array>();
-  for (const [k, v] of Object.entries(document.files)) if (Number(k) <= 16) dataGroups.set(Number(k), v);
-  return passiveAuthentication({ sod: document.files[0x1d], dataGroups, trustStore: store, now });
+function read(document: GeneratedDocument, certificates: Uint8Array[], crls: Uint8Array[]) {
+  return passiveAuthentication(paInput(document, trustStore(certificates, crls)));
 }
 
 const ago = (days: number) => new Date(Date.now() - days * DAY);

@@ -15,26 +15,9 @@ import { importIntoTrustDir, loadTrustStore, TrustStore } from './trust-store.js
 import { reason, VERDICT_REASONS, type VerdictReasonCode } from './verdict-reasons.js';
 import { documentVerdict, missingGroups } from '../verdict.js';
 import type { ActiveAuthenticationReport } from '../aa/active-authentication.js';
+import { paInput as input, SAMPLE_PERSON as person, trustStore as store } from '../../test/support/pa-documents';
 
 const DAY = 86_400_000;
-const person = {
-  issuingState: 'UTO', surname: 'ERIKSSON', givenNames: 'ANNA MARIA', documentNumber: 'L898902C3',
-  nationality: 'UTO', dateOfBirth: '740812', sex: 'F' as const, dateOfExpiry: '320415',
-};
-
-function input(doc: GeneratedDocument, trust: TrustStore | null, extra: Partial<PassiveAuthenticationInput> = {}): PassiveAuthenticationInput {
-  const dataGroups = new Map<number, Uint8Array>();
-  for (const [k, v] of Object.entries(doc.files)) if (Number(k) <= 16) dataGroups.set(Number(k), v);
-  return { sod: doc.files[0x1d], dataGroups, trustStore: trust, ...extra };
-}
-
-function store(certs: Uint8Array[], crls: Uint8Array[] = []): TrustStore {
-  const s = new TrustStore();
-  for (const c of certs) s.add(c);
-  for (const c of crls) s.addCrl(c);
-  s.checkCrls();
-  return s;
-}
 
 function codes(i: PassiveAuthenticationInput): VerdictReasonCode[] {
   return passiveAuthentication(i).reasons.map((r) => r.code);

@@ -8,11 +8,8 @@ import { PassportReader } from '../passport-reader';
 import { TrustStore } from '../pa/trust-store';
 import { FakeDevice } from '../../test/support/fake-device';
 import { requireTool } from '../../../test/support/requires-tool';
+import { SAMPLE_PERSON as person } from '../../test/support/pa-documents';
 
-const person = {
-  issuingState: 'UTO', surname: 'ERIKSSON', givenNames: 'ANNA MARIA', documentNumber: 'L898902C3',
-  nationality: 'UTO', dateOfBirth: '740812', sex: 'F' as const, dateOfExpiry: '320415',
-};
 
 let doc: GeneratedDocument;
 let trust: TrustStore;
