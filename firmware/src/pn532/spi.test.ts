@@ -30,18 +30,25 @@ function manualTimers() {
   return { timers, fire: () => { while (due.length) due.shift()!(); } };
 }
 
+/** A transport over a chip holding `pending`, asked for an ACK's worth (6 bytes): the reads it
+ * made and the frames it handed up. */
+function readAckWorth(pending: number[]) {
+  const { bus, reads } = chip(pending);
+  const { timers, fire } = manualTimers();
+  const spi = new SpiTransport(bus, 0, timers);
+  const got: number[][] = [];
+  spi.onFrame = (buf, start, end) => got.push(Array.from(buf.subarray(start, end)));
+  spi.receive(6);
+  fire();
+  return { reads, got };
+}
+
 describe('SpiTransport', () => {
   it('reads the rest of a frame that a short read cut, postamble included', () => {
     const frame = new Uint8Array(MAX_FRAME);
     const pd = Uint8Array.of(0x41, 0x00, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0x90, 0x00); // InDataExchange's answer
     const n = buildFrame(frame, 0xd5, pd, 0, pd.length);
-    const { bus, reads } = chip(Array.from(frame.subarray(0, n)));
-    const { timers, fire } = manualTimers();
-    const spi = new SpiTransport(bus, 0, timers);
-    const got: number[][] = [];
-    spi.onFrame = (buf, start, end) => got.push(Array.from(buf.subarray(start, end)));
-    spi.receive(6); // an ACK's worth
-    fire();
+    const { reads, got } = readAckWorth(Array.from(frame.subarray(0, n)));
     expect(reads).toEqual([6, n - 6]);
     expect(got).toEqual([Array.from(frame.subarray(0, n))]);
     const p = newParsedFrame();
@@ -59,26 +66,14 @@ describe('SpiTransport', () => {
     for (let i = 2; i < pd.length; i++) pd[i] = i & 0xff;
     const n = buildFrame(frame, 0xd5, pd, 0, pd.length);
     expect(Array.from(frame.subarray(2, 5))).toEqual([0xff, 0xff, 0xff]); // extended
-    const { bus, reads } = chip(Array.from(frame.subarray(0, n)));
-    const { timers, fire } = manualTimers();
-    const spi = new SpiTransport(bus, 0, timers);
-    const got: number[][] = [];
-    spi.onFrame = (buf, start, end) => got.push(Array.from(buf.subarray(start, end)));
-    spi.receive(6);
-    fire();
+    const { reads, got } = readAckWorth(Array.from(frame.subarray(0, n)));
     expect(reads).toEqual([6, 2, n - 8]); // the ACK's worth, to LCS, the rest
     expect(got).toEqual([Array.from(frame.subarray(0, n))]);
     expect(parseFrame(Uint8Array.from(got[0]), 0, n, newParsedFrame())).toBe(FRAME.DATA);
   });
 
   it('reads no further after a whole ACK', () => {
-    const { bus, reads } = chip([0x00, 0x00, 0xff, 0x00, 0xff, 0x00]);
-    const { timers, fire } = manualTimers();
-    const spi = new SpiTransport(bus, 0, timers);
-    const got: number[][] = [];
-    spi.onFrame = (buf, start, end) => got.push(Array.from(buf.subarray(start, end)));
-    spi.receive(6);
-    fire();
+    const { reads, got } = readAckWorth([0x00, 0x00, 0xff, 0x00, 0xff, 0x00]);
     expect(reads).toEqual([6]);
     expect(got).toEqual([[0x00, 0x00, 0xff, 0x00, 0xff, 0x00]]);
   });

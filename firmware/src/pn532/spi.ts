@@ -135,9 +135,13 @@ export class SpiTransport implements Pn532Io {
     // (00 00 FF FF FF LENM LENL LCS: answers over 254 bytes) tells its length only past an ACK's
     // worth: its header first.
     const p = this._parsed;
-    if (scanFrame(data, 1, data.length, p) === FRAME.INCOMPLETE && p.end === p.start) data = this._more(data, p.start + 7);
+    let kind = scanFrame(data, 1, data.length, p);
+    if (kind === FRAME.INCOMPLETE && p.end === p.start) {
+      data = this._more(data, p.start + 7);
+      kind = scanFrame(data, 1, data.length, p);
+    }
     // The frame's end (scanFrame's `end` is after the DCS), with its postamble.
-    if (scanFrame(data, 1, data.length, p) === FRAME.INCOMPLETE && p.end + 1 > data.length && p.end <= MAX_FRAME + 1) data = this._more(data, p.end + 1);
+    if (kind === FRAME.INCOMPLETE && p.end + 1 > data.length && p.end <= MAX_FRAME + 1) data = this._more(data, p.end + 1);
     if (this.onFrame) this.onFrame(data, 1, data.length);
   }
 
